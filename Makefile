@@ -1,0 +1,56 @@
+# WQIP Portal: `make run` starts the portal with demo data, `make test` runs every test.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+# pgserver ships wheels for CPython 3.11 and 3.12 only.
+PYTHON ?= $(shell for p in python3.12 python3.11 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info[:2] not in ((3, 11), (3, 12)))' >/dev/null 2>&1 && { echo $$p; break; }; done)
+
+.PHONY: run test test-fast bench screenshots lint format migrations-check browser python-check clean-db
+
+run: $(VENV)/.installed
+	$(BIN)/python manage.py start_portal
+
+test: $(VENV)/.installed browser
+	$(BIN)/python -m pytest
+
+test-fast: $(VENV)/.installed
+	$(BIN)/python -m pytest -m "not e2e and not integration"
+
+bench: $(VENV)/.installed
+	$(BIN)/python -m tests.bench
+
+screenshots: $(VENV)/.installed browser
+	$(BIN)/python -m pytest tests/e2e/test_screenshots.py --screenshots
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+format: $(VENV)/.installed
+	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
+
+migrations-check: $(VENV)/.installed
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+python-check:
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "WQIP Portal needs CPython 3.11 or 3.12 (the embedded PostgreSQL wheel, pgserver, has no build for other versions)."; \
+		echo "Install one (e.g. 'apt-get install python3.11-venv' or 'pyenv install 3.12') and run again, or set PYTHON=/path/to/python3.12."; \
+		exit 1; fi
+
+$(VENV)/.installed: pyproject.toml constraints.txt | python-check
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	@touch $@
+
+# Browser tests drive Debian's chromium; Playwright never downloads a browser of its own.
+browser:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+		echo "Installing Debian's chromium for the browser tests..."; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	fi
+
+clean-db:
+	rm -rf var/pgdata var/broker

@@ -1,0 +1,107 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from portal.models import (
+    AccessLogEntry,
+    AuditEvent,
+    Facility,
+    FacilityMembership,
+    LiaisonAssignment,
+    OptIn,
+    ProgramYear,
+    User,
+)
+
+
+class MembershipInline(admin.TabularInline):
+    model = FacilityMembership
+    extra = 0
+    autocomplete_fields = ["facility"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "full_name", "role", "is_active", "last_login"]
+    list_filter = ["role", "is_active", "is_staff"]
+    search_fields = ["email", "full_name"]
+    inlines = [MembershipInline]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        ("Profile", {"fields": ("full_name", "role")}),
+        ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
+        ("Dates", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("email", "full_name", "role", "password1", "password2"),
+            },
+        ),
+    )
+
+
+@admin.register(Facility)
+class FacilityAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "npi",
+        "hcai_id",
+        "cdph_facid",
+        "facility_type",
+        "licensed_beds",
+        "stp_beds",
+        "county",
+        "is_wqip_eligible",
+    ]
+    list_filter = ["facility_type", "is_wqip_eligible", "county"]
+    search_fields = ["name", "npi", "hcai_id", "cdph_facid"]
+    readonly_fields = ["is_wqip_eligible", "created_at", "updated_at"]
+
+
+@admin.register(ProgramYear)
+class ProgramYearAdmin(admin.ModelAdmin):
+    list_display = ["label", "year", "opt_in_opens_on", "opt_in_closes_on"]
+
+
+@admin.register(OptIn)
+class OptInAdmin(admin.ModelAdmin):
+    list_display = ["facility", "program_year", "status", "source", "updated_at"]
+    list_filter = ["program_year", "status", "source"]
+    search_fields = ["facility__name", "facility__npi"]
+    autocomplete_fields = ["facility"]
+
+
+@admin.register(LiaisonAssignment)
+class LiaisonAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["facility", "liaison", "assigned_at"]
+    autocomplete_fields = ["facility"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "actor", "action", "target_repr", "reason"]
+    list_filter = ["action"]
+    search_fields = ["action", "target_repr", "reason", "actor__email"]
+    date_hierarchy = "at"
+
+
+@admin.register(AccessLogEntry)
+class AccessLogEntryAdmin(ReadOnlyAdmin):
+    list_display = ["at", "user", "facility", "what", "row_count", "masked"]
+    list_filter = ["masked", "what"]
+    search_fields = ["user__email", "facility__name", "what"]
+    date_hierarchy = "at"

@@ -1,0 +1,161 @@
+"""Reading the contract's CSV files: UTF-8 (BOM accepted), header matched case-insensitively
+after trimming, column order free, extra columns ignored, errors named by line and column
+(the header is line 1)."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import BinaryIO
+
+MAX_REPORTED_ERRORS = 200
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"line {self.line}"
+        if self.column:
+            where += f", column {self.column}"
+        return f"{where}: {self.reason}"
+
+
+@dataclass
+class CsvImportError(Exception):
+    """The file was refused; nothing was stored. ``errors`` lists every bad row."""
+
+    errors: list[RowError] = field(default_factory=list)
+    source: str = ""
+
+    def __str__(self) -> str:
+        head = f"{self.source}: " if self.source else ""
+        shown = self.errors[:MAX_REPORTED_ERRORS]
+        lines = [f"{head}{len(self.errors)} error(s); nothing was imported."]
+        lines += [f"  {error}" for error in shown]
+        if len(self.errors) > len(shown):
+            lines.append(f"  ... and {len(self.errors) - len(shown)} more")
+        return "\n".join(lines)
+
+
+def normalise_header(name: str) -> str:
+    return name.strip().lower()
+
+
+def _decoded_lines(handle: BinaryIO) -> Iterator[str]:
+    for number, raw in enumerate(handle, start=1):
+        if number == 1 and raw.startswith(codecs.BOM_UTF8):
+            raw = raw[len(codecs.BOM_UTF8) :]
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise CsvImportError(
+                [RowError(number, "", f"not valid UTF-8 (byte {exc.start + 1} of the line)")]
+            ) from exc
+
+
+class CsvReader:
+    """Iterate ``(line_number, {column: value})`` over a contract CSV file.
+
+    ``required`` columns must be in the header (matched after trim + lower-case); values are
+    returned stripped, keyed by the normalised column name.
+    """
+
+    def __init__(
+        self,
+        handle: BinaryIO,
+        *,
+        required: Sequence[str],
+        optional: Sequence[str] = (),
+        source: str = "",
+    ) -> None:
+        self.source = source
+        self._lines = _decoded_lines(handle)
+        self._reader = csv.reader(self._lines)
+        try:
+            header = next(self._reader)
+        except StopIteration:
+            raise CsvImportError([RowError(1, "", "the file is empty")], source) from None
+        self.columns = [normalise_header(name) for name in header]
+        missing = [name for name in required if name not in self.columns]
+        if missing:
+            raise CsvImportError(
+                [RowError(1, name, "required column is missing") for name in missing], source
+            )
+        self.index = {name: self.columns.index(name) for name in required}
+        self.index.update({n: self.columns.index(n) for n in optional if n in self.columns})
+        self.absent = {n: "" for n in optional if n not in self.columns}
+        self.rows_read = 0
+
+    def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
+        width = len(self.columns)
+        for values in self._reader:
+            line = self._reader.line_num
+            if not values or (len(values) == 1 and not values[0].strip()):
+                continue  # blank line
+            self.rows_read += 1
+            if len(values) < width:
+                values = values + [""] * (width - len(values))
+            row = {name: values[i].strip() for name, i in self.index.items()}
+            row.update(self.absent)
+            yield line, row
+
+    def check_not_empty(self) -> None:
+        if self.rows_read == 0:
+            raise CsvImportError([RowError(2, "", "the file has no data rows")], self.source)
+
+
+def read_csv(
+    path: Path | str, *, required: Sequence[str], optional: Sequence[str] = ()
+) -> list[tuple[int, dict[str, str]]]:
+    """Read a whole (small) CSV file; raises CsvImportError for an empty file."""
+    with open(path, "rb") as handle:
+        reader = CsvReader(handle, required=required, optional=optional, source=str(path))
+        rows = list(reader)
+        reader.check_not_empty()
+    return rows
+
+
+# --- value parsers: return the value or raise ValueError with a reason a person can act on ----
+
+
+def parse_date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text) if len(text) == 10 else _bad_date(text)
+    except ValueError:
+        return _bad_date(text)
+
+
+def _bad_date(text: str) -> datetime.date:
+    raise ValueError(f"'{text}' is not a date in the form YYYY-MM-DD")
+
+
+def parse_money(text: str, *, places: int = 2) -> Decimal:
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"'{text}' is not an amount in dollars (e.g. 1234.56)") from None
+    if not value.is_finite() or value.as_tuple().exponent < -places:  # type: ignore[operator]
+        raise ValueError(f"'{text}' is not an amount with at most {places} decimal places")
+    return value
+
+
+def parse_int(text: str, *, minimum: int = 0) -> int:
+    if not text.strip().lstrip("-").isdigit():
+        raise ValueError(f"'{text}' is not a whole number")
+    value = int(text)
+    if value < minimum:
+        raise ValueError(f"{value} is below {minimum}")
+    return value
+
+
+def require(row: dict[str, str], columns: Iterable[str], line: int) -> list[RowError]:
+    return [RowError(line, c, "value is missing") for c in columns if not row.get(c)]

@@ -1,0 +1,17 @@
+from portal.models.accounts import FacilityMembership, LiaisonAssignment, Role, User
+from portal.models.audit import AccessLogEntry, AuditEvent
+from portal.models.facilities import Facility, FacilityType
+from portal.models.program import OptIn, ProgramYear
+
+__all__ = [
+    "AccessLogEntry",
+    "AuditEvent",
+    "Facility",
+    "FacilityMembership",
+    "FacilityType",
+    "LiaisonAssignment",
+    "OptIn",
+    "ProgramYear",
+    "Role",
+    "User",
+]

@@ -1,0 +1,27 @@
+"""Tests: the machine's PostgreSQL and Redis when they answer, else the embedded ones."""
+
+import os
+
+from portal.embedded import port_open
+
+if "DATABASE_URL" not in os.environ and port_open("127.0.0.1", 5432):
+    os.environ["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/wqip"
+if "CELERY_BROKER_URL" not in os.environ and port_open("127.0.0.1", 6379):
+    os.environ["CELERY_BROKER_URL"] = "redis://127.0.0.1:6379/14"
+    os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
+os.environ.setdefault("SECURE_COOKIES", "false")
+
+from portal.settings.base import *  # noqa: F403
+from portal.settings.base import CELERY_BROKER_URL, VAR_DIR
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast, tests only
+# unit tests run tasks in-process; integration tests start a real worker (tests/integration)
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+PRIVATE_MEDIA_ROOT = MEDIA_ROOT = VAR_DIR / "test-private"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WQIP_TEST_BROKER_URL = CELERY_BROKER_URL

@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.urls import include, path
+
+from portal import views
+
+admin.site.site_header = "WQIP Portal administration"
+admin.site.site_title = "WQIP Portal admin"
+
+
+@login_not_required
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")
+
+
+urlpatterns = [
+    path("", include("portal.portal_urls")),
+    path("payments/", include("payments.urls")),
+    path("disputes/", include("disputes.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+]
+
+handler403 = views.permission_denied
+handler404 = views.page_not_found
+handler500 = views.server_error
