@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import models
 
-from portal.models import AuditEvent, User
+from portal.models import AuditEvent, DataRevision, User
 
 
 def record_event(
@@ -26,3 +26,25 @@ def record_event(
         reason=reason,
         data=data or {},
     )
+
+
+def record_revision(
+    *, kind: str, program_year: int | None = None, actor: User | None = None, detail: str = ""
+) -> DataRevision:
+    """Note that an input of the calculation changed (see DataRevision)."""
+    return DataRevision.objects.create(
+        kind=kind,
+        program_year=program_year,
+        actor=actor if actor is not None and actor.pk else None,
+        detail=detail[:250],
+    )
+
+
+def latest_revision_id(*, program_year: int) -> int:
+    """Newest revision that can affect the program year (0 when there is none)."""
+    from django.db.models import Max, Q
+
+    newest = DataRevision.objects.filter(
+        Q(program_year=program_year) | Q(program_year__isnull=True)
+    ).aggregate(newest=Max("id"))["newest"]
+    return newest or 0

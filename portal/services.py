@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
-from portal.audit import record_event
+from portal.audit import record_event, record_revision
 from portal.csvio import CsvImportError, RowError, parse_int, read_csv, require
 from portal.models import Facility, FacilityType, OptIn, ProgramYear, User
 from portal.models.facilities import validate_hcai_id, validate_npi
@@ -124,6 +124,8 @@ def import_facilities(*, path: Path | str, actor: User | None = None) -> ImportS
         facility.save(update_fields=[*changed, "updated_at"])
         updated += 1
     summary = ImportSummary(created=created, updated=updated, unchanged=unchanged)
+    if created or updated:
+        record_revision(kind="facilities", actor=actor, detail=Path(path).name)
     record_event(
         actor=actor,
         action="facilities.imported",
@@ -200,6 +202,8 @@ def import_opt_ins(*, path: Path | str, actor: User | None = None) -> ImportSumm
             updated += 1
         else:
             unchanged += 1
+    for year in sorted({year for (_, year) in decided}):
+        record_revision(kind="opt_ins", program_year=year, actor=actor, detail=Path(path).name)
     record_event(
         actor=actor,
         action="opt_ins.imported",

@@ -1,11 +1,12 @@
 from portal.models.accounts import FacilityMembership, LiaisonAssignment, Role, User
-from portal.models.audit import AccessLogEntry, AuditEvent
+from portal.models.audit import AccessLogEntry, AuditEvent, DataRevision
 from portal.models.facilities import Facility, FacilityType
 from portal.models.program import OptIn, ProgramYear
 
 __all__ = [
     "AccessLogEntry",
     "AuditEvent",
+    "DataRevision",
     "Facility",
     "FacilityMembership",
     "FacilityType",

@@ -47,3 +47,35 @@ class AccessLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.what}"
+
+
+class DataRevision(models.Model):
+    """Append-only log of input changes (claims, citations, per diems, opt-ins, adjustments).
+
+    A payment run remembers the newest revision it was computed from; a newer revision of a
+    kind that affects its program year means the draft is stale and must be recomputed.
+    """
+
+    class Kind(models.TextChoices):
+        CLAIMS = "claims", "Claims"
+        CITATIONS = "citations", "Citations"
+        PER_DIEMS = "per_diems", "Per-diem exhibit"
+        OPT_INS = "opt_ins", "Opt-ins"
+        FACILITIES = "facilities", "Facility registry"
+        ADJUSTMENTS = "adjustments", "Bed-day adjustments"
+
+    at = models.DateTimeField(auto_now_add=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    program_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Empty when the change can touch any year"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    detail = models.CharField(max_length=250, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.kind} {self.program_year or 'all years'}"

@@ -1,0 +1,3 @@
+from payments.models.bed_days import BedDayComputation, BedDaySummary
+
+__all__ = ["BedDayComputation", "BedDaySummary"]

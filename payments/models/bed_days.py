@@ -1,0 +1,88 @@
+"""Stored results of the bed-day engine (contract §2.7): per facility and program year."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+# contract §2.5 order; also the column order of `export_bed_days --by-reason`
+EXCLUSION_REASONS = (
+    "facility_ineligible",
+    "not_paid",
+    "leave_day",
+    "medi_cal_not_primary",
+    "fee_for_service",
+    "hospice",
+    "out_of_network",
+    "discharge_day",
+)
+
+
+class BedDayComputation(models.Model):
+    """One run of compute_bed_days for a program year; the newest finished one is current."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        FINISHED = "finished", "Finished"
+        FAILED = "failed", "Failed"
+
+    program_year = models.PositiveSmallIntegerField(db_index=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    count_leave_days = models.BooleanField(default=False)
+    revision_id = models.PositiveBigIntegerField(
+        default=0, help_text="Newest portal.DataRevision id the computation saw"
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"Bed days {self.program_year} #{self.pk} ({self.status})"
+
+
+class BedDaySummary(models.Model):
+    """Qualifying and excluded days of one facility in one program year (current result)."""
+
+    computation = models.ForeignKey(
+        BedDayComputation, on_delete=models.CASCADE, related_name="summaries"
+    )
+    facility = models.ForeignKey(
+        "portal.Facility", on_delete=models.PROTECT, related_name="bed_day_summaries"
+    )
+    program_year = models.PositiveSmallIntegerField()
+    qualifying_days = models.PositiveIntegerField(default=0)
+    facility_ineligible = models.PositiveIntegerField(default=0)
+    not_paid = models.PositiveIntegerField(default=0)
+    leave_day = models.PositiveIntegerField(default=0)
+    medi_cal_not_primary = models.PositiveIntegerField(default=0)
+    fee_for_service = models.PositiveIntegerField(default=0)
+    hospice = models.PositiveIntegerField(default=0)
+    out_of_network = models.PositiveIntegerField(default=0)
+    discharge_day = models.PositiveIntegerField(default=0)
+    latest_qualifying_received_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Latest received_date of the facility's effective claims with at least one "
+        "qualifying line-day in the year (contract §4 due date)",
+    )
+
+    class Meta:
+        ordering = ["facility__npi"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["facility", "program_year"], name="uniq_bed_day_summary"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facility} {self.program_year}: {self.qualifying_days} qualifying"
+
+    @property
+    def excluded_days(self) -> int:
+        return sum(getattr(self, reason) for reason in EXCLUSION_REASONS)
