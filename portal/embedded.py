@@ -32,6 +32,10 @@ def embedded_postgres(*, data_dir: Path) -> dict[str, Any]:
     The server keeps running while any process that asked for it is alive, and stops after
     the last one exits.
     """
+    runtime_dir = data_dir.parent / "run"
+    runtime_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(runtime_dir))
+    logging.getLogger("pgserver").setLevel(logging.WARNING)
     try:
         import pgserver
     except ImportError as exc:  # pragma: no cover - depends on the interpreter
@@ -41,7 +45,6 @@ def embedded_postgres(*, data_dir: Path) -> dict[str, Any]:
         ) from exc
 
     data_dir.mkdir(parents=True, exist_ok=True)
-    os.environ.setdefault("XDG_RUNTIME_DIR", str(data_dir.parent))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         server = pgserver.get_server(str(data_dir), cleanup_mode="stop")
