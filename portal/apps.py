@@ -23,3 +23,13 @@ class PortalConfig(AppConfig):
         auditlog.register(LiaisonAssignment)
         auditlog.register(ProgramYear)
         auditlog.register(OptIn)
+
+    def nav_items(self, user):  # type: ignore[no-untyped-def]
+        from portal.navigation import portal_nav_items
+
+        return portal_nav_items(user)
+
+    def load_demo_data(self, *, stdout=None):  # type: ignore[no-untyped-def]
+        from portal.demo import load_portal_demo_data
+
+        return load_portal_demo_data(stdout=stdout)

@@ -3,10 +3,11 @@ starts from ``visible_facilities`` so another facility's object is a 404."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from portal.models import Facility, OptIn, ProgramYear, User
-from portal.models.accounts import FACILITY_ROLES, PLAN_ROLES
+from portal.models.accounts import FACILITY_ROLES, PLAN_ROLES, Role
 
 
 def visible_facilities(*, user: User) -> QuerySet[Facility]:
@@ -37,4 +38,116 @@ def opted_in_facility_ids(*, year: int) -> set[int]:
         OptIn.objects.filter(program_year__year=year, status=OptIn.Status.APPROVED).values_list(
             "facility_id", flat=True
         )
+    )
+
+
+def current_program_year() -> ProgramYear | None:
+    """The program year of today's calendar year, else the latest one before it."""
+    today = timezone.localdate()
+    years = ProgramYear.objects.order_by("-year")
+    return years.filter(year__lte=today.year).first() or years.last()
+
+
+def facility_dashboard_rows(*, user: User, program_year: ProgramYear | None) -> list[dict]:  # type: ignore[type-arg]
+    """The user's facilities with their opt-in for the program year (facility users)."""
+    facilities = list(visible_facilities(user=user).order_by("name"))
+    opt_ins = {}
+    if program_year is not None:
+        opt_ins = {
+            o.facility_id: o
+            for o in OptIn.objects.filter(facility__in=facilities, program_year=program_year)
+        }
+    return [{"facility": f, "opt_in": opt_ins.get(f.pk)} for f in facilities]
+
+
+def plan_dashboard_counts(*, user: User, program_year: ProgramYear | None) -> dict:  # type: ignore[type-arg]
+    """Counts for plan staff: facilities, eligible ones, opt-ins by status for the year."""
+    facilities = visible_facilities(user=user)
+    by_status: dict[str, int] = {}
+    if program_year is not None:
+        rows = (
+            OptIn.objects.filter(facility__in=facilities, program_year=program_year)
+            .values("status")
+            .annotate(n=Count("id"))
+        )
+        by_status = {row["status"]: row["n"] for row in rows}
+    eligible = facilities.filter(is_wqip_eligible=True).count()
+    return {
+        "facility_count": facilities.count(),
+        "eligible_count": eligible,
+        "opt_in_statuses": [
+            {"status": value, "label": label, "count": by_status.get(value, 0)}
+            for value, label in OptIn.Status.choices
+        ],
+        "opt_in_total": sum(by_status.values()),
+        "eligible_without_opt_in": facilities.filter(is_wqip_eligible=True)
+        .exclude(opt_ins__program_year=program_year)
+        .count()
+        if program_year is not None
+        else eligible,
+    }
+
+
+def search_facilities(
+    *,
+    user: User,
+    query: str = "",
+    eligible: str = "",
+    facility_type: str = "",
+    county: str = "",
+    sort: str = "name",
+) -> QuerySet[Facility]:
+    facilities = visible_facilities(user=user)
+    if query:
+        facilities = facilities.filter(
+            Q(name__icontains=query)
+            | Q(npi__startswith=query)
+            | Q(hcai_id__startswith=query)
+            | Q(cdph_facid__startswith=query)
+        )
+    if eligible in ("yes", "no"):
+        facilities = facilities.filter(is_wqip_eligible=eligible == "yes")
+    if facility_type:
+        facilities = facilities.filter(facility_type=facility_type)
+    if county:
+        facilities = facilities.filter(county=county)
+    order = FACILITY_SORTS.get(sort, FACILITY_SORTS["name"])
+    return facilities.order_by(*order)
+
+
+FACILITY_SORTS = {
+    "name": ("name", "npi"),
+    "-name": ("-name", "npi"),
+    "county": ("county", "name"),
+    "-county": ("-county", "name"),
+    "beds": ("licensed_beds", "name"),
+    "-beds": ("-licensed_beds", "name"),
+}
+
+
+def facility_counties(*, user: User) -> list[str]:
+    return list(
+        visible_facilities(user=user)
+        .exclude(county="")
+        .order_by("county")
+        .values_list("county", flat=True)
+        .distinct()
+    )
+
+
+def administered_facilities(*, user: User) -> QuerySet[Facility]:
+    """Facilities whose users this facility administrator manages."""
+    if not user.is_authenticated or user.role != Role.FACILITY_ADMIN:
+        return Facility.objects.none()
+    return visible_facilities(user=user)
+
+
+def facility_users_for(*, admin: User) -> QuerySet[User]:
+    """Facility users (staff and administrators) of the administrator's facilities."""
+    facilities = administered_facilities(user=admin)
+    return (
+        User.objects.filter(role__in=FACILITY_ROLES, memberships__facility__in=facilities)
+        .distinct()
+        .prefetch_related("memberships__facility")
+        .order_by("email")
     )

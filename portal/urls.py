@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
@@ -7,6 +8,8 @@ from portal import views
 
 admin.site.site_header = "WQIP Portal administration"
 admin.site.site_title = "WQIP Portal admin"
+# admins sign in through allauth, so the admin login also goes through MFA and django-axes
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 
 @login_not_required

@@ -25,3 +25,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WQIP_TEST_BROKER_URL = CELERY_BROKER_URL
+# one process, no state shared between test runs (allauth's rate limits and used TOTP codes
+# live in the cache); django-axes (database) still enforces the lockout
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+ACCOUNT_RATE_LIMITS = False

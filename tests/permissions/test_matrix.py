@@ -1,0 +1,110 @@
+"""Every URL the project names x every role (and anonymous) has an expected status.
+
+Each app adds rows in its own module ``tests/permissions/matrix_<app>.py``:
+
+* ``CASES = {url_name: (url_builder, statuses)}`` - GET; ``url_builder(world) -> str`` may
+  create the objects it needs (``world.extra`` is a place to keep them);
+* ``POST_CASES = {url_name: (url_builder, data_builder, statuses, snapshot)}`` - optional;
+  for every role whose POST is denied, ``snapshot(world)`` must be equal before and after.
+
+``statuses`` is a tuple in the order of ``tests.roles.ROLES``. A URL name without a row fails
+``test_every_url_has_a_matrix_row``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+import tests.permissions
+from tests.roles import ROLES
+
+DENIED = {302, 403, 404, 405}
+# allauth's and the admin's own URLs are not walked; they get explicit rows instead
+NOT_WALKED_PREFIXES = ("account_", "mfa_", "admin:")
+
+
+def matrix_modules() -> list:  # type: ignore[type-arg]
+    names = [
+        m.name
+        for m in pkgutil.iter_modules(tests.permissions.__path__)
+        if m.name.startswith("matrix_")
+    ]
+    return [importlib.import_module(f"tests.permissions.{name}") for name in sorted(names)]
+
+
+def merged(attribute: str) -> dict:  # type: ignore[type-arg]
+    rows: dict = {}  # type: ignore[type-arg]
+    for module in matrix_modules():
+        for name, row in getattr(module, attribute, {}).items():
+            assert name not in rows, f"{name} has rows in two matrix modules"
+            rows[name] = row
+    return rows
+
+
+CASES = merged("CASES")
+POST_CASES = merged("POST_CASES")
+
+
+def project_url_names(resolver: URLResolver | None = None, namespace: str = "") -> set[str]:
+    resolver = resolver or get_resolver()
+    names: set[str] = set()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = f"{namespace}{pattern.namespace}:"
+            names |= project_url_names(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(f"{namespace}{pattern.name}")
+    return names
+
+
+def test_given_project_urls_when_compared_with_matrix_then_every_url_has_a_row():
+    # given
+    walked = {n for n in project_url_names() if not n.startswith(NOT_WALKED_PREFIXES)}
+    # when
+    missing = walked - set(CASES)
+    # then
+    assert not missing, f"URL names without a permission-matrix row: {sorted(missing)}"
+
+
+def test_given_matrix_when_checked_then_each_row_has_a_status_per_role():
+    bad = [name for name, (_, statuses) in CASES.items() if len(statuses) != len(ROLES)]
+    bad += [name for name, row in POST_CASES.items() if len(row[2]) != len(ROLES)]
+    assert not bad
+
+
+@pytest.mark.parametrize("url_name", sorted(CASES))
+def test_given_each_role_when_get_url_then_expected_status(client_as, world, url_name):
+    # given
+    url_builder, statuses = CASES[url_name]
+    url = url_builder(world)
+    # when
+    got = {role: client_as(role).get(url).status_code for role in ROLES}
+    # then (all roles compared at once, so a failure shows the whole row)
+    assert got == dict(zip(ROLES, statuses, strict=True)), url
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("url_name", sorted(POST_CASES))
+def test_given_role_when_post_url_then_expected_status_and_denied_changes_nothing(
+    client_as, world, url_name, role
+):
+    # given
+    url_builder, data_builder, statuses, snapshot = POST_CASES[url_name]
+    expected = statuses[ROLES.index(role)]
+    url = url_builder(world)
+    before = snapshot(world)
+    # when
+    response = client_as(role).post(url, data_builder(world))
+    # then
+    assert response.status_code == expected, url
+    denied = expected in DENIED and (role == "anonymous" or expected != 302)
+    if denied:
+        assert snapshot(world) == before
+    else:
+        assert snapshot(world) != before

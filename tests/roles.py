@@ -1,0 +1,93 @@
+"""One user per role and two facilities: the world the permission matrix and the browser
+tests run in. Plan staff get a TOTP authenticator (allauth's model), so the MFA middleware
+lets them through; its secret is random per world so one-time codes never collide."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+
+from portal.models import Facility, FacilityType, LiaisonAssignment, Role, User
+from tests.factories import TEST_PASSWORD, FacilityFactory, UserFactory
+
+ROLES = (
+    "anonymous",
+    "facility_staff",
+    "facility_admin",
+    "other_facility_staff",
+    "ltss_liaison",
+    "finance_analyst",
+    "finance_approver",
+    "program_admin",
+)
+PLAN_ROLE_NAMES = ("ltss_liaison", "finance_analyst", "finance_approver", "program_admin")
+
+
+@dataclass
+class World:
+    facility_a: Facility
+    facility_b: Facility
+    users: dict[str, User]
+    totp_secrets: dict[str, str]
+    password: str = TEST_PASSWORD
+    extra: dict[str, object] = field(default_factory=dict)  # other apps may cache objects here
+
+    def user(self, role: str) -> User | None:
+        return self.users.get(role)
+
+
+def current_totp_code(secret: str) -> str:
+    """The code an authenticator app shows now for the secret."""
+    import time
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // mfa_settings.TOTP_PERIOD))
+
+
+def give_totp(user: User, secret: str | None = None) -> str:
+    secret = secret or generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def build_world(prefix: str = "") -> World:
+    facility_a = FacilityFactory(name=f"{prefix}Alder Creek Care Center", county="Alameda")
+    facility_b = FacilityFactory(
+        name=f"{prefix}Birchwood Subacute",
+        county="Fresno",
+        facility_type=FacilityType.SUBACUTE_ADULT_FREESTANDING,
+    )
+    users: dict[str, User] = {
+        "facility_staff": UserFactory(
+            email=f"{prefix}staff@a.example.test",
+            full_name="Sam Staff",
+            role=Role.FACILITY_STAFF,
+            facilities=[facility_a],
+        ),
+        "facility_admin": UserFactory(
+            email=f"{prefix}admin@a.example.test",
+            full_name="Ada Admin",
+            role=Role.FACILITY_ADMIN,
+            facilities=[facility_a],
+        ),
+        "other_facility_staff": UserFactory(
+            email=f"{prefix}staff@b.example.test",
+            full_name="Otto Other",
+            role=Role.FACILITY_STAFF,
+            facilities=[facility_b],
+        ),
+    }
+    secrets: dict[str, str] = {}
+    for role in PLAN_ROLE_NAMES:
+        user = UserFactory(
+            email=f"{prefix}{role.replace('_', '.')}@plan.example.test",
+            full_name=role.replace("_", " ").title(),
+            role=role,
+            is_staff=role == "program_admin",
+            is_superuser=role == "program_admin",
+        )
+        secrets[role] = give_totp(user)
+        users[role] = user
+    LiaisonAssignment.objects.create(facility=facility_a, liaison=users["ltss_liaison"])
+    return World(facility_a=facility_a, facility_b=facility_b, users=users, totp_secrets=secrets)
