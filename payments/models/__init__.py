@@ -1,3 +1,18 @@
-from payments.models.bed_days import BedDayComputation, BedDaySummary
+from payments.models.bed_days import (
+    BedDayComputation,
+    BedDayLineRange,
+    BedDayMemberRange,
+    BedDayMonth,
+    BedDaySummary,
+)
+from payments.models.claims import Claim, ClaimLine
 
-__all__ = ["BedDayComputation", "BedDaySummary"]
+__all__ = [
+    "BedDayComputation",
+    "BedDayLineRange",
+    "BedDayMemberRange",
+    "BedDayMonth",
+    "BedDaySummary",
+    "Claim",
+    "ClaimLine",
+]

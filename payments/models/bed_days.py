@@ -86,3 +86,112 @@ class BedDaySummary(models.Model):
     @property
     def excluded_days(self) -> int:
         return sum(getattr(self, reason) for reason in EXCLUSION_REASONS)
+
+
+# outcome of a member-facility-day: 0 = qualifying, 1.. = EXCLUSION_REASONS in §2.5 order
+OUTCOMES = ("qualifying", *EXCLUSION_REASONS)
+OUTCOME_CHOICES = [(index, name) for index, name in enumerate(OUTCOMES)]
+
+
+class BedDayMonth(models.Model):
+    """Days of one facility in one calendar month of the program year (report chart)."""
+
+    computation = models.ForeignKey(
+        BedDayComputation, on_delete=models.CASCADE, related_name="months"
+    )
+    facility = models.ForeignKey("portal.Facility", on_delete=models.PROTECT, related_name="+")
+    program_year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    qualifying_days = models.PositiveIntegerField(default=0)
+    facility_ineligible = models.PositiveIntegerField(default=0)
+    not_paid = models.PositiveIntegerField(default=0)
+    leave_day = models.PositiveIntegerField(default=0)
+    medi_cal_not_primary = models.PositiveIntegerField(default=0)
+    fee_for_service = models.PositiveIntegerField(default=0)
+    hospice = models.PositiveIntegerField(default=0)
+    out_of_network = models.PositiveIntegerField(default=0)
+    discharge_day = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["facility_id", "month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["computation", "facility", "month"], name="uniq_bed_day_month"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facility_id} {self.program_year}-{self.month:02d}"
+
+    @property
+    def excluded_days(self) -> int:
+        return sum(getattr(self, reason) for reason in EXCLUSION_REASONS)
+
+
+class BedDayMemberRange(models.Model):
+    """Member-level result: consecutive days of one member at one facility with one outcome.
+
+    Ranges of one member and facility never overlap; their lengths add up to the summary.
+    """
+
+    computation = models.ForeignKey(
+        BedDayComputation, on_delete=models.CASCADE, related_name="member_ranges", db_index=False
+    )
+    facility = models.ForeignKey(
+        "portal.Facility", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    member_id = models.CharField(max_length=64)
+    outcome = models.PositiveSmallIntegerField(choices=OUTCOME_CHOICES)
+    first_day = models.DateField()
+    last_day = models.DateField()
+    days = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["facility_id", "member_id", "first_day"]
+        indexes = [
+            models.Index(
+                fields=["computation", "facility", "member_id"], name="bed_day_member_lookup"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.first_day}..{self.last_day} {OUTCOMES[self.outcome]}"
+
+    @property
+    def reason(self) -> str:
+        return OUTCOMES[self.outcome]
+
+
+class BedDayLineRange(models.Model):
+    """Provenance: the days [first_day, last_day] of a member at a facility got their outcome
+    from this effective claim line (every line that gives a day its final outcome is listed,
+    so a day billed twice has two rows)."""
+
+    computation = models.ForeignKey(
+        BedDayComputation, on_delete=models.CASCADE, related_name="line_ranges", db_index=False
+    )
+    claim_line = models.ForeignKey(
+        "payments.ClaimLine", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    facility = models.ForeignKey(
+        "portal.Facility", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    member_id = models.CharField(max_length=64)
+    outcome = models.PositiveSmallIntegerField(choices=OUTCOME_CHOICES)
+    first_day = models.DateField()
+    last_day = models.DateField()
+
+    class Meta:
+        ordering = ["facility_id", "member_id", "first_day"]
+        indexes = [
+            models.Index(
+                fields=["computation", "facility", "member_id"], name="bed_day_line_lookup"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"line {self.claim_line_id} {self.first_day}..{self.last_day}"
+
+    @property
+    def reason(self) -> str:
+        return OUTCOMES[self.outcome]
