@@ -1,3 +1,22 @@
+from payments.models.adjustments import BedDayAdjustment
 from payments.models.bed_days import BedDayComputation, BedDaySummary
+from payments.models.citations import Citation
+from payments.models.ledger import LedgerEntry, LedgerImmutableError
+from payments.models.rates import ExhibitKind, PerDiem, PerDiemExhibit
+from payments.models.runs import CitationClass, LineStatus, PaymentLine, PaymentRun
 
-__all__ = ["BedDayComputation", "BedDaySummary"]
+__all__ = [
+    "BedDayAdjustment",
+    "BedDayComputation",
+    "BedDaySummary",
+    "Citation",
+    "CitationClass",
+    "ExhibitKind",
+    "LedgerEntry",
+    "LedgerImmutableError",
+    "LineStatus",
+    "PaymentLine",
+    "PaymentRun",
+    "PerDiem",
+    "PerDiemExhibit",
+]

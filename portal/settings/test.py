@@ -25,3 +25,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WQIP_TEST_BROKER_URL = CELERY_BROKER_URL
+
+# Django's test flush truncates every table; the ledger's append-only trigger lets TRUNCATE
+# through only when this session setting is on (payments migration ledger_append_only).
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c wqip.allow_ledger_truncate=on"  # noqa: F405
