@@ -29,3 +29,7 @@ WQIP_TEST_BROKER_URL = CELERY_BROKER_URL
 # live in the cache); django-axes (database) still enforces the lockout
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 ACCOUNT_RATE_LIMITS = False
+
+# Django's test flush truncates every table; the ledger's append-only trigger lets TRUNCATE
+# through only when this session setting is on (payments migration ledger_append_only).
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c wqip.allow_ledger_truncate=on"  # noqa: F405
