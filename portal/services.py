@@ -11,7 +11,7 @@ from django.db import transaction
 
 from portal.audit import record_event, record_revision
 from portal.csvio import CsvImportError, RowError, parse_int, read_csv, require
-from portal.models import Facility, FacilityType, OptIn, ProgramYear, User
+from portal.models import Facility, FacilityType, OptIn, OptInTransition, ProgramYear, User
 from portal.models.facilities import validate_hcai_id, validate_npi
 
 FACILITY_COLUMNS = (
@@ -187,11 +187,21 @@ def import_opt_ins(*, path: Path | str, actor: User | None = None) -> ImportSumm
             defaults={"status": status, "source": "import"},
         )
         if was_created:
+            OptInTransition.objects.create(
+                opt_in=opt_in, to_status=status, actor=actor, reason=f"import of {Path(path).name}"
+            )
             created += 1
         elif opt_in.status != status:
             old = opt_in.status
             opt_in.status = status
             opt_in.save(update_fields=["status", "updated_at"])
+            OptInTransition.objects.create(
+                opt_in=opt_in,
+                from_status=old,
+                to_status=status,
+                actor=actor,
+                reason=f"import of {Path(path).name}",
+            )
             record_event(
                 actor=actor,
                 action="opt_in.status_imported",
