@@ -9,18 +9,37 @@ change at once. Every status change writes an ``OptInTransition`` in the same tr
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import cached_property
 
 tin_validator = RegexValidator(r"^\d{9}$", "Enter the 9-digit TIN (EIN or SSN) without dashes.")
 
 
+class PrivateStorage(FileSystemStorage):
+    """Files under PRIVATE_MEDIA_ROOT (read at use, so test settings apply); no public URL."""
+
+    @cached_property
+    def base_location(self) -> str:
+        return self._value_or_setting(self._location, str(settings.PRIVATE_MEDIA_ROOT))
+
+    def _clear_cached_properties(self, setting: str, **kwargs: Any) -> None:
+        super()._clear_cached_properties(setting, **kwargs)
+        if setting == "PRIVATE_MEDIA_ROOT":
+            self.__dict__.pop("base_location", None)
+            self.__dict__.pop("location", None)
+
+    def url(self, name: str | None) -> str:
+        raise ValueError("Private files have no URL; serve them through a permission-checked view.")
+
+
 def private_storage() -> FileSystemStorage:
-    """Uploads live under PRIVATE_MEDIA_ROOT, never under a public URL (no base_url)."""
-    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+    return PrivateStorage()
 
 
 class OptInVersion(models.Model):
