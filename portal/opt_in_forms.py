@@ -49,6 +49,12 @@ class SignerForm(forms.ModelForm):
 
 
 class PayeeForm(forms.ModelForm):
+    payee_tin = forms.CharField(
+        label="Payee TIN (9 digits, as on the W-9)",
+        max_length=11,
+        help_text="Dashes are fine. Bank details stay in the plan's vendor process.",
+    )
+
     class Meta:
         model = OptInVersion
         fields = [
@@ -73,7 +79,6 @@ class PayeeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             field.required = name != "remittance_contact_phone"
-        self.fields["payee_tin"].help_text = "Bank details stay in the plan's vendor process."
         self.helper = _helper("Save and continue")
 
     def clean_payee_tin(self) -> str:

@@ -147,6 +147,7 @@ def opt_in_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = _detail_context(opt_in)
     context["amend_form"] = AmendmentForm()
     context["is_facility_admin"] = user.role == Role.FACILITY_ADMIN
+    context["is_facility_user"] = user.role in FACILITY_ROLES
     return render(request, "portal/opt_in_detail.html", context)
 
 
@@ -248,7 +249,6 @@ def opt_in_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             "contacts_only": contacts_only,
             "documents": version.documents.all(),
             "next_url": next_url,
-            "status_code": 400 if request.method == "POST" else 200,
         },
         status=400 if request.method == "POST" else 200,
     )
