@@ -328,3 +328,61 @@ def test_given_opt_ins_file_when_imported_then_records_created_with_history(tmp_
     assert opt_in.versions.count() == 0
     assert list(opt_in.transitions.values_list("to_status", flat=True)) == ["approved"]
     assert facility.pk in opted_in_facility_ids(year=2025)
+
+
+def test_given_facility_with_primary_liaison_when_submitted_then_assigned_and_admins_told(
+    liaison, django_capture_on_commit_callbacks
+):
+    # given
+    from portal.models import LiaisonAssignment
+
+    facility = FacilityFactory()
+    LiaisonAssignment.objects.create(facility=facility, liaison=liaison)
+    facility_user(facility, role=Role.FACILITY_STAFF)  # staff are not e-mailed
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        opt_in, admin = submitted_opt_in(facility)
+    # then
+    assert opt_in.assigned_to == liaison
+    assert [(m.subject, m.to) for m in mail.outbox] == [
+        ("WQIP opt-in PY4: submitted", [admin.email])
+    ]
+    assert "Payee" not in mail.outbox[0].body  # a link, never form data
+
+
+def test_given_facility_admin_when_granting_extension_then_permission_denied():
+    # given
+    opt_in, admin = _draft()
+    # when / then
+    with pytest.raises(PermissionDenied):
+        services.grant_opt_in_extension(
+            facility=opt_in.facility,
+            program_year=opt_in.program_year,
+            closes_on=datetime.date(2026, 12, 31),
+            reason="please",
+            actor=admin,
+        )
+
+
+def test_given_user_of_other_facility_when_changing_contacts_then_permission_denied():
+    # given
+    opt_in, _ = _draft()
+    outsider = facility_user(FacilityFactory())
+    # when / then
+    with pytest.raises(PermissionDenied):
+        services.replace_report_contacts(
+            opt_in=opt_in, actor=outsider, contacts=[{"name": "X", "email": "x@example.test"}]
+        )
+    assert not opt_in.report_contacts.exists()
+
+
+def test_given_existing_opt_in_when_started_again_then_same_record_returned():
+    # given
+    opt_in, admin = _draft()
+    # when
+    again = services.start_opt_in(
+        facility=opt_in.facility, program_year=opt_in.program_year, actor=admin
+    )
+    # then
+    assert again.pk == opt_in.pk
+    assert OptIn.objects.filter(facility=opt_in.facility).count() == 1

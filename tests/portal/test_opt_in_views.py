@@ -220,3 +220,54 @@ def test_given_liaison_when_granting_extension_then_recorded(client, liaison):
     # then
     assert response.status_code == 302
     assert str(services.submission_closes_on(facility=facility, program_year=py)) == "2025-08-15"
+
+
+def test_given_approved_opt_in_when_contacts_changed_through_page_then_at_once(client, liaison):
+    # given
+    opt_in, admin = submitted_opt_in()
+    services.start_opt_in_review(opt_in=opt_in, reviewer=liaison)
+    services.approve_opt_in(opt_in=opt_in, reviewer=liaison)
+    client.force_login(admin)
+    # when
+    response = client.post(
+        reverse("portal:opt_in_step", args=[opt_in.pk, "contacts"]),
+        {"contact_1_name": "Di Wu", "contact_1_email": "di@example.test"},
+    )
+    # then
+    assert response.status_code == 302
+    assert list(opt_in.report_contacts.values_list("name", flat=True)) == ["Di Wu"]
+    assert opt_in.versions.count() == 1
+
+
+def test_given_approved_opt_in_when_amendment_started_through_page_then_new_draft_version(
+    client, liaison
+):
+    # given
+    opt_in, admin = submitted_opt_in()
+    services.start_opt_in_review(opt_in=opt_in, reviewer=liaison)
+    services.approve_opt_in(opt_in=opt_in, reviewer=liaison)
+    client.force_login(admin)
+    # when
+    response = client.post(
+        reverse("portal:opt_in_amend", args=[opt_in.pk]), {"reason": "New payee from July"}
+    )
+    # then
+    assert response.status_code == 302
+    assert list(opt_in.versions.values_list("number", "status")) == [
+        (2, "draft"),
+        (1, "approved"),
+    ]
+
+
+def test_given_ineligible_facility_when_listing_then_no_start_link(client):
+    # given
+    from portal.models import FacilityType
+
+    facility = FacilityFactory(facility_type=FacilityType.NF_DISTINCT_PART)
+    client.force_login(facility_user(facility))
+    # when
+    response = client.get(reverse("portal:opt_in_list"))
+    # then
+    assert response.status_code == 200
+    assert b"Not WQIP-eligible" in response.content
+    assert b"Start PY" not in response.content
