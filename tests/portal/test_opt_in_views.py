@@ -271,3 +271,22 @@ def test_given_ineligible_facility_when_listing_then_no_start_link(client):
     assert response.status_code == 200
     assert b"Not WQIP-eligible" in response.content
     assert b"Start PY" not in response.content
+
+
+def test_given_review_waiting_over_ten_working_days_when_overdue_filter_then_listed(
+    client, liaison
+):
+    # given
+    import datetime
+
+    from django.utils import timezone
+
+    late, _ = submitted_opt_in(FacilityFactory(name="Late Care"))
+    submitted_opt_in(FacilityFactory(name="Fresh Care"))
+    late.versions.update(submitted_at=timezone.now() - datetime.timedelta(days=20))
+    client.force_login(liaison)
+    # when
+    response = client.get(reverse("portal:opt_in_queue"), {"overdue": "on"})
+    # then
+    assert [row.pk for row in response.context["queue"]] == [late.pk]
+    assert b"Overdue" in response.content
