@@ -9,6 +9,9 @@ from portal.models import (
     FacilityMembership,
     LiaisonAssignment,
     OptIn,
+    OptInExtension,
+    OptInTransition,
+    OptInVersion,
     ProgramYear,
     User,
 )
@@ -123,3 +126,36 @@ if _auditlog_admin is not None:
             "actor__email",
             "actor__full_name",
         ]
+
+
+class OptInVersionInline(admin.StackedInline):
+    model = OptInVersion
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = ["number", "status", "payee_legal_name", "payee_tin", "signer_name", "submitted_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+class OptInTransitionInline(admin.TabularInline):
+    model = OptInTransition
+    extra = 0
+    can_delete = False
+    fields = ["at", "version", "from_status", "to_status", "actor", "reason"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+OptInAdmin.inlines = [OptInVersionInline, OptInTransitionInline]
+OptInAdmin.readonly_fields = ["status", "source", "submitted_at", "reviewed_at", "reviewed_by"]
+
+
+@admin.register(OptInExtension)
+class OptInExtensionAdmin(ReadOnlyAdmin):
+    list_display = ["facility", "program_year", "closes_on", "granted_by", "granted_at"]
+    list_filter = ["program_year"]

@@ -3,10 +3,12 @@ starts from ``visible_facilities`` so another facility's object is a 404."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+import datetime
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from portal.models import Facility, OptIn, ProgramYear, User
+from portal.models import Facility, OptIn, OptInDocument, OptInVersion, ProgramYear, User
 from portal.models.accounts import FACILITY_ROLES, PLAN_ROLES, Role
 
 
@@ -150,4 +152,99 @@ def facility_users_for(*, admin: User) -> QuerySet[User]:
         .distinct()
         .prefetch_related("memberships__facility")
         .order_by("email")
+    )
+
+
+# --- opt-ins ---------------------------------------------------------------------------
+OPT_IN_REVIEW_SLA_WORKING_DAYS = 10  # wqip.md §9: opt-in review within 10 working days
+
+
+def opt_in_documents_for(*, user: User) -> QuerySet[OptInDocument]:
+    return OptInDocument.objects.filter(
+        version__opt_in__facility__in=visible_facilities(user=user)
+    ).select_related("version__opt_in__facility", "version__opt_in__program_year")
+
+
+def opt_in_overview_for(*, user: User) -> list[dict[str, object]]:
+    """One row per visible facility and program year, with the opt-in when there is one."""
+    facilities = list(visible_facilities(user=user).order_by("name"))
+    opt_ins = {
+        (o.facility_id, o.program_year_id): o
+        for o in visible_opt_ins(user=user).prefetch_related("versions")
+    }
+    return [
+        {
+            "facility": facility,
+            "years": [
+                {"program_year": py, "opt_in": opt_ins.get((facility.pk, py.pk))}
+                for py in program_years().order_by("-year")
+            ],
+        }
+        for facility in facilities
+    ]
+
+
+def _working_days_before(day: datetime.date, days: int) -> datetime.date:
+    """Monday-Friday only; switch to portal.dates (holiday calendar) when it is merged."""
+    while days > 0:
+        day -= datetime.timedelta(days=1)
+        if day.weekday() < 5:
+            days -= 1
+    return day
+
+
+def opt_in_review_queue(
+    *,
+    user: User,
+    program_year: int | None = None,
+    status: str | None = None,
+    county: str | None = None,
+    overdue: bool = False,
+    assigned_to: User | None = None,
+) -> QuerySet[OptIn]:
+    """Opt-ins with a web form, annotated with the review status of their newest version."""
+    newest = OptInVersion.objects.filter(opt_in=OuterRef("pk")).order_by("-number")
+    queue = (
+        visible_opt_ins(user=user)
+        .filter(versions__isnull=False)
+        .distinct()
+        .annotate(
+            review_status=Subquery(newest.values("status")[:1]),
+            review_number=Subquery(newest.values("number")[:1]),
+            review_submitted_at=Subquery(newest.values("submitted_at")[:1]),
+        )
+        .select_related("assigned_to")
+    )
+    if program_year:
+        queue = queue.filter(program_year__year=program_year)
+    if status:
+        queue = queue.filter(review_status=status)
+    else:
+        queue = queue.exclude(review_status=OptInVersion.Status.DRAFT)
+    if county:
+        queue = queue.filter(facility__county__iexact=county)
+    if assigned_to is not None:
+        queue = queue.filter(assigned_to=assigned_to)
+    if overdue:
+        cutoff = _working_days_before(timezone.localdate(), OPT_IN_REVIEW_SLA_WORKING_DAYS)
+        queue = queue.filter(
+            review_status__in=[OptInVersion.Status.SUBMITTED, OptInVersion.Status.UNDER_REVIEW],
+            review_submitted_at__date__lt=cutoff,
+        )
+    return queue.order_by("review_submitted_at", "facility__name")
+
+
+def is_review_overdue(*, submitted_at: datetime.datetime | None, status: str) -> bool:
+    if submitted_at is None or status not in ("submitted", "under_review"):
+        return False
+    cutoff = _working_days_before(timezone.localdate(), OPT_IN_REVIEW_SLA_WORKING_DAYS)
+    return timezone.localdate(submitted_at) < cutoff
+
+
+def opt_in_counties() -> list[str]:
+    return list(
+        Facility.objects.exclude(county="")
+        .order_by("county")
+        .values_list("county", flat=True)
+        .distinct()
     )

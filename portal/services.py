@@ -21,6 +21,7 @@ from portal.models import (
     FacilityMembership,
     FacilityType,
     OptIn,
+    OptInTransition,
     ProgramYear,
     Role,
     User,
@@ -200,11 +201,21 @@ def import_opt_ins(*, path: Path | str, actor: User | None = None) -> ImportSumm
             defaults={"status": status, "source": "import"},
         )
         if was_created:
+            OptInTransition.objects.create(
+                opt_in=opt_in, to_status=status, actor=actor, reason=f"import of {Path(path).name}"
+            )
             created += 1
         elif opt_in.status != status:
             old = opt_in.status
             opt_in.status = status
             opt_in.save(update_fields=["status", "updated_at"])
+            OptInTransition.objects.create(
+                opt_in=opt_in,
+                from_status=old,
+                to_status=status,
+                actor=actor,
+                reason=f"import of {Path(path).name}",
+            )
             record_event(
                 actor=actor,
                 action="opt_in.status_imported",

@@ -36,3 +36,18 @@ def client_as(world):  # type: ignore[no-untyped-def]
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_in_transactional_tests(request):  # type: ignore[no-untyped-def]
+    """Transactional tests (and live_server) start after another one flushed every table:
+    put back the rows the migrations seed (program years, holidays)."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        from portal.reference_data import ensure_reference_data
+
+        ensure_reference_data()

@@ -34,6 +34,16 @@ class World:
     password: str = TEST_PASSWORD
     extra: dict[str, object] = field(default_factory=dict)  # other apps may cache objects here
 
+    @property
+    def facility(self) -> Facility:
+        """The facility of facility_staff and facility_admin."""
+        return self.facility_a
+
+    @property
+    def other_facility(self) -> Facility:
+        """The facility of other_facility_staff."""
+        return self.facility_b
+
     def user(self, role: str) -> User | None:
         return self.users.get(role)
 

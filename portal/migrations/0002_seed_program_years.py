@@ -1,24 +1,10 @@
-import datetime
-
 from django.db import migrations
 
-# PY1-PY4 = CY2023-2026. The plan's 2025 window (2 Jun - 1 Aug 2025) serves PY3; the other
-# windows follow the same pattern and are editable by program admins.
-PROGRAM_YEARS = [
-    (2023, "PY1", datetime.date(2023, 6, 1), datetime.date(2023, 8, 1)),
-    (2024, "PY2", datetime.date(2024, 6, 3), datetime.date(2024, 8, 1)),
-    (2025, "PY3", datetime.date(2025, 6, 2), datetime.date(2025, 8, 1)),
-    (2026, "PY4", datetime.date(2026, 6, 1), datetime.date(2026, 7, 31)),
-]
+from portal.reference_data import seed_program_years
 
 
 def seed(apps, schema_editor):
-    ProgramYear = apps.get_model("portal", "ProgramYear")
-    for year, label, opens, closes in PROGRAM_YEARS:
-        ProgramYear.objects.get_or_create(
-            year=year,
-            defaults={"label": label, "opt_in_opens_on": opens, "opt_in_closes_on": closes},
-        )
+    seed_program_years(apps.get_model("portal", "ProgramYear"))
 
 
 class Migration(migrations.Migration):

@@ -64,6 +64,25 @@ class OptIn(models.Model):
     source = models.CharField(
         max_length=10, choices=[("web", "Web form"), ("import", "Bulk import")], default="web"
     )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_opt_ins",
+        help_text="LTSS liaison reviewing this opt-in",
+    )
+    late_submission_reason = models.TextField(
+        blank=True, help_text="Program-admin override allowing submission after the window"
+    )
+    late_submission_allowed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    late_submission_allowed_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
     reviewed_by = models.ForeignKey(
@@ -86,3 +105,7 @@ class OptIn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.facility} {self.program_year}: {self.get_status_display()}"
+
+    @property
+    def has_late_submission_override(self) -> bool:
+        return bool(self.late_submission_allowed_at)

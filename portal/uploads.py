@@ -1,0 +1,113 @@
+"""Checks for uploaded documents: type by content (magic bytes), size, safe names."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+
+# content type -> (leading bytes, extension used for the stored name)
+SIGNATURES: dict[str, tuple[bytes, str]] = {
+    "application/pdf": (b"%PDF-", "pdf"),
+    "image/png": (b"\x89PNG\r\n\x1a\n", "png"),
+    "image/jpeg": (b"\xff\xd8\xff", "jpg"),
+}
+EXTENSIONS = {
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+}
+TYPE_LABELS = {"application/pdf": "PDF", "image/png": "PNG", "image/jpeg": "JPEG"}
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    content_type: str
+    extension: str
+    size: int
+    sha256: str
+    original_name: str
+
+
+def human_size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB"
+    if size >= 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size} bytes"
+
+
+def detect_content_type(head: bytes) -> str | None:
+    """The type the bytes really are, or None when not an allowed type."""
+    for content_type, (magic, _) in SIGNATURES.items():
+        if head.startswith(magic):
+            return content_type
+    return None
+
+
+def sanitise_filename(name: str, *, max_length: int = 150) -> str:
+    """A display name safe for headers and file systems: no path, no control characters."""
+    base = PurePath(name.replace("\\", "/")).name
+    base = unicodedata.normalize("NFKC", base)
+    base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C")
+    base = re.sub(r'[<>:"/\\|?*;]', "_", base).strip(" .")
+    if not base:
+        base = "document"
+    if len(base) > max_length:
+        stem, dot, ext = base.rpartition(".")
+        if dot and len(ext) <= 10:
+            base = stem[: max_length - len(ext) - 1] + "." + ext
+        else:
+            base = base[:max_length]
+    return base
+
+
+def check_upload(upload: UploadedFile, *, allowed_types: tuple[str, ...]) -> CheckedUpload:
+    """Refuse (ValidationError) anything too large or whose content is not an allowed type."""
+    limit = settings.WQIP_UPLOAD_MAX_BYTES
+    original_name = sanitise_filename(upload.name or "document")
+    size = upload.size or 0
+    if size > limit:
+        raise ValidationError(
+            f"“{original_name}” is {human_size(size)}; files can be at most "
+            f"{human_size(limit)}. Nothing was uploaded.",
+            code="too_large",
+        )
+    if size == 0:
+        raise ValidationError(f"“{original_name}” is empty.", code="empty")
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    content_type = detect_content_type(head)
+    allowed_labels = " or ".join(TYPE_LABELS[t] for t in allowed_types)
+    if content_type is None or content_type not in allowed_types:
+        raise ValidationError(
+            f"“{original_name}” is not a {allowed_labels} file (checked by its content, "
+            "not its name). Nothing was uploaded.",
+            code="bad_type",
+        )
+    claimed = EXTENSIONS.get(PurePath(original_name).suffix.lower().lstrip("."))
+    if claimed is not None and claimed != content_type:
+        raise ValidationError(
+            f"“{original_name}” has a name ending that does not match its content "
+            f"({TYPE_LABELS[content_type]}). Nothing was uploaded.",
+            code="type_mismatch",
+        )
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return CheckedUpload(
+        content_type=content_type,
+        extension=SIGNATURES[content_type][1],
+        size=size,
+        sha256=digest.hexdigest(),
+        original_name=original_name,
+    )
