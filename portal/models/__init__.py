@@ -1,5 +1,6 @@
 from portal.models.accounts import FacilityMembership, LiaisonAssignment, Role, User
 from portal.models.audit import AccessLogEntry, AuditEvent, DataRevision
+from portal.models.calendar import Holiday
 from portal.models.facilities import Facility, FacilityType
 from portal.models.program import OptIn, ProgramYear
 
@@ -10,6 +11,7 @@ __all__ = [
     "Facility",
     "FacilityMembership",
     "FacilityType",
+    "Holiday",
     "LiaisonAssignment",
     "OptIn",
     "ProgramYear",
