@@ -2,19 +2,31 @@ from portal.models.accounts import FacilityMembership, LiaisonAssignment, Role, 
 from portal.models.audit import AccessLogEntry, AuditEvent, DataRevision
 from portal.models.calendar import Holiday
 from portal.models.facilities import Facility, FacilityType
+from portal.models.notifications import (
+    Channel,
+    Notice,
+    NoticePreference,
+    OutboundEmail,
+    ScheduledNotice,
+)
 from portal.models.program import OptIn, ProgramYear
 
 __all__ = [
     "AccessLogEntry",
     "AuditEvent",
+    "Channel",
     "DataRevision",
     "Facility",
     "FacilityMembership",
     "FacilityType",
     "Holiday",
     "LiaisonAssignment",
+    "Notice",
+    "NoticePreference",
     "OptIn",
+    "OutboundEmail",
     "ProgramYear",
     "Role",
+    "ScheduledNotice",
     "User",
 ]
