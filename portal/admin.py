@@ -130,3 +130,6 @@ class HolidayAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]
         for holiday in queryset:
             delete_holiday(holiday=holiday, actor=request.user)
+
+
+import portal.notifications.admin  # noqa: E402, F401  (registers the notification admin pages)

@@ -102,6 +102,21 @@ def cancel_scheduled_notices(
 
 
 @transaction.atomic
+def cancel_scheduled_notices_by_id(*, ids: list[int], actor: User) -> int:
+    """Admin action: cancel the selected pending rows."""
+    count = ScheduledNotice.objects.filter(pk__in=ids, state=ScheduledNotice.State.PENDING).update(
+        state=ScheduledNotice.State.CANCELLED, last_error=f"cancelled by {actor}"[:500]
+    )
+    record_event(
+        actor=actor,
+        action="scheduled_notices.cancelled",
+        reason="admin cancel",
+        data={"ids": sorted(ids), "count": count},
+    )
+    return count
+
+
+@transaction.atomic
 def retry_scheduled_notices(*, ids: list[int], actor: User) -> int:
     """Admin action: failed (or cancelled) rows go back to pending with a fresh budget."""
     rows = (
