@@ -82,19 +82,28 @@ def filer_and_facility_administrators(notice: ScheduledNotice) -> list[User]:
     return users
 
 
-def allowed_recipients(users: Iterable[User], *, facility_id: int | None) -> list[User]:
+def active_member_ids(*, facility_id: int) -> set[int]:
+    return set(
+        User.objects.filter(
+            memberships__facility_id=facility_id, memberships__is_active=True
+        ).values_list("pk", flat=True)
+    )
+
+
+def allowed_recipients(
+    users: Iterable[User], *, facility_id: int | None, facility_members: set[int] | None = None
+) -> list[User]:
     """Active users, each once; a facility user only for a notice about a facility they are an
-    active member of. Plan staff see every facility."""
+    active member of. Plan staff see every facility. ``facility_members`` (the facility's
+    active member ids) saves a query when the caller already has it."""
     unique = {user.pk: user for user in users if user.is_active}
-    facility_user_ids = [pk for pk, user in unique.items() if user.role in FACILITY_ROLES]
+    has_facility_users = any(user.role in FACILITY_ROLES for user in unique.values())
     members: set[int] = set()
-    if facility_user_ids and facility_id is not None:
-        members = set(
-            User.objects.filter(
-                pk__in=facility_user_ids,
-                memberships__facility_id=facility_id,
-                memberships__is_active=True,
-            ).values_list("pk", flat=True)
+    if has_facility_users and facility_id is not None:
+        members = (
+            facility_members
+            if facility_members is not None
+            else active_member_ids(facility_id=facility_id)
         )
     return [
         user

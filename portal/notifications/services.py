@@ -31,7 +31,7 @@ from portal.models import (
     User,
 )
 from portal.notifications.kinds import NoticeKind, get_kind
-from portal.notifications.recipients import allowed_recipients
+from portal.notifications.recipients import active_member_ids, allowed_recipients
 
 logger = logging.getLogger(__name__)
 
@@ -196,24 +196,60 @@ def render_notice(kind: NoticeKind, context: dict[str, Any]) -> RenderedNotice:
     )
 
 
-def channel_for(*, user: User, kind: NoticeKind) -> str:
+def channel_for(*, user: User, kind: NoticeKind, chosen: dict[str, str] | None = None) -> str:
+    """The user's channel for ``kind``; ``chosen`` (all the user's preferences) saves a query."""
     if kind.is_mandatory:
         return Channel.IN_APP_EMAIL
-    chosen = (
-        NoticePreference.objects.filter(user=user, kind=kind.key)
-        .values_list("channel", flat=True)
-        .first()
-    )
-    return chosen or kind.default_channel
+    if chosen is None:
+        chosen = dict(NoticePreference.objects.filter(user=user).values_list("kind", "channel"))
+    return chosen.get(kind.key) or kind.default_channel
+
+
+@dataclass
+class _BatchCache:
+    """Lookups shared by the rows of one claimed batch (same transaction, same snapshot)."""
+
+    members: dict[int, set[int]] = field(default_factory=dict)
+    preferences: dict[int, dict[str, str]] = field(default_factory=dict)
+
+    def facility_members(self, facility_id: int | None) -> set[int] | None:
+        if facility_id is None:
+            return None
+        if facility_id not in self.members:
+            self.members[facility_id] = active_member_ids(facility_id=facility_id)
+        return self.members[facility_id]
+
+    def channels(self, user: User) -> dict[str, str]:
+        if user.pk not in self.preferences:
+            self.preferences[user.pk] = dict(
+                NoticePreference.objects.filter(user=user).values_list("kind", "channel")
+            )
+        return self.preferences[user.pk]
+
+
+def _prefetch_subjects(rows: list[ScheduledNotice]) -> None:
+    """One query per subject type instead of one per row."""
+    subject_field = ScheduledNotice._meta.get_field("subject")
+    by_type: dict[int, list[ScheduledNotice]] = {}
+    for row in rows:
+        by_type.setdefault(row.subject_type_id, []).append(row)
+    for type_id, typed_rows in by_type.items():
+        model = ContentType.objects.get_for_id(type_id).model_class()
+        if model is None:
+            continue
+        found = model._base_manager.in_bulk({row.subject_id for row in typed_rows})
+        for row in typed_rows:
+            subject_field.set_cached_value(row, found.get(row.subject_id))
 
 
 # --- sending ----------------------------------------------------------------------------------
 
 
-def _send(notice: ScheduledNotice, now: datetime.datetime) -> str:
+def _send(notice: ScheduledNotice, now: datetime.datetime, cache: _BatchCache | None = None) -> str:
     """Write the notices (and outbox e-mails) of one claimed row and mark it; returns the new
     state. Runs inside the claiming transaction."""
     kind = get_kind(notice.kind)
+    cache = cache or _BatchCache()
     if notice.subject is None:
         notice.state = ScheduledNotice.State.CANCELLED
         notice.last_error = "subject no longer exists"
@@ -221,7 +257,11 @@ def _send(notice: ScheduledNotice, now: datetime.datetime) -> str:
         notice.state = ScheduledNotice.State.CANCELLED
         notice.last_error = "no longer due"
     else:
-        users = allowed_recipients(kind.recipients(notice), facility_id=notice.facility_id)
+        users = allowed_recipients(
+            kind.recipients(notice),
+            facility_id=notice.facility_id,
+            facility_members=cache.facility_members(notice.facility_id),
+        )
         link = _link_for(notice)
         for user in users:
             rendered = render_notice(kind, _context(notice, user, link))
@@ -234,7 +274,8 @@ def _send(notice: ScheduledNotice, now: datetime.datetime) -> str:
                 facility_id=notice.facility_id,
                 scheduled=notice,
             )
-            if user.email and channel_for(user=user, kind=kind) == Channel.IN_APP_EMAIL:
+            channel = channel_for(user=user, kind=kind, chosen=cache.channels(user))
+            if user.email and channel == Channel.IN_APP_EMAIL:
                 OutboundEmail.objects.create(
                     notice=inbox_row,
                     to=user.email,
@@ -282,7 +323,8 @@ class SweepResult:
 
 def _claim(batch_size: int, now: datetime.datetime) -> list[ScheduledNotice]:
     return list(
-        ScheduledNotice.objects.select_for_update(skip_locked=True)
+        ScheduledNotice.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("facility")
         .filter(state=ScheduledNotice.State.PENDING, due_at__lte=now)
         .filter(Q(retry_at__isnull=True) | Q(retry_at__lte=now))
         .order_by("due_at", "id")[:batch_size]
@@ -313,10 +355,12 @@ def sweep_due_notices(
             if not claimed:
                 break
             result.batches += 1
+            _prefetch_subjects(claimed)
+            cache = _BatchCache()
             for notice in claimed:
                 try:
                     with transaction.atomic():
-                        state = _send(notice, moment)
+                        state = _send(notice, moment, cache)
                 except Exception as exc:
                     logger.exception("scheduled notice %s failed", notice.pk)
                     notice.refresh_from_db()
