@@ -85,6 +85,21 @@ def schedule_notice(
     return notice
 
 
+def reminder_due_at(
+    *,
+    deadline_on: datetime.date,
+    working_days_before: int = 0,
+    hour: int = 8,
+    holidays: set[datetime.date] | None = None,
+) -> datetime.datetime:
+    """When a reminder ``working_days_before`` a deadline goes out (08:00 Pacific), e.g. the
+    dispute decision-due reminder 5 working days before ``decision_due``."""
+    from portal.dates import add_working_days, pacific_time
+
+    day = add_working_days(start=deadline_on, days=-working_days_before, holidays=holidays)
+    return pacific_time(day, hour)
+
+
 @transaction.atomic
 def cancel_scheduled_notices(
     *, subject: models.Model, kinds: list[str] | None = None, reason: str = ""

@@ -439,3 +439,13 @@ def test_given_every_kind_when_rendered_then_text_and_html_templates_exist(
         "payment_run_awaiting_approval",
     }
     assert all("&amp;" not in n.body and "&#x27;" not in n.body for n in Notice.objects.all())
+
+
+def test_given_decision_due_date_when_reminder_five_working_days_before_then_8am_pacific():
+    # given decision due Wed 4 Feb 2026 (check example of domain guide §10)
+    from portal.notifications.services import reminder_due_at
+
+    # when
+    due_at = reminder_due_at(deadline_on=datetime.date(2026, 2, 4), working_days_before=5)
+    # then
+    assert due_at.isoformat() == "2026-01-28T08:00:00-08:00"
