@@ -21,7 +21,7 @@ class NoticePreferencesForm(forms.Form):
             if row.is_locked:
                 help_text += " Always sent in the portal and by e-mail; it cannot be turned off."
             self.fields[row.kind.key] = forms.ChoiceField(
-                label=_plain_title(row.kind.title),
+                label=row.kind.label,
                 choices=Channel.choices,
                 initial=row.channel,
                 widget=forms.RadioSelect,
@@ -37,11 +37,3 @@ class NoticePreferencesForm(forms.Form):
         return {
             row.kind.key: self.cleaned_data[row.kind.key] for row in self.rows if not row.is_locked
         }
-
-
-def _plain_title(title: str) -> str:
-    """Kind titles are templates; for the settings page drop the variable parts."""
-    import re
-
-    text = re.sub(r"\{\{[^}]*\}\}", "…", title)
-    return re.sub(r"\s+", " ", text).strip()

@@ -21,6 +21,7 @@ class UnknownKind(LookupError):
 @dataclass(frozen=True)
 class NoticeKind:
     key: str
+    label: str  # names the kind on the notification settings page
     title: str
     description: str
     recipients: r.Resolver
@@ -94,6 +95,7 @@ def set_recipients(key: str, resolver: r.Resolver) -> None:
 for _kind in (
     NoticeKind(
         key="opt_in_window_opening",
+        label="Opt-in window opens",
         title="The {{ program_year }} opt-in window is open",
         description="When the opt-in window of a program year opens and your facility has "
         "not opted in.",
@@ -102,6 +104,7 @@ for _kind in (
     ),
     NoticeKind(
         key="opt_in_window_closing",
+        label="Opt-in window closing soon",
         title="The {{ program_year }} opt-in window closes on {{ closes_on|date:'j F Y' }}",
         description="14, 7 and 1 days before the opt-in window closes, while your facility "
         "has not submitted its opt-in.",
@@ -110,6 +113,7 @@ for _kind in (
     ),
     NoticeKind(
         key="opt_in_draft_incomplete",
+        label="Opt-in not submitted yet",
         title="Your {{ subject.program_year }} opt-in is not submitted yet",
         description="When a draft opt-in has not been touched for 7 days, or a returned "
         "opt-in has not been resubmitted.",
@@ -118,12 +122,14 @@ for _kind in (
     ),
     NoticeKind(
         key="report_published",
+        label="Report published",
         title="A new WQIP payment report is available",
         description="When the plan publishes a payment report for your facility.",
         recipients=r.report_contacts,
     ),
     NoticeKind(
         key="report_overdue",
+        label="Report not published in time",
         title="A facility report is not published yet",
         description="When a report is still unpublished 20 days after the exhibit arrived.",
         recipients=r.program_admins,
@@ -131,6 +137,7 @@ for _kind in (
     ),
     NoticeKind(
         key="payment_run_awaiting_approval",
+        label="Payment run awaiting approval",
         title="A payment run is waiting for your approval",
         description="When a payment run started by someone else needs approval.",
         recipients=r.finance_approvers,
@@ -138,6 +145,7 @@ for _kind in (
     ),
     NoticeKind(
         key="payment_issued",
+        label="Payment issued",
         title="A WQIP payment has been issued",
         description="When a payment or recoupment for your facility is marked issued.",
         recipients=r.report_contacts,
@@ -145,6 +153,7 @@ for _kind in (
     ),
     NoticeKind(
         key="payment_past_due",
+        label="Payment due and not released",
         title="A WQIP payment is due on {{ due_on|date:'j F Y' }} and not released",
         description="10 and 3 working days before an unreleased payment is due.",
         recipients=r.finance_approvers,
@@ -152,6 +161,7 @@ for _kind in (
     ),
     NoticeKind(
         key="dispute_ack_due",
+        label="Dispute acknowledgement due",
         title="Dispute acknowledgement due {{ due_at|date:'j F Y' }}",
         description="When a dispute you are assigned is not acknowledged by the end of "
         "working day 1.",
@@ -160,6 +170,7 @@ for _kind in (
     ),
     NoticeKind(
         key="dispute_decision_due",
+        label="Dispute decision due",
         title="Dispute decision due on {{ decision_due_on|date:'j F Y' }}",
         description="Before the decision on a dispute you are assigned is due.",
         recipients=r.case_assignee_escalating,
@@ -167,6 +178,7 @@ for _kind in (
     ),
     NoticeKind(
         key="dispute_overdue",
+        label="Dispute overdue",
         title="Dispute past its regulatory deadline",
         description="When a dispute passes its acknowledgement or decision deadline.",
         recipients=r.case_assignee_and_lead,
@@ -174,6 +186,7 @@ for _kind in (
     ),
     NoticeKind(
         key="dispute_decision",
+        label="Dispute decision",
         title="A decision has been made on your dispute",
         description="When the plan issues a written determination on a dispute.",
         recipients=r.filer_and_facility_administrators,
@@ -181,6 +194,7 @@ for _kind in (
     ),
     NoticeKind(
         key="amendment_window_closing",
+        label="Dispute amendment window closing",
         title="Your dispute must be amended by {{ amend_due_on|date:'j F Y' }}",
         description="7 and 2 days before the amendment window of a returned dispute closes.",
         recipients=r.filer_and_facility_administrators,

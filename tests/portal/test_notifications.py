@@ -217,6 +217,7 @@ def test_given_resolver_returning_other_facility_user_when_swept_then_user_dropp
     temporary_kind(
         NoticeKind(
             key="test_everyone",
+            label="Everyone",
             title="About {{ facility.name }}",
             description="test",
             recipients=lambda notice: [admin_a, admin_b],
@@ -255,7 +256,13 @@ def test_given_facility_user_when_facility_less_notice_swept_then_not_a_recipien
 ):
     # given
     temporary_kind(
-        NoticeKind(key="test_plan", title="x", description="t", recipients=lambda n: [admin_a])
+        NoticeKind(
+            key="test_plan",
+            label="Plan",
+            title="x",
+            description="t",
+            recipients=lambda n: [admin_a],
+        )
     )
     schedule_notice(kind="test_plan", subject=program_year, due_at=PAST)
     # when
@@ -363,6 +370,7 @@ def test_given_failing_template_when_swept_then_failure_recorded_and_retried_lat
     temporary_kind(
         NoticeKind(
             key="test_missing_template",
+            label="Missing",
             title="x",
             description="t",
             recipients=kinds_module.r.facility_administrators,
@@ -389,6 +397,7 @@ def test_given_row_failing_five_times_when_swept_then_state_failed(
     temporary_kind(
         NoticeKind(
             key="test_missing_template",
+            label="Missing",
             title="x",
             description="t",
             recipients=kinds_module.r.facility_administrators,
