@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from portal import opt_in_views, views
 
@@ -39,4 +39,5 @@ urlpatterns = [
         opt_in_views.opt_in_extension,
         name="opt_in_extension",
     ),
+    path("inbox/", include("portal.notifications.urls")),
 ]

@@ -25,7 +25,23 @@ def seed_program_years(program_year_model) -> None:  # type: ignore[no-untyped-d
         )
 
 
+# PY1 (2023) through 2028: second-level dispute clocks on the PY4 final exhibit run into 2028.
+# Later years: `manage.py seed_holidays --year YYYY`.
+HOLIDAY_SEED_YEARS = range(2023, 2029)
+
+
+def seed_state_holidays(holiday_model) -> None:  # type: ignore[no-untyped-def]
+    from portal.dates import state_holidays
+
+    for year in HOLIDAY_SEED_YEARS:
+        for day, name in state_holidays(year=year):
+            holiday_model.objects.get_or_create(
+                date=day, defaults={"name": name, "source": "state"}
+            )
+
+
 def ensure_reference_data() -> None:
-    from portal.models import ProgramYear
+    from portal.models import Holiday, ProgramYear
 
     seed_program_years(ProgramYear)
+    seed_state_holidays(Holiday)

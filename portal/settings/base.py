@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 from portal.embedded import embedded_broker_options, embedded_postgres
 
@@ -188,6 +189,10 @@ EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.cons
 if env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="WQIP Portal <no-reply@wqip.example>")
+SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+# links in e-mails are absolute: the portal's public address
+WQIP_SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
+WQIP_MAIL_DOMAIN = env.str("MAIL_DOMAIN", default="wqip.example")
 
 # --- Celery --------------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -203,7 +208,18 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BEAT_SCHEDULE: dict = {}
+# Static entries; django-celery-beat's DatabaseScheduler copies them into its tables at start.
+CELERY_BEAT_SCHEDULE: dict = {
+    "sweep-due-notices": {
+        "task": "portal.sweep_due_notices",
+        "schedule": 120.0,  # every 2 minutes
+        "options": {"expires": 110},
+    },
+    "produce-daily-reminders": {
+        "task": "portal.produce_daily_reminders",
+        "schedule": crontab(hour=6, minute=15),  # America/Los_Angeles (CELERY_TIMEZONE)
+    },
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # --- caches --------------------------------------------------------------------------------

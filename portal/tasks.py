@@ -1,0 +1,32 @@
+"""Thin Celery wrappers around the notification engine (beat schedule in settings)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.db import OperationalError
+
+
+@shared_task(
+    name="portal.sweep_due_notices",
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def sweep_due_notices_task(*, batch_size: int = 50, max_batches: int | None = None) -> str:
+    from portal.notifications.services import sweep_due_notices
+
+    return str(sweep_due_notices(batch_size=batch_size, max_batches=max_batches))
+
+
+@shared_task(
+    name="portal.produce_daily_reminders",
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def produce_daily_reminders_task() -> dict[str, int]:
+    from portal.notifications.reminders import produce_daily_reminders
+
+    return produce_daily_reminders()
