@@ -241,10 +241,10 @@ def import_citations(*, path: Path | str, actor: User | None = None) -> ImportSu
     for line, row in rows:
         facid = row["facid"]
         facility_id = by_facid.get(facid) if facid else None
-        if facid and facility_id is None:
+        if facility_id is None:  # not in the registry (the statewide file holds every facility)
             skipped += 1
             continue
-        row_errors = require(row, ("facid", "penalty_number"), line)
+        row_errors = require(row, ("penalty_number",), line)
         values: dict = {"facid": facid, "facility_id": facility_id}  # type: ignore[type-arg]
         for column, field in (
             ("penalty_issue_date", "penalty_issue_date"),
@@ -362,12 +362,13 @@ def bed_days_are_stale(*, program_year: int) -> bool:
         .order_by("-id")
         .first()
     )
-    seen = newest.revision_id if newest is not None else 0
-    return (
-        DataRevision.objects.filter(kind__in=BED_DAY_INPUT_KINDS, id__gt=seen)
-        .filter(Q(program_year=program_year) | Q(program_year__isnull=True))
-        .exists()
+    newer = DataRevision.objects.filter(kind__in=BED_DAY_INPUT_KINDS).filter(
+        Q(program_year=program_year) | Q(program_year__isnull=True)
     )
+    if newest is not None:
+        # newer than what the computation saw, and made after it started
+        newer = newer.filter(id__gt=newest.revision_id, at__gte=newest.started_at)
+    return newer.exists()
 
 
 def ensure_bed_days_current(*, program_year: int, actor: User | None) -> None:

@@ -395,3 +395,27 @@ def test_given_previous_run_when_rerun_after_change_then_difference_shown(
     # then
     assert line.previous_gross == Decimal("2000.00")
     assert line.difference == Decimal("200.00")
+
+
+def test_given_bed_days_computed_after_claims_when_checked_then_not_stale():
+    from payments.models import BedDayComputation
+    from payments.services import bed_days_are_stale
+
+    # given
+    record_revision(kind="claims", program_year=2024)
+    BedDayComputation.objects.create(program_year=2024, status="finished", revision_id=0)
+    # when
+    stale = bed_days_are_stale(program_year=2024)
+    # then
+    assert stale is False
+
+
+def test_given_claims_imported_and_no_bed_days_when_checked_then_stale():
+    from payments.services import bed_days_are_stale
+
+    # given
+    record_revision(kind="claims", program_year=None)
+    # when
+    stale = bed_days_are_stale(program_year=2024)
+    # then
+    assert stale is True
