@@ -36,7 +36,7 @@ from portal.audit import latest_revision_id, record_event, record_revision
 from portal.csvio import CsvImportError, RowError, parse_date, read_csv, require
 from portal.models import DataRevision, Facility, Role, User
 from portal.models.accounts import FINANCE_ROLES
-from portal.money import ZERO
+from portal.money import ZERO, round_money
 from portal.selectors import opted_in_facility_ids
 
 # Integration point with the bed-day engine (built on the bed-day branch): called with
@@ -414,8 +414,7 @@ def _inputs_digest(run: PaymentRun) -> str:
         "revision": latest_revision_id(program_year=run.program_year),
         "posted_runs": posted,
         "bed_days": computation,
-        "citation_date_field": settings.WQIP_CITATION_DATE_FIELD,
-        "class_a_mode": settings.WQIP_CLASS_A_MODE,
+        "citation_settings": citation_settings(),
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
@@ -455,11 +454,17 @@ def _previous_run(run: PaymentRun) -> PaymentRun | None:
     return earlier.filter(status=PaymentRun.Status.POSTED).order_by("-pk").first()
 
 
+def citation_settings() -> tuple[str, str]:
+    """(WQIP_CITATION_DATE_FIELD, WQIP_CLASS_A_MODE), normalised."""
+    date_field = str(settings.WQIP_CITATION_DATE_FIELD).strip().upper()
+    class_a_mode = str(settings.WQIP_CLASS_A_MODE).strip().lower()
+    return date_field, class_a_mode
+
+
 def _compute_lines(run: PaymentRun) -> None:
     year = run.program_year
     exhibit = run.exhibit
-    date_field = settings.WQIP_CITATION_DATE_FIELD
-    class_a_mode = settings.WQIP_CLASS_A_MODE
+    date_field, class_a_mode = citation_settings()
     summaries = {
         s["facility_id"]: s
         for s in BedDaySummary.objects.filter(program_year=year).values(
@@ -734,3 +739,37 @@ def run_payments(*, program_year: int, exhibit_kind: str) -> RunSummary:
         net=totals["net"] or ZERO,
         entries=entries,
     )
+
+
+@transaction.atomic
+def post_ledger_adjustment(
+    *,
+    facility: Facility,
+    program_year: int,
+    amount: Decimal,
+    memo: str,
+    posted_by: User,
+    source_type: str = "",
+    source_id: str = "",
+    due_date: datetime.date | None = None,
+) -> LedgerEntry:
+    """A correction outside a payment run (e.g. a dispute determination): a new entry, never an
+    edit of an old one."""
+    if posted_by.role != Role.FINANCE_APPROVER:
+        raise NotAllowed("only a finance approver can post a ledger adjustment")
+    if amount == 0:
+        raise PaymentRunError("an adjustment of 0.00 changes nothing")
+    entry = LedgerEntry.objects.create(
+        facility=facility,
+        program_year=program_year,
+        kind=LedgerEntry.Kind.ADJUSTMENT,
+        amount=round_money(amount),
+        memo=memo[:250],
+        source_type=source_type,
+        source_id=source_id,
+        due_date=due_date,
+        posted_at=timezone.now(),
+        posted_by=posted_by,
+    )
+    record_event(actor=posted_by, action="ledger.adjustment_posted", target=entry, reason=memo)
+    return entry

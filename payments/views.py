@@ -319,12 +319,16 @@ def statement_csv(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def statement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    from weasyprint import HTML
+    from django.contrib.staticfiles import finders
+    from weasyprint import CSS, HTML
 
     context = _statement_context(_statement_line(request, pk))
     context["rows"] = [(label, value(context)) for label, value in STATEMENT_FIELDS[:-1]]
     html = render_to_string("payments/statement_pdf.html", context)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    stylesheet = CSS(filename=finders.find("css/statement.css"))
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(
+        stylesheets=[stylesheet]
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="remittance_{pk}.pdf"'
     return response
