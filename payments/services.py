@@ -205,19 +205,26 @@ def _facid_key(facid: str) -> str:
 
 class _FacilityByFacid:
     def __init__(self) -> None:
-        self.exact: dict[str, int] = {}
+        self.exact: dict[str, set[int]] = defaultdict(set)
         self.loose: dict[str, set[int]] = defaultdict(set)
         for facility_id, facid in Facility.objects.values_list("id", "cdph_facid"):
             facid = facid.strip()
             if facid:
-                self.exact[facid] = facility_id
+                self.exact[facid].add(facility_id)
                 self.loose[_facid_key(facid)].add(facility_id)
 
+    def all(self, facid: str) -> list[int]:
+        """Facilities with this FACID: exact text first, else the same FACID without leading
+        zeros (several facilities may share one FACID)."""
+        facid = facid.strip()
+        exact = self.exact.get(facid)
+        if exact:
+            return sorted(exact)
+        return sorted(self.loose.get(_facid_key(facid), set())) if facid else []
+
     def get(self, facid: str) -> int | None:
-        if facid in self.exact:
-            return self.exact[facid]
-        candidates = self.loose.get(_facid_key(facid), set())
-        return next(iter(candidates)) if len(candidates) == 1 else None
+        matches = self.all(facid)
+        return matches[0] if matches else None
 
 
 def _parse_citation_date(text: str) -> datetime.date | None:
@@ -426,16 +433,24 @@ def _citation_classes(program_year: int, date_field: str) -> dict[int, list[str]
         else "penalty_issue_date__year"
     )
     classes: dict[int, list[str]] = defaultdict(list)
-    for citation in Citation.objects.filter(facility__isnull=False, **{lookup: program_year}):
+    by_facid = _FacilityByFacid()
+    for citation in Citation.objects.filter(**{lookup: program_year}).order_by():
         year = attributed_year(
             violation_from_date=citation.violation_from_date,
             penalty_issue_date=citation.penalty_issue_date,
             date_field=date_field,
         )
-        if year == program_year:
-            classes[citation.facility_id].append(
-                classify(class_initial=citation.class_initial, class_final=citation.class_final)
-            )
+        if year != program_year:
+            continue
+        citation_class = classify(
+            class_initial=citation.class_initial, class_final=citation.class_final
+        )
+        # FACID matches the registry as it is now; the facility stored at import otherwise
+        matched = by_facid.all(citation.facid) or (
+            [citation.facility_id] if citation.facility_id else []
+        )
+        for facility_id in matched:
+            classes[facility_id].append(citation_class)
     return classes
 
 
