@@ -21,7 +21,10 @@ from portal.models import Facility, OptIn, ProgramYear, Role
 from tests.factories import FacilityFactory, UserFactory, luhn_npi
 from tests.payments.factories import PerDiemExhibitFactory, bed_days
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 ROOT = Path(__file__).resolve().parents[2]
 TASK = "payments.tasks.execute_payment_run_task"
