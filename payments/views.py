@@ -50,9 +50,11 @@ def finance_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
     return wrapper
 
 
-def _is_past_due(*, due_on, paid_on) -> bool:  # type: ignore[no-untyped-def]
-    today = timezone.localdate()
-    return (paid_on or today) > due_on
+def _is_past_due(*, due_on, paid_on, net) -> bool:  # type: ignore[no-untyped-def]
+    """Money to move (net not zero) that was posted, or is still unposted, after its due date."""
+    if net == 0:
+        return False
+    return (paid_on or timezone.localdate()) > due_on
 
 
 # --- payment runs (finance) -------------------------------------------------------------------
@@ -87,7 +89,7 @@ def _run_context(run: PaymentRun) -> dict[str, Any]:
     lines = list(run.lines.select_related("facility").order_by("facility__npi"))
     paid_on = run.posted_at.date() if run.posted_at else None
     for line in lines:
-        line.is_past_due = _is_past_due(due_on=line.due_date, paid_on=paid_on)  # type: ignore[attr-defined]
+        line.is_past_due = _is_past_due(due_on=line.due_date, paid_on=paid_on, net=line.net_amount)  # type: ignore[attr-defined]
     totals = run.lines.aggregate(
         days=Sum("qualifying_bed_days"),
         gross=Sum("gross_amount"),
@@ -233,7 +235,7 @@ def facility_payments(request: HttpRequest, npi: str) -> HttpResponse:
     for line in lines:
         paid_on = line.run.posted_at.date() if line.run.posted_at else None
         line.entry = entry_by_line.get(line.pk)  # type: ignore[attr-defined]
-        line.is_past_due = _is_past_due(due_on=line.due_date, paid_on=paid_on)  # type: ignore[attr-defined]
+        line.is_past_due = _is_past_due(due_on=line.due_date, paid_on=paid_on, net=line.net_amount)  # type: ignore[attr-defined]
         effect = CitationEffect(line.citation_class, line.class_a_count, line.factor)
         line.citation_words = plain_words(effect, class_a_mode=line.run.class_a_mode or "once")  # type: ignore[attr-defined]
         years[line.run.program_year]["lines"].append(line)

@@ -235,3 +235,23 @@ def test_given_good_per_diem_file_when_uploaded_then_exhibit_stored(client, tmp_
     assert response.status_code == 302
     exhibit = PerDiemExhibit.objects.get()
     assert (exhibit.kind, exhibit.received_on) == ("final", datetime.date(2025, 12, 29))
+
+
+def test_given_draft_past_its_due_date_when_shown_then_flagged_past_due(client, draft):
+    # given: the draft's due date (2025-06-26) is behind us and nothing was posted
+    client.force_login(make_user(Role.FINANCE_ANALYST))
+    # when
+    page = client.get(reverse("payments:run_detail", args=[draft.pk])).content.decode()
+    # then
+    assert "past due" in page
+
+
+def test_given_facility_user_when_other_facility_page_requested_then_404(client, draft):
+    # given
+    client.force_login(make_user(Role.FACILITY_STAFF, [FacilityFactory()]))
+    # when
+    response = client.get(
+        reverse("payments:facility_payments", args=[draft.lines.get().facility.npi])
+    )
+    # then
+    assert response.status_code == 404
