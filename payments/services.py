@@ -36,7 +36,7 @@ from portal.audit import latest_revision_id, record_event, record_revision
 from portal.csvio import CsvImportError, RowError, parse_date, read_csv, require
 from portal.models import DataRevision, Facility, Role, User
 from portal.models.accounts import FINANCE_ROLES
-from portal.money import ZERO
+from portal.money import ZERO, round_money
 from portal.selectors import opted_in_facility_ids
 
 # Integration point with the bed-day engine (built on the bed-day branch): called with
@@ -205,19 +205,26 @@ def _facid_key(facid: str) -> str:
 
 class _FacilityByFacid:
     def __init__(self) -> None:
-        self.exact: dict[str, int] = {}
+        self.exact: dict[str, set[int]] = defaultdict(set)
         self.loose: dict[str, set[int]] = defaultdict(set)
         for facility_id, facid in Facility.objects.values_list("id", "cdph_facid"):
             facid = facid.strip()
             if facid:
-                self.exact[facid] = facility_id
+                self.exact[facid].add(facility_id)
                 self.loose[_facid_key(facid)].add(facility_id)
 
+    def all(self, facid: str) -> list[int]:
+        """Facilities with this FACID: exact text first, else the same FACID without leading
+        zeros (several facilities may share one FACID)."""
+        facid = facid.strip()
+        exact = self.exact.get(facid)
+        if exact:
+            return sorted(exact)
+        return sorted(self.loose.get(_facid_key(facid), set())) if facid else []
+
     def get(self, facid: str) -> int | None:
-        if facid in self.exact:
-            return self.exact[facid]
-        candidates = self.loose.get(_facid_key(facid), set())
-        return next(iter(candidates)) if len(candidates) == 1 else None
+        matches = self.all(facid)
+        return matches[0] if matches else None
 
 
 def _parse_citation_date(text: str) -> datetime.date | None:
@@ -241,10 +248,10 @@ def import_citations(*, path: Path | str, actor: User | None = None) -> ImportSu
     for line, row in rows:
         facid = row["facid"]
         facility_id = by_facid.get(facid) if facid else None
-        if facid and facility_id is None:
+        if facility_id is None:  # not in the registry (the statewide file holds every facility)
             skipped += 1
             continue
-        row_errors = require(row, ("facid", "penalty_number"), line)
+        row_errors = require(row, ("penalty_number",), line)
         values: dict = {"facid": facid, "facility_id": facility_id}  # type: ignore[type-arg]
         for column, field in (
             ("penalty_issue_date", "penalty_issue_date"),
@@ -362,12 +369,13 @@ def bed_days_are_stale(*, program_year: int) -> bool:
         .order_by("-id")
         .first()
     )
-    seen = newest.revision_id if newest is not None else 0
-    return (
-        DataRevision.objects.filter(kind__in=BED_DAY_INPUT_KINDS, id__gt=seen)
-        .filter(Q(program_year=program_year) | Q(program_year__isnull=True))
-        .exists()
+    newer = DataRevision.objects.filter(kind__in=BED_DAY_INPUT_KINDS).filter(
+        Q(program_year=program_year) | Q(program_year__isnull=True)
     )
+    if newest is not None:
+        # newer than what the computation saw, and made after it started
+        newer = newer.filter(id__gt=newest.revision_id, at__gte=newest.started_at)
+    return newer.exists()
 
 
 def ensure_bed_days_current(*, program_year: int, actor: User | None) -> None:
@@ -413,8 +421,7 @@ def _inputs_digest(run: PaymentRun) -> str:
         "revision": latest_revision_id(program_year=run.program_year),
         "posted_runs": posted,
         "bed_days": computation,
-        "citation_date_field": settings.WQIP_CITATION_DATE_FIELD,
-        "class_a_mode": settings.WQIP_CLASS_A_MODE,
+        "citation_settings": citation_settings(),
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
@@ -426,16 +433,24 @@ def _citation_classes(program_year: int, date_field: str) -> dict[int, list[str]
         else "penalty_issue_date__year"
     )
     classes: dict[int, list[str]] = defaultdict(list)
-    for citation in Citation.objects.filter(facility__isnull=False, **{lookup: program_year}):
+    by_facid = _FacilityByFacid()
+    for citation in Citation.objects.filter(**{lookup: program_year}).order_by():
         year = attributed_year(
             violation_from_date=citation.violation_from_date,
             penalty_issue_date=citation.penalty_issue_date,
             date_field=date_field,
         )
-        if year == program_year:
-            classes[citation.facility_id].append(
-                classify(class_initial=citation.class_initial, class_final=citation.class_final)
-            )
+        if year != program_year:
+            continue
+        citation_class = classify(
+            class_initial=citation.class_initial, class_final=citation.class_final
+        )
+        # FACID matches the registry as it is now; the facility stored at import otherwise
+        matched = by_facid.all(citation.facid) or (
+            [citation.facility_id] if citation.facility_id else []
+        )
+        for facility_id in matched:
+            classes[facility_id].append(citation_class)
     return classes
 
 
@@ -454,11 +469,17 @@ def _previous_run(run: PaymentRun) -> PaymentRun | None:
     return earlier.filter(status=PaymentRun.Status.POSTED).order_by("-pk").first()
 
 
+def citation_settings() -> tuple[str, str]:
+    """(WQIP_CITATION_DATE_FIELD, WQIP_CLASS_A_MODE), normalised."""
+    date_field = str(settings.WQIP_CITATION_DATE_FIELD).strip().upper()
+    class_a_mode = str(settings.WQIP_CLASS_A_MODE).strip().lower()
+    return date_field, class_a_mode
+
+
 def _compute_lines(run: PaymentRun) -> None:
     year = run.program_year
     exhibit = run.exhibit
-    date_field = settings.WQIP_CITATION_DATE_FIELD
-    class_a_mode = settings.WQIP_CLASS_A_MODE
+    date_field, class_a_mode = citation_settings()
     summaries = {
         s["facility_id"]: s
         for s in BedDaySummary.objects.filter(program_year=year).values(
@@ -733,3 +754,37 @@ def run_payments(*, program_year: int, exhibit_kind: str) -> RunSummary:
         net=totals["net"] or ZERO,
         entries=entries,
     )
+
+
+@transaction.atomic
+def post_ledger_adjustment(
+    *,
+    facility: Facility,
+    program_year: int,
+    amount: Decimal,
+    memo: str,
+    posted_by: User,
+    source_type: str = "",
+    source_id: str = "",
+    due_date: datetime.date | None = None,
+) -> LedgerEntry:
+    """A correction outside a payment run (e.g. a dispute determination): a new entry, never an
+    edit of an old one."""
+    if posted_by.role != Role.FINANCE_APPROVER:
+        raise NotAllowed("only a finance approver can post a ledger adjustment")
+    if amount == 0:
+        raise PaymentRunError("an adjustment of 0.00 changes nothing")
+    entry = LedgerEntry.objects.create(
+        facility=facility,
+        program_year=program_year,
+        kind=LedgerEntry.Kind.ADJUSTMENT,
+        amount=round_money(amount),
+        memo=memo[:250],
+        source_type=source_type,
+        source_id=source_id,
+        due_date=due_date,
+        posted_at=timezone.now(),
+        posted_by=posted_by,
+    )
+    record_event(actor=posted_by, action="ledger.adjustment_posted", target=entry, reason=memo)
+    return entry

@@ -77,14 +77,14 @@ def plain_words(effect: CitationEffect, *, class_a_mode: str = "once") -> str:
         )
     if effect.citation_class == CLASS_A:
         count = effect.class_a_count
-        noun = "citation" if count == 1 else "citations"
+        subject = "1 Class A citation applies" if count == 1 else f"{count} Class A citations apply"
         if class_a_mode == "once" or count == 1:
             return (
-                f"{count} Class A {noun} apply to this program year, so the per diem is reduced "
-                "by 40% (once, however many Class A citations)."
+                f"{subject} to this program year, so the per diem is reduced by 40% (once, "
+                "however many Class A citations)."
             )
         return (
-            f"{count} Class A {noun} apply to this program year; each reduces the per diem by "
+            f"{subject} to this program year; each reduces the per diem by "
             f"40%, so {effect.factor * 100:.0f}% of the per diem is paid."
         )
     return "No Class A or AA citation applies to this program year: the full per diem is paid."

@@ -10,7 +10,7 @@ from django.db import connection
 
 from payments.models import LedgerEntry, PaymentRun, PerDiem
 from payments.services import AlreadyPosted, approve_payment_run, start_payment_run
-from portal.models import OptIn, Role
+from portal.models import OptIn, ProgramYear, Role
 from tests.factories import FacilityFactory, OptInFactory, UserFactory
 from tests.payments.factories import PerDiemExhibitFactory, bed_days
 
@@ -37,9 +37,10 @@ def concurrently(*calls):  # type: ignore[no-untyped-def]
     return outcomes
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_given_draft_when_two_approvers_approve_at_once_then_posted_once():
-    # given
+    # given (an earlier transactional test may have flushed the seeded program years)
+    ProgramYear.objects.get_or_create(year=2024, defaults={"label": "PY2"})
     exhibit = PerDiemExhibitFactory()
     facilities = [FacilityFactory() for _ in range(3)]
     for facility in facilities:

@@ -191,3 +191,13 @@ def test_given_missing_cdph_column_when_citations_imported_then_error_names_it(t
     path = write(tmp_path, "FACID,PENALTY_NUMBER\n1,2\n")
     with pytest.raises(CommandError, match="line 1, column violation_from_date"):
         call_command("import_citations", str(path))
+
+
+def test_given_row_without_facid_when_citations_imported_then_skipped_not_an_error(tmp_path):
+    # given
+    FacilityFactory(cdph_facid="100000487")
+    path = write(tmp_path, CDPH_HEADER + ",X,5,,2024-01-01,AA,\n100000487,X,6,,2024-01-01,A,\n")
+    # when
+    call_command("import_citations", str(path))
+    # then
+    assert list(Citation.objects.values_list("penalty_number", flat=True)) == ["6"]

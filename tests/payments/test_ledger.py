@@ -83,7 +83,7 @@ def test_given_entries_when_balances_read_then_sum_per_facility_and_year(entry):
     assert [(b["program_year"], b["balance"]) for b in balances] == [(2024, Decimal("70.00"))]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_given_committed_entry_when_raw_truncate_then_database_refuses():
     # given
     LedgerEntry.objects.create(
@@ -101,3 +101,26 @@ def test_given_committed_entry_when_raw_truncate_then_database_refuses():
             cursor.execute("TRUNCATE payments_ledgerentry CASCADE")
     # then
     assert LedgerEntry.objects.count() == 1
+
+
+def test_given_posted_entry_when_correction_needed_then_adjustment_is_a_new_entry(entry):
+    from payments.services import post_ledger_adjustment
+    from portal.models import Role
+    from tests.factories import UserFactory
+
+    # given
+    approver = UserFactory(role=Role.FINANCE_APPROVER)
+    # when
+    adjustment = post_ledger_adjustment(
+        facility=entry.facility,
+        program_year=2024,
+        amount=Decimal("-12.345"),
+        memo="PDR overturned in part",
+        posted_by=approver,
+        source_type="disputes.dispute",
+        source_id="42",
+    )
+    # then
+    assert (adjustment.kind, adjustment.amount) == ("adjustment", Decimal("-12.35"))
+    assert LedgerEntry.objects.get(pk=entry.pk).amount == Decimal("100.00")
+    assert LedgerEntry.objects.count() == 2

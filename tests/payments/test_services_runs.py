@@ -395,3 +395,45 @@ def test_given_previous_run_when_rerun_after_change_then_difference_shown(
     # then
     assert line.previous_gross == Decimal("2000.00")
     assert line.difference == Decimal("200.00")
+
+
+def test_given_bed_days_computed_after_claims_when_checked_then_not_stale():
+    from payments.models import BedDayComputation
+    from payments.services import bed_days_are_stale
+
+    # given
+    record_revision(kind="claims", program_year=2024)
+    BedDayComputation.objects.create(program_year=2024, status="finished", revision_id=0)
+    # when
+    stale = bed_days_are_stale(program_year=2024)
+    # then
+    assert stale is False
+
+
+def test_given_claims_imported_and_no_bed_days_when_checked_then_stale():
+    from payments.services import bed_days_are_stale
+
+    # given
+    record_revision(kind="claims", program_year=None)
+    # when
+    stale = bed_days_are_stale(program_year=2024)
+    # then
+    assert stale is True
+
+
+def test_given_two_facilities_share_a_facid_when_run_started_then_citation_counts_for_both(
+    analyst,
+):
+    # given
+    exhibit = PerDiemExhibitFactory(kind="interim")
+    first = FacilityFactory(cdph_facid="070000001")
+    second = FacilityFactory(cdph_facid="070000001")
+    for facility in (first, second):
+        OptInFactory(facility=facility)
+        bed_days(facility, 10)
+        PerDiem.objects.create(exhibit=exhibit, facility=facility, per_diem=Decimal("10"))
+    CitationFactory(facility=first, facid="70000001", class_initial="AA")
+    # when
+    run = start(analyst)
+    # then
+    assert set(run.lines.values_list("citation_class", flat=True)) == {"AA"}
