@@ -16,8 +16,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
+from payments.bed_day_services import compute_bed_days
 from payments.engine import amounts
 from payments.engine.citations import attributed_year, citation_effect, classify
 from payments.models import (
@@ -39,9 +39,6 @@ from portal.models.accounts import FINANCE_ROLES
 from portal.money import ZERO, round_money
 from portal.selectors import opted_in_facility_ids
 
-# Integration point with the bed-day engine (built on the bed-day branch): called with
-# ``program_year=`` and ``started_by=`` when the stored bed days are older than the claims.
-BED_DAY_RECOMPUTE = "payments.services.compute_bed_days"
 # input changes that make stored bed days stale (eligibility is a line reason, §2.4)
 BED_DAY_INPUT_KINDS = (DataRevision.Kind.CLAIMS, DataRevision.Kind.FACILITIES)
 
@@ -382,13 +379,7 @@ def ensure_bed_days_current(*, program_year: int, actor: User | None) -> None:
     """Recompute bed days first when claims (or the registry) changed after the last run."""
     if not bed_days_are_stale(program_year=program_year):
         return
-    try:
-        recompute = import_string(BED_DAY_RECOMPUTE)
-    except ImportError:
-        raise PaymentRunError(
-            f"bed days for {program_year} are older than the claims: run compute_bed_days first"
-        ) from None
-    recompute(program_year=program_year, started_by=actor)
+    compute_bed_days(program_year=program_year, actor=actor)
 
 
 def _current_exhibit(program_year: int, exhibit_kind: str) -> PerDiemExhibit:

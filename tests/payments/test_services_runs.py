@@ -4,11 +4,13 @@ recoupment, previously paid."""
 from __future__ import annotations
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 
-from payments.models import LedgerEntry, PaymentRun, PerDiem
+from payments.models import BedDayComputation, LedgerEntry, PaymentRun, PerDiem
 from payments.services import (
     AlreadyPosted,
     NotAllowed,
@@ -25,6 +27,7 @@ from payments.services import (
 from portal.audit import record_revision
 from portal.models import AuditEvent, FacilityType, OptIn, Role
 from tests.factories import FacilityFactory, OptInFactory, UserFactory
+from tests.payments.claims_helpers import write_claims
 from tests.payments.factories import CitationFactory, PerDiemExhibitFactory, bed_days
 
 pytestmark = pytest.mark.django_db
@@ -329,30 +332,25 @@ def test_given_approved_adjustment_when_run_started_then_days_added(
     assert line.gross_amount == Decimal("2100.00")
 
 
-def test_given_claims_newer_than_bed_days_when_run_started_then_recompute_requested(
-    payable_facility, analyst, monkeypatch
+def test_given_claims_imported_after_bed_days_when_run_started_then_bed_days_recomputed(
+    payable_facility, analyst, tmp_path
 ):
-    # given
-    record_revision(kind="claims", program_year=2024)
-    calls = []
-    monkeypatch.setattr(
-        "payments.services.BED_DAY_RECOMPUTE", "tests.payments.test_services_runs.fake_recompute"
+    # given: 100 stored days, then a claim with 10 qualifying days (1-10 Mar) is imported
+    path = write_claims(
+        tmp_path / "claims.csv",
+        [{"facility_npi": payable_facility.npi, "through_date": "2024-03-10"}],
     )
-    monkeypatch.setattr("tests.payments.test_services_runs.CALLS", calls)
+    call_command("import_claims", str(path), stdout=io.StringIO())
     # when
-    start(analyst)
+    line = start(analyst).lines.get()
     # then
-    assert calls == [2024]
-
-
-CALLS: list[int] = []
-
-
-def fake_recompute(*, program_year, started_by):  # type: ignore[no-untyped-def]
-    from tests.payments.factories import finished_computation
-
-    CALLS.append(program_year)
-    finished_computation(program_year)
+    assert line.computed_bed_days == 10
+    assert (
+        BedDayComputation.objects.filter(
+            program_year=2024, status=BedDayComputation.Status.FINISHED
+        ).count()
+        == 2
+    )
 
 
 def test_given_latest_claim_received_late_when_run_started_then_due_date_from_claim(
