@@ -70,3 +70,15 @@ def test_given_keyboard_only_when_signing_in_then_dashboard(page, live_server, e
     # then
     expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
     assert_accessible(page)
+
+
+def test_given_signed_in_user_when_signing_out_from_account_menu_then_sign_in_page(login):
+    # given
+    page = login("facility_staff")
+    # when
+    page.get_by_role("button", name="Account menu for Sam Staff").click()
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_load_state("load")
+    # then
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to the WQIP Portal")
+    assert_accessible(page)
