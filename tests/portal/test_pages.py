@@ -243,3 +243,21 @@ def test_given_facility_change_when_admin_views_auditlog_then_entry_listed(clien
     # then
     assert response.status_code == 200
     assert "555-0100" in response.content.decode() or response.context["cl"].result_count >= 1
+
+
+def test_given_every_model_admin_when_searched_then_changelist_works(client_as, world):
+    # given
+    from django.contrib import admin
+
+    client = client_as("program_admin")
+    failures = {}
+    # when
+    for model, model_admin in admin.site._registry.items():
+        meta = model._meta
+        url = reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")
+        query = "?q=alder" if model_admin.search_fields else ""
+        status = client.get(url + query).status_code
+        if status != 200:
+            failures[meta.label] = status
+    # then
+    assert not failures
