@@ -184,3 +184,28 @@ def test_given_signed_in_user_when_page_rendered_then_body_carries_idle_timeout(
     assert 'data-session-timeout="900"' in body
     assert 'data-session-warning="120"' in body
     assert 'id="idle-dialog"' in body
+
+
+def test_given_signed_in_user_when_sign_out_form_in_nav_posted_then_signed_out():
+    # given: a client that enforces CSRF like a browser
+    from django.test import Client
+
+    UserFactory(email="pat@a.example.test")
+    client = Client(enforce_csrf_checks=True)
+    client.get(reverse("account_login"))
+    token = client.cookies["csrftoken"].value
+    client.post(
+        reverse("account_login"),
+        {"login": "pat@a.example.test", "password": TEST_PASSWORD, "csrfmiddlewaretoken": token},
+    )
+    page = client.get(reverse("portal:home")).content.decode()
+    form_token = re.search(
+        r'action="/accounts/logout/">\s*<input type="hidden" name="csrfmiddlewaretoken" '
+        r'value="([^"]+)"',
+        page,
+    ).group(1)
+    # when
+    response = client.post(reverse("account_logout"), {"csrfmiddlewaretoken": form_token})
+    # then
+    assert response.status_code == 302
+    assert client.get(reverse("portal:home")).status_code == 302
