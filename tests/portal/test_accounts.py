@@ -209,3 +209,18 @@ def test_given_signed_in_user_when_sign_out_form_in_nav_posted_then_signed_out()
     # then
     assert response.status_code == 302
     assert client.get(reverse("portal:home")).status_code == 302
+
+
+def test_given_user_when_posting_new_email_then_address_unchanged(client):
+    # given
+    user = UserFactory(email="pat@a.example.test")
+    client.force_login(user)
+    # when
+    response = client.post(
+        "/accounts/email/", {"action_add": "", "email": "someone.else@example.test"}
+    )
+    # then
+    user.refresh_from_db()
+    assert response.status_code == 200
+    assert user.email == "pat@a.example.test"
+    assert b"managed by your facility administrator" in response.content
