@@ -11,9 +11,10 @@ from allauth.mfa.models import Authenticator
 from django.core import mail
 from django.urls import reverse
 
+from portal.demo import current_totp_code
 from portal.models import Role
 from tests.factories import TEST_PASSWORD, FacilityFactory, UserFactory
-from tests.roles import current_totp_code, give_totp
+from tests.roles import give_totp
 
 pytestmark = pytest.mark.django_db
 
