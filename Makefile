@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PYTHON ?= $(shell for p in python3.12 python3.11 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info[:2] not in ((3, 11), (3, 12)))' >/dev/null 2>&1 && { echo $$p; break; }; done)
 
-.PHONY: run test test-fast bench screenshots lint format migrations-check browser python-check clean-db
+.PHONY: run test test-fast bench screenshots totp lint format migrations-check browser python-check clean-db
 
 run: $(VENV)/.installed
 	$(BIN)/python manage.py start_portal
@@ -19,6 +19,9 @@ test-fast: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m tests.bench
+
+totp: $(VENV)/.installed
+	@$(BIN)/python manage.py demo_totp
 
 screenshots: $(VENV)/.installed browser
 	$(BIN)/python -m pytest tests/e2e/test_screenshots.py --screenshots

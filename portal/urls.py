@@ -21,6 +21,8 @@ urlpatterns = [
     path("", include("portal.portal_urls")),
     path("payments/", include("payments.urls")),
     path("disputes/", include("disputes.urls")),
+    # before allauth's URLs, so this view answers (and reverses) as account_email
+    path("accounts/email/", views.email_managed_by_admin, name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

@@ -187,3 +187,9 @@ def server_error(request: HttpRequest) -> HttpResponse:
         logger.exception("500 page could not use the layout")
         body = loader.get_template("500_plain.html").render()
         return HttpResponse(body, status=500)
+
+
+def email_managed_by_admin(request: HttpRequest) -> HttpResponse:
+    """Replaces allauth's e-mail management: the sign-in e-mail is the identity a facility
+    administrator or the plan gave the user, so users do not add or change addresses."""
+    return render(request, "account/email_managed.html")

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from allauth.mfa import app_settings as mfa_settings
-from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
 from portal.models import Facility, FacilityType, LiaisonAssignment, Role, User
 from tests.factories import TEST_PASSWORD, FacilityFactory, UserFactory
@@ -46,13 +45,6 @@ class World:
 
     def user(self, role: str) -> User | None:
         return self.users.get(role)
-
-
-def current_totp_code(secret: str) -> str:
-    """The code an authenticator app shows now for the secret."""
-    import time
-
-    return format_hotp_value(hotp_value(secret, int(time.time()) // mfa_settings.TOTP_PERIOD))
 
 
 def give_totp(user: User, secret: str | None = None) -> str:

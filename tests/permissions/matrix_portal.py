@@ -43,6 +43,7 @@ CASES = {
     "account_reset_password": (lambda w: reverse("account_reset_password"), (200,) * 8),
     "account_change_password": (lambda w: reverse("account_change_password"), ALL),
     "mfa_index": (lambda w: reverse("mfa_index"), ALL),
+    "account_email": (lambda w: reverse("account_email"), ALL),
     # plan staff already have TOTP (-> MFA index); facility users signed in without a
     # password step must re-authenticate first (allauth); the full flow has its own test
     "mfa_activate_totp": (lambda w: reverse("mfa_activate_totp"), (302,) * 8),

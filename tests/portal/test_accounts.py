@@ -11,9 +11,10 @@ from allauth.mfa.models import Authenticator
 from django.core import mail
 from django.urls import reverse
 
+from portal.demo import current_totp_code
 from portal.models import Role
 from tests.factories import TEST_PASSWORD, FacilityFactory, UserFactory
-from tests.roles import current_totp_code, give_totp
+from tests.roles import give_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -184,3 +185,43 @@ def test_given_signed_in_user_when_page_rendered_then_body_carries_idle_timeout(
     assert 'data-session-timeout="900"' in body
     assert 'data-session-warning="120"' in body
     assert 'id="idle-dialog"' in body
+
+
+def test_given_signed_in_user_when_sign_out_form_in_nav_posted_then_signed_out():
+    # given: a client that enforces CSRF like a browser
+    from django.test import Client
+
+    UserFactory(email="pat@a.example.test")
+    client = Client(enforce_csrf_checks=True)
+    client.get(reverse("account_login"))
+    token = client.cookies["csrftoken"].value
+    client.post(
+        reverse("account_login"),
+        {"login": "pat@a.example.test", "password": TEST_PASSWORD, "csrfmiddlewaretoken": token},
+    )
+    page = client.get(reverse("portal:home")).content.decode()
+    form_token = re.search(
+        r'action="/accounts/logout/">\s*<input type="hidden" name="csrfmiddlewaretoken" '
+        r'value="([^"]+)"',
+        page,
+    ).group(1)
+    # when
+    response = client.post(reverse("account_logout"), {"csrfmiddlewaretoken": form_token})
+    # then
+    assert response.status_code == 302
+    assert client.get(reverse("portal:home")).status_code == 302
+
+
+def test_given_user_when_posting_new_email_then_address_unchanged(client):
+    # given
+    user = UserFactory(email="pat@a.example.test")
+    client.force_login(user)
+    # when
+    response = client.post(
+        "/accounts/email/", {"action_add": "", "email": "someone.else@example.test"}
+    )
+    # then
+    user.refresh_from_db()
+    assert response.status_code == 200
+    assert user.email == "pat@a.example.test"
+    assert b"managed by your facility administrator" in response.content

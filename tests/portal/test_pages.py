@@ -243,3 +243,46 @@ def test_given_facility_change_when_admin_views_auditlog_then_entry_listed(clien
     # then
     assert response.status_code == 200
     assert "555-0100" in response.content.decode() or response.context["cl"].result_count >= 1
+
+
+def test_given_every_model_admin_when_searched_then_changelist_works(client_as, world):
+    # given
+    from django.contrib import admin
+
+    client = client_as("program_admin")
+    failures = {}
+    # when
+    for model, model_admin in admin.site._registry.items():
+        meta = model._meta
+        url = reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")
+        query = "?q=alder" if model_admin.search_fields else ""
+        status = client.get(url + query).status_code
+        if status != 200:
+            failures[meta.label] = status
+    # then
+    assert not failures
+
+
+def test_given_server_error_when_handler_renders_then_layout_500_page(rf):
+    # given
+    from django.contrib.auth.models import AnonymousUser
+
+    from portal.views import server_error
+
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    # when
+    response = server_error(request)
+    # then
+    assert response.status_code == 500
+    assert b"Something went wrong" in response.content
+    assert b'href="#main"' in response.content  # rendered in the layout (skip link)
+
+
+def test_given_user_without_role_access_when_forbidden_then_layout_403_page(client_as, world):
+    # when
+    response = client_as("facility_staff").get(reverse("portal:user_list"))
+    # then
+    assert response.status_code == 403
+    assert b"You do not have access to this page" in response.content
+    assert b'<main id="main"' in response.content

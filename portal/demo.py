@@ -1,0 +1,112 @@
+"""Demo data for ``manage.py start_portal`` (``make run``).
+
+Every app may contribute: ``start_portal`` calls ``load_demo_data(stdout=...)`` on each
+AppConfig that defines it, in INSTALLED_APPS order (portal first, so facilities and users
+exist for the others). Loaders must be idempotent: running ``make run`` twice changes
+nothing the second time. ``DEMO_USERS`` below are the logins printed at start-up.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from django.db import transaction
+
+from portal.audit import record_event
+from portal.models import Facility, FacilityMembership, LiaisonAssignment, OptIn, Role, User
+from portal.services import import_facilities, import_opt_ins
+
+DEMO_DATA_DIR = Path(__file__).parent / "demo_data"
+DEMO_PASSWORD = "Orchard-Lantern-2026"  # noqa: S105 - published demo login, never in prod
+DEMO_FACILITY_NPIS = ("1427051986", "1583306422")  # Harbor View, Oak Grove
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    email: str
+    full_name: str
+    role: str
+    totp_secret: str = ""  # plan staff sign in with TOTP; the secret is published for demos
+    facility_npis: tuple[str, ...] = ()
+
+    @property
+    def password(self) -> str:
+        return DEMO_PASSWORD
+
+
+DEMO_USERS = (
+    DemoUser(
+        "admin@harborview.demo", "Hana Admin", Role.FACILITY_ADMIN, facility_npis=DEMO_FACILITY_NPIS
+    ),
+    DemoUser(
+        "staff@harborview.demo", "Sol Staff", Role.FACILITY_STAFF, facility_npis=DEMO_FACILITY_NPIS
+    ),
+    DemoUser("liaison@plan.demo", "Lia Liaison", Role.LTSS_LIAISON, "WQIPDEMOLIAISONA"),
+    DemoUser("analyst@plan.demo", "Ana Analyst", Role.FINANCE_ANALYST, "WQIPDEMOANALYSTA"),
+    DemoUser("approver@plan.demo", "Abe Approver", Role.FINANCE_APPROVER, "WQIPDEMOAPPROVER"),
+    DemoUser("programadmin@plan.demo", "Pat Program", Role.PROGRAM_ADMIN, "WQIPDEMOPROGADMN"),
+)
+
+
+def current_totp_code(secret: str) -> str:
+    """The six digits an authenticator app shows for the secret right now."""
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))
+
+
+def _ensure_user(demo: DemoUser) -> bool:
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    user = User.objects.filter(email=demo.email).first()
+    created = user is None
+    if user is None:
+        is_program_admin = demo.role == Role.PROGRAM_ADMIN
+        user = User.objects.create_user(
+            email=demo.email,
+            password=demo.password,
+            full_name=demo.full_name,
+            role=demo.role,
+            is_staff=is_program_admin,
+            is_superuser=is_program_admin,
+        )
+    if (
+        demo.totp_secret
+        and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    ):
+        TOTP.activate(user, demo.totp_secret)
+    for npi in demo.facility_npis:
+        facility = Facility.objects.get(npi=npi)
+        FacilityMembership.objects.get_or_create(user=user, facility=facility)
+    return created
+
+
+@transaction.atomic
+def load_portal_demo_data(*, stdout: TextIO | None = None) -> str:
+    # imports write audit rows and input revisions, so they run only the first time
+    facilities: object = "already loaded"
+    if not Facility.objects.filter(npi__in=DEMO_FACILITY_NPIS).exists():
+        facilities = import_facilities(path=DEMO_DATA_DIR / "facilities.csv")
+    opt_ins: object = "already loaded"
+    if not OptIn.objects.filter(facility__npi__in=DEMO_FACILITY_NPIS).exists():
+        first = import_opt_ins(path=DEMO_DATA_DIR / "opt_ins.csv")
+        second = import_opt_ins(path=DEMO_DATA_DIR / "opt_ins_2026.csv")
+        opt_ins = f"{first.created + second.created} created"
+    created = sum(_ensure_user(demo) for demo in DEMO_USERS)
+    liaison = User.objects.get(email="liaison@plan.demo")
+    for facility in Facility.objects.filter(npi__in=DEMO_FACILITY_NPIS):
+        LiaisonAssignment.objects.get_or_create(facility=facility, defaults={"liaison": liaison})
+    if created:
+        record_event(actor=None, action="demo.users_created", data={"created": created})
+    summary = (
+        f"portal demo data: facilities {facilities}; opt-ins {opt_ins}; "
+        f"{created} demo users created"
+    )
+    if stdout is not None:
+        stdout.write(summary + "\n")
+    return summary

@@ -1,0 +1,90 @@
+"""``make screenshots``: a PNG of each main page per role in docs/screenshots/ (README tour).
+
+Collected only with ``--screenshots`` (tests/e2e/conftest.py deselects it otherwise). Runs on
+the demo data of ``make run``; every page is also checked with axe-core.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from tests.e2e.helpers import LoginUser, ensure_program_years, login_as, visit
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+HARBOR_VIEW_NPI = "1427051986"
+
+
+def _pages(role: str) -> list[tuple[str, str]]:
+    from portal.models import Facility, ProgramYear
+
+    facility = Facility.objects.get(npi=HARBOR_VIEW_NPI)
+    pages = [
+        ("home", reverse("portal:home")),
+        ("facilities", reverse("portal:facility_list")),
+        ("facility-detail", reverse("portal:facility_detail", args=[facility.pk])),
+        ("program-years", reverse("portal:program_year_list")),
+        ("security", reverse("mfa_index")),
+    ]
+    if role == "facility_admin":
+        pages += [("users", reverse("portal:user_list")), ("invite", reverse("portal:user_invite"))]
+    if role == "program_admin":
+        py = ProgramYear.objects.get(year=2026)
+        pages.append(("program-year-edit", reverse("portal:program_year_edit", args=[py.pk])))
+    return pages
+
+
+@pytest.fixture
+def demo_data(transactional_db, live_server):  # type: ignore[no-untyped-def]
+    from portal.demo import load_portal_demo_data
+
+    ensure_program_years()
+    load_portal_demo_data()
+
+
+def shoot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def test_given_anonymous_when_opening_portal_then_sign_in_page_saved(page, live_server, demo_data):
+    # when
+    visit(page, live_server.url + reverse("account_login"))
+    # then
+    shoot(page, "anonymous-sign-in")
+    assert (SCREENSHOTS / "anonymous-sign-in.png").stat().st_size > 0
+
+
+@pytest.mark.parametrize(
+    "role",
+    [
+        "facility_staff",
+        "facility_admin",
+        "ltss_liaison",
+        "finance_analyst",
+        "finance_approver",
+        "program_admin",
+    ],
+)
+def test_given_demo_role_when_visiting_main_pages_then_screenshots_saved(
+    page, live_server, demo_data, role
+):
+    # given
+    from portal.demo import DEMO_USERS
+
+    demo = next(d for d in DEMO_USERS if d.role == role)
+    login_as(
+        page,
+        LoginUser(email=demo.email, password=demo.password, totp_secret=demo.totp_secret),
+        base_url=live_server.url,
+    )
+    saved = []
+    # when
+    for name, path in _pages(role):
+        visit(page, live_server.url + path)
+        shoot(page, f"{role}-{name}")
+        saved.append(SCREENSHOTS / f"{role}-{name}.png")
+    # then
+    assert all(p.stat().st_size > 0 for p in saved)
