@@ -13,9 +13,9 @@ from django.core.exceptions import PermissionDenied
 from portal import opt_in_services as services
 from portal.models import (
     AuditEvent,
-    Notice,
     DataRevision,
     FacilityType,
+    Notice,
     OptIn,
     OptInTransition,
     OptInVersion,
@@ -370,7 +370,8 @@ def test_given_facility_with_primary_liaison_when_submitted_then_assigned_and_ad
     )
     for message in mail.outbox:  # a link, never form data
         assert f"/opt-ins/{opt_in.pk}/" in message.body
-        assert "Payee" not in message.body and PAYEE["payee_tin"] not in message.body
+        assert "Payee" not in message.body
+        assert PAYEE["payee_tin"] not in message.body
 
 
 def test_given_facility_admin_when_granting_extension_then_permission_denied():
