@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
+from payments import notices
 from payments.bed_day_services import compute_bed_days
 from payments.engine import amounts
 from payments.engine.citations import attributed_year, citation_effect, classify
@@ -566,6 +567,7 @@ def _compute_run(run: PaymentRun, *, actor: User | None) -> PaymentRun:
         target=run,
         data={"lines": run.lines.count(), "revision_id": run.revision_id},
     )
+    notices.run_awaiting_approval(run)
     return run
 
 
@@ -675,6 +677,7 @@ def _post_run(run: PaymentRun, *, posted_by: User | None) -> int:
         target=run,
         data={"ledger_entries": len(entries), "via": run.via},
     )
+    notices.run_posted(run)
     return len(entries)
 
 

@@ -1,70 +1,44 @@
-"""Opt-in events -> messages. The one integration point for the notifications engine.
+"""Opt-in events -> notices of the notification engine (kinds ``opt_in_submitted``,
+``opt_in_returned``, ``opt_in_approved``, ``opt_in_rejected``).
 
-Each function takes the opt-in id (call it with ``transaction.on_commit``). Today each sends
-a plain e-mail to the facility's active administrators; the e-mail carries a link, never
-form data. Replace the bodies with notification-engine calls when it is merged.
+``schedule_transition_notice`` is called by ``opt_in_services._move`` inside the transaction of
+the status change, so the notice exists exactly when the change commits; the sweeper then sends
+it once. Notices carry a link to the opt-in, never form data.
 """
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.urls import reverse
+from django.utils import timezone
 
-from portal.models import OptIn, Role, User
+from portal.models import OptIn, OptInVersion, ScheduledNotice
+from portal.notifications.services import schedule_notice
 
-
-def _facility_administrators(opt_in: OptIn) -> list[str]:
-    return list(
-        User.objects.filter(
-            is_active=True,
-            role=Role.FACILITY_ADMIN,
-            memberships__facility=opt_in.facility,
-            memberships__is_active=True,
-        )
-        .order_by("email")
-        .values_list("email", flat=True)
-        .distinct()
-    )
+VS = OptInVersion.Status
+KIND_BY_STATUS = {
+    VS.SUBMITTED: "opt_in_submitted",
+    VS.RETURNED: "opt_in_returned",
+    VS.APPROVED: "opt_in_approved",
+    VS.REJECTED: "opt_in_rejected",
+}
 
 
-def _send(opt_in_id: int, subject: str, line: str) -> int:
-    opt_in = OptIn.objects.select_related("facility", "program_year").get(pk=opt_in_id)
-    recipients = _facility_administrators(opt_in)
-    if not recipients:
-        return 0
-    base = getattr(settings, "WQIP_PORTAL_BASE_URL", "")
-    link = base + reverse("portal:opt_in_detail", args=[opt_in.pk])
-    body = (
-        f"{line}\n\nFacility: {opt_in.facility.name}\nProgram year: {opt_in.program_year}\n\n"
-        f"Sign in to the WQIP Portal to see the details: {link}\n"
-    )
-    return send_mail(
-        f"WQIP opt-in {opt_in.program_year.label}: {subject}",
-        body,
-        settings.DEFAULT_FROM_EMAIL,
-        recipients,
-    )
-
-
-def opt_in_submitted(*, opt_in_id: int) -> int:
-    return _send(opt_in_id, "submitted", "Your opt-in form was submitted for review.")
-
-
-def opt_in_returned(*, opt_in_id: int) -> int:
-    return _send(
-        opt_in_id,
-        "returned for correction",
-        "Your opt-in form was returned for correction. Please read the reviewer's comments, "
-        "correct the form and submit it again.",
-    )
-
-
-def opt_in_approved(*, opt_in_id: int) -> int:
-    return _send(opt_in_id, "approved", "Your opt-in form was approved.")
-
-
-def opt_in_rejected(*, opt_in_id: int) -> int:
-    return _send(
-        opt_in_id, "rejected", "Your opt-in form was rejected. The reason is shown in the portal."
+def schedule_transition_notice(
+    *, opt_in: OptIn, version: OptInVersion, to: str
+) -> ScheduledNotice | None:
+    """The notice for a version moving to ``to``, due now; None when that status has none."""
+    kind = KIND_BY_STATUS.get(to)
+    if kind is None:
+        return None
+    return schedule_notice(
+        kind=kind,
+        subject=opt_in,
+        facility=opt_in.facility,
+        due_at=timezone.now(),
+        link=reverse("portal:opt_in_detail", args=[opt_in.pk]),
+        data={
+            "program_year": opt_in.program_year.label,
+            "version": version.number,
+            "is_amendment": version.is_amendment,
+        },
     )

@@ -3,14 +3,14 @@
 Every status change goes through ``_move`` which, in the caller's transaction, changes the
 version (and the opt-in while it is not yet approved), writes an ``OptInTransition`` and an
 ``AuditEvent``, records a calculation input revision when the approved status changes, and
-queues the notice for after the commit.
+schedules the notice (sent by the notification engine's sweeper once this commits).
 """
 
 from __future__ import annotations
 
 import datetime
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from functools import partial
 from typing import Any
 
@@ -56,12 +56,6 @@ DOCUMENT_TYPES = {
     OptInDocument.Kind.OTHER: ("application/pdf", "image/png", "image/jpeg"),
 }
 REVIEWER_ROLES = frozenset({Role.LTSS_LIAISON, Role.PROGRAM_ADMIN})
-NOTICES: dict[str, Callable[..., int]] = {
-    VS.SUBMITTED: opt_in_notices.opt_in_submitted,
-    VS.RETURNED: opt_in_notices.opt_in_returned,
-    VS.APPROVED: opt_in_notices.opt_in_approved,
-    VS.REJECTED: opt_in_notices.opt_in_rejected,
-}
 
 
 class OptInError(Exception):
@@ -227,9 +221,7 @@ def _move(
             actor=actor,
             detail=f"opt-in {opt_in.pk} {from_status} -> {to}",
         )
-    notice = NOTICES.get(to)
-    if notice is not None:
-        transaction.on_commit(partial(notice, opt_in_id=opt_in.pk))
+    opt_in_notices.schedule_transition_notice(opt_in=opt_in, version=version, to=to)
 
 
 # --- facility side -------------------------------------------------------------------------

@@ -35,6 +35,7 @@ from portal.selectors import (
     opt_in_documents_for,
     opt_in_overview_for,
     opt_in_review_queue,
+    review_overdue_cutoff,
     visible_facilities,
     visible_opt_ins,
 )
@@ -372,9 +373,10 @@ def opt_in_queue(request: HttpRequest) -> HttpResponse:
             "assigned_to": request.user if form.cleaned_data.get("mine") else None,
         }
     queue = list(opt_in_review_queue(user=request.user, **filters)[:200])
+    cutoff = review_overdue_cutoff()
     for row in queue:
         row.is_overdue = is_review_overdue(
-            submitted_at=row.review_submitted_at, status=row.review_status
+            submitted_at=row.review_submitted_at, status=row.review_status, cutoff=cutoff
         )
         row.review_status_label = OptInVersion.Status(row.review_status).label
     return render(request, "portal/opt_in_queue.html", {"form": form, "queue": queue})

@@ -184,13 +184,13 @@ def opt_in_overview_for(*, user: User) -> list[dict[str, object]]:
     ]
 
 
-def _working_days_before(day: datetime.date, days: int) -> datetime.date:
-    """Monday-Friday only; switch to portal.dates (holiday calendar) when it is merged."""
-    while days > 0:
-        day -= datetime.timedelta(days=1)
-        if day.weekday() < 5:
-            days -= 1
-    return day
+def review_overdue_cutoff() -> datetime.date:
+    """Forms submitted before this day are past the review SLA: ``submitted + SLA working
+    days`` (California state holidays and plan closure days excluded) is before today."""
+    from portal.dates import add_working_days
+
+    today = timezone.localdate()
+    return add_working_days(start=today, days=-OPT_IN_REVIEW_SLA_WORKING_DAYS)
 
 
 def opt_in_review_queue(
@@ -226,7 +226,7 @@ def opt_in_review_queue(
     if assigned_to is not None:
         queue = queue.filter(assigned_to=assigned_to)
     if overdue:
-        cutoff = _working_days_before(timezone.localdate(), OPT_IN_REVIEW_SLA_WORKING_DAYS)
+        cutoff = review_overdue_cutoff()
         queue = queue.filter(
             review_status__in=[OptInVersion.Status.SUBMITTED, OptInVersion.Status.UNDER_REVIEW],
             review_submitted_at__date__lt=cutoff,
@@ -234,10 +234,13 @@ def opt_in_review_queue(
     return queue.order_by("review_submitted_at", "facility__name")
 
 
-def is_review_overdue(*, submitted_at: datetime.datetime | None, status: str) -> bool:
+def is_review_overdue(
+    *, submitted_at: datetime.datetime | None, status: str, cutoff: datetime.date | None = None
+) -> bool:
+    """``cutoff`` (``review_overdue_cutoff()``) saves the holiday lookup in a loop."""
     if submitted_at is None or status not in ("submitted", "under_review"):
         return False
-    cutoff = _working_days_before(timezone.localdate(), OPT_IN_REVIEW_SLA_WORKING_DAYS)
+    cutoff = cutoff or review_overdue_cutoff()
     return timezone.localdate(submitted_at) < cutoff
 
 

@@ -61,15 +61,34 @@ def _opt_in_still_open(notice: ScheduledNotice, now: datetime.datetime) -> bool:
 
 
 def _draft_untouched(notice: ScheduledNotice, now: datetime.datetime) -> bool:
-    from portal.models import OptIn
+    """An "incomplete" reminder (subject: the OptInVersion) stops once the version has moved
+    on: a draft that was edited after the reminder was planned, a returned form that was
+    resubmitted (or returned again), any version that is no longer a draft or returned."""
+    from portal.models import OptInVersion
 
-    opt_in = notice.subject
-    if not isinstance(opt_in, OptIn):
+    version = notice.subject
+    if not isinstance(version, OptInVersion):
         return False
-    if opt_in.status not in (OptIn.Status.DRAFT, OptIn.Status.RETURNED):
+    if version.status != notice.data.get("status"):
         return False
-    touched = notice.data.get("updated_at")
-    return touched is None or opt_in.updated_at <= datetime.datetime.fromisoformat(touched)
+    if version.status == OptInVersion.Status.DRAFT:
+        from portal.notifications.reminders import last_touched
+
+        touched = notice.data.get("updated_at")
+        return touched is None or last_touched(version) <= datetime.datetime.fromisoformat(touched)
+    if version.status == OptInVersion.Status.RETURNED:
+        returned = notice.data.get("returned_at")
+        return returned is None or (
+            version.reviewed_at is not None
+            and version.reviewed_at <= datetime.datetime.fromisoformat(returned)
+        )
+    return False
+
+
+def _run_still_draft(notice: ScheduledNotice, now: datetime.datetime) -> bool:
+    """Payment-run notices (the subject is a payments PaymentRun, duck-typed: portal does not
+    import payments) stop once the run is posted or superseded."""
+    return getattr(notice.subject, "status", None) == "draft"
 
 
 KINDS: dict[str, NoticeKind] = {}
@@ -114,11 +133,45 @@ for _kind in (
     NoticeKind(
         key="opt_in_draft_incomplete",
         label="Opt-in not submitted yet",
-        title="Your {{ subject.program_year }} opt-in is not submitted yet",
+        title="Your {{ program_year }} opt-in{% if is_amendment %} amendment{% endif %} is "
+        "not submitted yet",
         description="When a draft opt-in has not been touched for 7 days, or a returned "
         "opt-in has not been resubmitted.",
         recipients=r.facility_administrators,
         is_still_due=_draft_untouched,
+    ),
+    NoticeKind(
+        key="opt_in_submitted",
+        label="Opt-in submitted",
+        title="{{ program_year }} opt-in{% if is_amendment %} amendment{% endif %} of "
+        "{{ facility.name }} submitted",
+        description="When your facility's opt-in form (or an amendment) is submitted for "
+        "review; to the reviewing liaison and, as confirmation, the facility administrators.",
+        recipients=r.assignee_and_facility_administrators,
+    ),
+    NoticeKind(
+        key="opt_in_returned",
+        label="Opt-in returned for correction",
+        title="Your {{ program_year }} opt-in{% if is_amendment %} amendment{% endif %} was "
+        "returned for correction",
+        description="When a reviewer returns your facility's opt-in form for correction.",
+        recipients=r.facility_administrators,
+    ),
+    NoticeKind(
+        key="opt_in_approved",
+        label="Opt-in approved",
+        title="Your {{ program_year }} opt-in{% if is_amendment %} amendment{% endif %} was "
+        "approved",
+        description="When your facility's opt-in form is approved.",
+        recipients=r.facility_administrators,
+    ),
+    NoticeKind(
+        key="opt_in_rejected",
+        label="Opt-in rejected",
+        title="Your {{ program_year }} opt-in{% if is_amendment %} amendment{% endif %} was "
+        "rejected",
+        description="When your facility's opt-in form is rejected.",
+        recipients=r.facility_administrators,
     ),
     NoticeKind(
         key="report_published",
@@ -142,6 +195,7 @@ for _kind in (
         description="When a payment run started by someone else needs approval.",
         recipients=r.finance_approvers,
         audience="plan",
+        is_still_due=_run_still_draft,
     ),
     NoticeKind(
         key="payment_issued",
@@ -154,10 +208,14 @@ for _kind in (
     NoticeKind(
         key="payment_past_due",
         label="Payment due and not released",
-        title="A WQIP payment is due on {{ due_on|date:'j F Y' }} and not released",
-        description="10 and 3 working days before an unreleased payment is due.",
+        title="{% if is_past_due %}A WQIP payment was due on {{ due_on|date:'j F Y' }} and is "
+        "past due{% else %}A WQIP payment is due on {{ due_on|date:'j F Y' }} and not "
+        "released{% endif %}",
+        description="10 and 3 working days before an unreleased payment is due, and when it "
+        "is past due.",
         recipients=r.finance_approvers,
         audience="plan",
+        is_still_due=_run_still_draft,
     ),
     NoticeKind(
         key="dispute_ack_due",

@@ -27,16 +27,52 @@ def facility_administrators(notice: ScheduledNotice) -> QuerySet[User]:
     )
 
 
-def report_contacts(notice: ScheduledNotice) -> QuerySet[User]:
-    """Until the opt-in form records report contacts, every active member of the facility
-    (the people who see its reports and payments)."""
-    if notice.facility_id is None:
-        return User.objects.none()
+def _active_members(facility_id: int) -> QuerySet[User]:
     return _active().filter(
         role__in=FACILITY_ROLES,
-        memberships__facility_id=notice.facility_id,
+        memberships__facility_id=facility_id,
         memberships__is_active=True,
     )
+
+
+def _program_year_of(notice: ScheduledNotice) -> int | None:
+    """The program year a facility notice is about: ``data["program_year"]`` (a year), else
+    the subject's ``program_year`` (a year or a ProgramYear)."""
+    year = notice.data.get("program_year")
+    if not isinstance(year, int):
+        year = getattr(notice.subject, "program_year", None)
+        year = getattr(year, "year", year)
+    return year if isinstance(year, int) else None
+
+
+def report_contacts(notice: ScheduledNotice) -> QuerySet[User]:
+    """The people who see the facility's reports and payments. With an approved web opt-in
+    for the program year: the portal users (active members of the facility) whose e-mail is
+    one of the opt-in's report contacts; when none of the contacts is such a user, and
+    without an approved web opt-in, every active member of the facility."""
+    from portal.models import OptIn, OptInReportContact
+
+    if notice.facility_id is None:
+        return User.objects.none()
+    members = _active_members(notice.facility_id)
+    year = _program_year_of(notice)
+    if year is None:
+        return members
+    emails = list(
+        OptInReportContact.objects.filter(
+            opt_in__facility_id=notice.facility_id,
+            opt_in__program_year__year=year,
+            opt_in__status=OptIn.Status.APPROVED,
+            opt_in__source="web",
+        ).values_list("email", flat=True)
+    )
+    if not emails:
+        return members
+    wanted = Q()
+    for email in emails:
+        wanted |= Q(email__iexact=email)
+    contacts = members.filter(wanted).distinct()
+    return contacts if contacts.exists() else members
 
 
 def finance_approvers(notice: ScheduledNotice) -> QuerySet[User]:
@@ -52,13 +88,22 @@ def program_admins(notice: ScheduledNotice) -> QuerySet[User]:
 
 
 def case_assignee(notice: ScheduledNotice) -> list[User]:
-    """The subject's ``assignee`` when it has one, else the facility's primary liaison."""
+    """The subject's ``assignee`` (or ``assigned_to``) when it has one, else the facility's
+    primary liaison."""
     assignee = getattr(notice.subject, "assignee", None)
+    if not isinstance(assignee, User):
+        assignee = getattr(notice.subject, "assigned_to", None)
     if isinstance(assignee, User):
         return [assignee]
     if notice.facility_id is None:
         return []
     return list(_active().filter(liaison_assignments__facility_id=notice.facility_id))
+
+
+def assignee_and_facility_administrators(notice: ScheduledNotice) -> list[User]:
+    """The reviewer (assignee, else primary liaison) and, as confirmation, the facility's
+    administrators (e.g. an opt-in submitted)."""
+    return case_assignee(notice) + list(facility_administrators(notice))
 
 
 def case_assignee_escalating(notice: ScheduledNotice) -> list[User]:

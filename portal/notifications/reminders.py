@@ -9,11 +9,14 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 
 from portal.dates import add_working_days, pacific_time, plan_holidays
-from portal.models import Facility, OptIn, ProgramYear
+from portal.models import Facility, OptIn, OptInVersion, ProgramYear, ScheduledNotice
 from portal.notifications.services import schedule_notice
 
 CLOSING_REMINDER_DAYS = (14, 7, 1)
@@ -69,33 +72,81 @@ def produce_opt_in_window_reminders(today: datetime.date) -> int:
     return scheduled
 
 
+def last_touched(version: OptInVersion) -> datetime.datetime:
+    """When the facility last worked on a version: its own change or a document upload."""
+    uploaded = version.documents.aggregate(last=Max("uploaded_at"))["last"]
+    return max(version.updated_at, uploaded) if uploaded else version.updated_at
+
+
+def _still_submittable(version: OptInVersion, today: datetime.date) -> bool:
+    """Amendments have no window; an original form only while the window (or the facility's
+    extension) is open, or when a program admin allowed a late submission."""
+    from portal.opt_in_services import submission_closes_on
+
+    if version.is_amendment or version.opt_in.late_submission_allowed_at is not None:
+        return True
+    closes = submission_closes_on(
+        facility=version.opt_in.facility, program_year=version.opt_in.program_year
+    )
+    return closes is not None and closes >= today
+
+
 @transaction.atomic
 def produce_opt_in_incomplete_reminders(today: datetime.date) -> int:
-    """Draft untouched 7 days; returned and not resubmitted after 5 working days."""
+    """Draft form (an original or an amendment ``OptInVersion``) untouched for 7 days: one
+    reminder per version; returned form not resubmitted 5 working days after it was returned:
+    one reminder per return. Sent to the facility administrators."""
     scheduled = 0
     holidays = plan_holidays(years=[today.year - 1, today.year])
-    open_opt_ins = OptIn.objects.filter(
-        status__in=[OptIn.Status.DRAFT, OptIn.Status.RETURNED],
-        program_year__opt_in_closes_on__gte=today,
+    open_versions = (
+        OptInVersion.objects.filter(
+            status__in=[OptInVersion.Status.DRAFT, OptInVersion.Status.RETURNED]
+        )
+        .select_related("opt_in__facility", "opt_in__program_year")
+        .order_by("pk")
     )
-    for opt_in in open_opt_ins:
-        touched_on = timezone.localdate(opt_in.updated_at)
-        if opt_in.status == OptIn.Status.DRAFT:
-            due_on = touched_on + datetime.timedelta(days=DRAFT_UNTOUCHED_DAYS)
+    version_type = ContentType.objects.get_for_model(OptInVersion)
+    already_drafts = set(
+        ScheduledNotice.objects.filter(
+            kind="opt_in_draft_incomplete",
+            subject_type=version_type,
+            data__status=OptInVersion.Status.DRAFT,
+        ).values_list("subject_id", flat=True)
+    )
+    for version in open_versions:
+        if not _still_submittable(version, today):
+            continue
+        opt_in = version.opt_in
+        data = {
+            "status": version.status,
+            "program_year": opt_in.program_year.label,
+            "is_amendment": version.is_amendment,
+            "closes_on": opt_in.program_year.opt_in_closes_on,
+        }
+        if version.status == OptInVersion.Status.DRAFT:
+            if version.pk in already_drafts:
+                continue  # at most once per draft, however often it is touched again
+            touched = last_touched(version)
+            due_on = timezone.localdate(touched) + datetime.timedelta(days=DRAFT_UNTOUCHED_DAYS)
+            data["updated_at"] = touched.isoformat()
         else:
+            if version.reviewed_at is None:
+                continue
             due_on = add_working_days(
-                start=touched_on, days=RETURNED_NOT_RESUBMITTED_WORKING_DAYS, holidays=holidays
+                start=timezone.localdate(version.reviewed_at),
+                days=RETURNED_NOT_RESUBMITTED_WORKING_DAYS,
+                holidays=holidays,
             )
+            data["returned_at"] = version.reviewed_at.isoformat()
         if due_on > today:
             continue
         schedule_notice(
             kind="opt_in_draft_incomplete",
-            subject=opt_in,
+            subject=version,
+            facility=opt_in.facility,
             due_at=pacific_time(due_on, SEND_HOUR),
-            data={
-                "updated_at": opt_in.updated_at.isoformat(),
-                "closes_on": opt_in.program_year.opt_in_closes_on,
-            },
+            link=reverse("portal:opt_in_detail", args=[opt_in.pk]),
+            data=data,
         )
         scheduled += 1
     return scheduled

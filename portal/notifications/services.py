@@ -85,6 +85,42 @@ def schedule_notice(
     return notice
 
 
+@dataclass(frozen=True)
+class PlannedNotice:
+    """One row for ``schedule_notices``."""
+
+    subject: models.Model
+    facility: Facility | None = None
+    link: str = ""
+    data: dict[str, Any] | None = None
+
+
+@transaction.atomic
+def schedule_notices(*, kind: str, due_at: datetime.datetime, notices: list[PlannedNotice]) -> int:
+    """``schedule_notice`` for many subjects at once (e.g. one notice per facility of a
+    payment run) in one INSERT; rows that already exist are left alone. Returns the number of
+    rows asked for."""
+    get_kind(kind)
+    if timezone.is_naive(due_at):
+        raise ValueError("due_at must be timezone-aware")
+    rows = [
+        ScheduledNotice(
+            kind=kind,
+            subject_type=ContentType.objects.get_for_model(planned.subject),
+            subject_id=planned.subject.pk,
+            facility=planned.facility
+            if planned.facility is not None
+            else _facility_of(planned.subject),
+            due_at=due_at,
+            link=planned.link,
+            data=_json_safe(planned.data),
+        )
+        for planned in notices
+    ]
+    ScheduledNotice.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+    return len(rows)
+
+
 def reminder_due_at(
     *,
     deadline_on: datetime.date,

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from portal.dates import pacific_time
 from portal.models import (
+    Facility,
     FacilityMembership,
     LiaisonAssignment,
     Notice,
@@ -283,6 +284,7 @@ def test_given_run_started_by_approver_when_awaiting_approval_swept_then_other_a
     # when
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(ProgramYear, "started_by_id", starter.pk, raising=False)
+        patch.setattr(ProgramYear, "status", "draft", raising=False)  # a draft run
         sweep_due_notices()
     # then
     assert list(Notice.objects.values_list("user", flat=True)) == [other.pk]
@@ -434,11 +436,17 @@ def test_given_every_kind_when_rendered_then_text_and_html_templates_exist(
     LiaisonAssignment.objects.create(
         facility=facility_a, liaison=UserFactory(role=Role.LTSS_LIAISON)
     )
-    # when
-    result = sweep_due_notices()
+    # when (the facility stands in for a draft payment run too)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Facility, "status", "draft", raising=False)
+        result = sweep_due_notices()
     # then
     assert result.failed == 0
     assert set(Notice.objects.values_list("kind", flat=True)) >= {
+        "opt_in_submitted",
+        "opt_in_returned",
+        "opt_in_approved",
+        "opt_in_rejected",
         "report_published",
         "payment_issued",
         "payment_past_due",

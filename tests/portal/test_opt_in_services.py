@@ -15,11 +15,13 @@ from portal.models import (
     AuditEvent,
     DataRevision,
     FacilityType,
+    Notice,
     OptIn,
     OptInTransition,
     OptInVersion,
     Role,
 )
+from portal.notifications.services import sweep_due_notices
 from portal.selectors import opted_in_facility_ids
 from portal.services import import_opt_ins
 from tests.factories import FacilityFactory, UserFactory
@@ -190,6 +192,7 @@ def test_given_opt_in_when_walked_through_full_flow_then_history_audit_and_revis
 ):
     # given
     opt_in, admin = submitted_opt_in()
+    sweep_due_notices()  # no reviewer yet: the administrator's confirmation only
     revisions_before = DataRevision.objects.filter(kind="opt_ins", program_year=2026).count()
     # when
     with django_capture_on_commit_callbacks(execute=True):
@@ -221,10 +224,24 @@ def test_given_opt_in_when_walked_through_full_flow_then_history_audit_and_revis
     )
     assert opt_in.facility_id in opted_in_facility_ids(year=2026)
     assert opt_in.assigned_to == liaison
+    # and the engine's sweeper sends each transition's notice once: the administrator hears
+    # of both submissions, the return and the approval; the (now assigned) liaison of the
+    # resubmission
+    sweep_due_notices()
+    sweep_due_notices()
+    assert sorted(Notice.objects.filter(user=admin).values_list("kind", flat=True)) == [
+        "opt_in_approved",
+        "opt_in_returned",
+        "opt_in_submitted",
+        "opt_in_submitted",
+    ]
+    assert list(Notice.objects.filter(user=liaison).values_list("kind", flat=True)) == [
+        "opt_in_submitted"
+    ]
     subjects = [m.subject for m in mail.outbox]
     assert any("returned for correction" in s for s in subjects)
     assert any(s.endswith("approved") for s in subjects)
-    assert all(m.to == [admin.email] for m in mail.outbox)
+    assert {tuple(m.to) for m in mail.outbox} == {(admin.email,), (liaison.email,)}
 
 
 def test_given_submitted_opt_in_when_approving_without_review_then_invalid_transition(liaison):
@@ -342,12 +359,19 @@ def test_given_facility_with_primary_liaison_when_submitted_then_assigned_and_ad
     # when
     with django_capture_on_commit_callbacks(execute=True):
         opt_in, admin = submitted_opt_in(facility)
-    # then
+    sweep_due_notices()
+    # then: the primary liaison (now the assignee) and, as confirmation, the administrator
     assert opt_in.assigned_to == liaison
-    assert [(m.subject, m.to) for m in mail.outbox] == [
-        ("WQIP opt-in PY4: submitted", [admin.email])
-    ]
-    assert "Payee" not in mail.outbox[0].body  # a link, never form data
+    assert sorted((m.subject, tuple(m.to)) for m in mail.outbox) == sorted(
+        [
+            (f"PY4 opt-in of {opt_in.facility.name} submitted", (admin.email,)),
+            (f"PY4 opt-in of {opt_in.facility.name} submitted", (liaison.email,)),
+        ]
+    )
+    for message in mail.outbox:  # a link, never form data
+        assert f"/opt-ins/{opt_in.pk}/" in message.body
+        assert "Payee" not in message.body
+        assert PAYEE["payee_tin"] not in message.body
 
 
 def test_given_facility_admin_when_granting_extension_then_permission_denied():

@@ -9,7 +9,15 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from portal.dates import pacific_time
-from portal.models import FacilityType, Notice, OptIn, ProgramYear, Role, ScheduledNotice
+from portal.models import (
+    FacilityType,
+    Notice,
+    OptIn,
+    OptInVersion,
+    ProgramYear,
+    Role,
+    ScheduledNotice,
+)
 from portal.notifications.reminders import (
     produce_daily_reminders,
     produce_opt_in_incomplete_reminders,
@@ -37,8 +45,9 @@ def facilities(py3):
     draft = FacilityFactory(name="Draft")
     submitted = FacilityFactory(name="Submitted")
     ineligible = FacilityFactory(name="Hospital DP", facility_type=FacilityType.NF_DISTINCT_PART)
-    OptInFactory(facility=draft, program_year=py3, status=OptIn.Status.DRAFT)
-    OptInFactory(facility=submitted, program_year=py3, status=OptIn.Status.SUBMITTED)
+    for facility, status in ((draft, OptIn.Status.DRAFT), (submitted, OptIn.Status.SUBMITTED)):
+        opt_in = OptInFactory(facility=facility, program_year=py3, status=status)
+        OptInVersion.objects.create(opt_in=opt_in, number=1, status=status)
     return {"none": none, "draft": draft, "submitted": submitted, "ineligible": ineligible}
 
 
@@ -101,25 +110,44 @@ def test_given_window_closed_when_producer_runs_then_nothing(facilities):
     assert produce_opt_in_window_reminders(CLOSES_ON + datetime.timedelta(days=1)) == 0
 
 
+def draft_version(facility) -> OptInVersion:
+    return OptInVersion.objects.get(opt_in__facility=facility, number=1)
+
+
 def test_given_draft_untouched_seven_days_when_producer_runs_then_reminder_due(facilities, py3):
-    # given
-    draft = OptIn.objects.get(facility=facilities["draft"])
-    touched = pacific_time(D(2025, 7, 1), 10)
-    OptIn.objects.filter(pk=draft.pk).update(updated_at=touched)
+    # given: the form (the version) was last edited on 1 Jul; the opt-in row itself is newer
+    version = draft_version(facilities["draft"])
+    OptInVersion.objects.filter(pk=version.pk).update(updated_at=pacific_time(D(2025, 7, 1), 10))
     # when
+    before = produce_opt_in_incomplete_reminders(D(2025, 7, 7))
     count = produce_opt_in_incomplete_reminders(D(2025, 7, 8))
     # then
-    assert count == 1
+    assert (before, count) == (0, 1)
     assert rows("opt_in_draft_incomplete") == {("Draft", pacific_time(D(2025, 7, 8), 8))}
+    assert ScheduledNotice.objects.get().subject == version
+
+
+def test_given_draft_reminded_and_touched_when_untouched_again_then_no_second_reminder(
+    facilities,
+):
+    # given a reminder was planned for the draft, which was then edited and left again
+    version = draft_version(facilities["draft"])
+    OptInVersion.objects.filter(pk=version.pk).update(updated_at=pacific_time(D(2025, 7, 1), 10))
+    produce_opt_in_incomplete_reminders(D(2025, 7, 8))
+    OptInVersion.objects.filter(pk=version.pk).update(updated_at=pacific_time(D(2025, 7, 9), 10))
+    # when the producer runs 7 days later
+    produce_opt_in_incomplete_reminders(D(2025, 7, 16))
+    # then: at most one "incomplete" reminder per draft
+    assert ScheduledNotice.objects.filter(kind="opt_in_draft_incomplete").count() == 1
 
 
 def test_given_draft_touched_after_reminder_scheduled_when_swept_then_cancelled(facilities):
     # given
     admin = UserFactory(role=Role.FACILITY_ADMIN, facilities=[facilities["draft"]])
-    draft = OptIn.objects.get(facility=facilities["draft"])
-    OptIn.objects.filter(pk=draft.pk).update(updated_at=pacific_time(D(2025, 7, 1), 10))
+    version = draft_version(facilities["draft"])
+    OptInVersion.objects.filter(pk=version.pk).update(updated_at=pacific_time(D(2025, 7, 1), 10))
     produce_opt_in_incomplete_reminders(D(2025, 7, 8))
-    OptIn.objects.filter(pk=draft.pk).update(updated_at=pacific_time(D(2025, 7, 8), 7))
+    OptInVersion.objects.filter(pk=version.pk).update(updated_at=pacific_time(D(2025, 7, 8), 7))
     # when
     from portal.notifications.services import sweep_due_notices
 
@@ -130,21 +158,61 @@ def test_given_draft_touched_after_reminder_scheduled_when_swept_then_cancelled(
 
 
 def test_given_returned_opt_in_when_five_working_days_pass_then_reminder(facilities, py3):
-    # given returned on Wed 2 Jul 2025; 4 Jul is a holiday
+    # given returned on Wed 2 Jul 2025 (4 Jul is a holiday); the facility edits it on 8 Jul
+    # but does not resubmit: the clock runs from the return
     returned = OptInFactory(facility=FacilityFactory(), program_year=py3, status="returned")
-    OptIn.objects.filter(pk=returned.pk).update(updated_at=pacific_time(D(2025, 7, 2), 10))
+    OptInVersion.objects.create(
+        opt_in=returned,
+        number=1,
+        status=OptInVersion.Status.RETURNED,
+        reviewed_at=pacific_time(D(2025, 7, 2), 10),
+    )
+    OptInVersion.objects.filter(opt_in=returned).update(updated_at=pacific_time(D(2025, 7, 8), 9))
     # when
     before = produce_opt_in_incomplete_reminders(D(2025, 7, 9))
     on_day = produce_opt_in_incomplete_reminders(D(2025, 7, 10))
+    again = produce_opt_in_incomplete_reminders(D(2025, 7, 11))
     # then
-    assert (before, on_day) == (0, 1)
+    assert (before, on_day, again) == (0, 1, 1)
+    assert rows("opt_in_draft_incomplete") == {
+        (returned.facility.name, pacific_time(D(2025, 7, 10), 8))
+    }
+
+
+def test_given_amendment_draft_untouched_when_producer_runs_then_reminder_after_window(py3):
+    # given an approved opt-in with an amendment drafted on 1 Sep, after the window closed
+    facility = FacilityFactory(name="Amending")
+    opt_in = OptInFactory(facility=facility, program_year=py3, status=OptIn.Status.APPROVED)
+    OptInVersion.objects.create(opt_in=opt_in, number=1, status=OptInVersion.Status.APPROVED)
+    amendment = OptInVersion.objects.create(opt_in=opt_in, number=2)
+    OptInVersion.objects.filter(pk=amendment.pk).update(updated_at=pacific_time(D(2025, 9, 1), 9))
+    admin = UserFactory(role=Role.FACILITY_ADMIN, facilities=[facility])
+    # when
+    produce_opt_in_incomplete_reminders(D(2025, 9, 8))
+    from portal.notifications.services import sweep_due_notices
+
+    sweep_due_notices(now=pacific_time(D(2025, 9, 8), 9))
+    # then
+    notice = Notice.objects.get(user=admin)
+    assert notice.title == "Your PY3 opt-in amendment is not submitted yet"
+    assert notice.link == f"/opt-ins/{opt_in.pk}/"
+
+
+def test_given_draft_after_window_closed_when_producer_runs_then_no_reminder(facilities):
+    # given
+    version = draft_version(facilities["draft"])
+    OptInVersion.objects.filter(pk=version.pk).update(updated_at=pacific_time(D(2025, 7, 30), 9))
+    # when
+    count = produce_opt_in_incomplete_reminders(D(2025, 8, 6))
+    # then
+    assert count == 0
 
 
 def test_given_daily_task_when_run_then_every_producer_reports(facilities):
     # when
     result = produce_daily_reminders_task.delay().get()
     # then
-    assert set(result) == {"opt_in_window", "opt_in_incomplete"}
+    assert set(result) == {"opt_in_window", "opt_in_incomplete", "payment_due"}
 
 
 def test_given_due_rows_when_sweep_task_runs_then_sent(facilities):
@@ -166,6 +234,7 @@ def test_given_produce_daily_reminders_when_called_with_today_then_counts():
     assert produce_daily_reminders(today=D(2024, 1, 1)) == {
         "opt_in_window": 0,
         "opt_in_incomplete": 0,
+        "payment_due": 0,
     }
 
 

@@ -1,0 +1,107 @@
+"""Payment events -> notices of the notification engine (portal/notifications, domain guide §11).
+
+- ``payment_run_awaiting_approval``: a draft run is computed (finance approvers other than the
+  starter; not for operator runs that are posted in the same step).
+- ``payment_issued`` and ``report_published``: a run is posted; one notice per facility, to that
+  facility's report contacts only.
+- ``payment_past_due``: daily producer; 10 and 3 working days before the earliest due date of
+  an unreleased (draft) run's money, and once it is past due; to finance approvers.
+
+The schedule calls run inside the caller's transaction (the event's), so a notice exists
+exactly when its event commits and the sweeper sends it once.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.db.models import Min, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from payments.models import PaymentLine, PaymentRun
+from portal.dates import add_working_days, pacific_time, plan_holidays
+from portal.notifications.reminders import SEND_HOUR
+from portal.notifications.services import PlannedNotice, schedule_notice, schedule_notices
+
+DUE_REMINDER_WORKING_DAYS = (10, 3)
+
+
+def _run_data(run: PaymentRun) -> dict[str, object]:
+    return {
+        "program_year": run.program_year,
+        "exhibit": run.get_exhibit_kind_display(),
+        "run_id": run.pk,
+    }
+
+
+def run_awaiting_approval(run: PaymentRun) -> None:
+    """A draft was computed: finance approvers other than the starter are asked to approve."""
+    if run.post_when_computed or run.via == PaymentRun.Via.CLI:
+        return
+    schedule_notice(
+        kind="payment_run_awaiting_approval",
+        subject=run,
+        due_at=timezone.now(),
+        link=reverse("payments:run_detail", args=[run.pk]),
+        data=_run_data(run),
+    )
+
+
+def run_posted(run: PaymentRun) -> None:
+    """Each facility of the run: its report is published; those with money moving (a ledger
+    entry) also get ``payment_issued``. Facility-scoped: the subject is the facility's line."""
+    now = timezone.now()
+    data = _run_data(run)
+    lines = list(run.lines.select_related("facility").order_by("pk"))
+
+    def planned(line: PaymentLine) -> PlannedNotice:
+        return PlannedNotice(
+            subject=line,
+            facility=line.facility,
+            link=reverse("payments:facility_payments", args=[line.facility.npi]),
+            data=data,
+        )
+
+    schedule_notices(kind="report_published", due_at=now, notices=[planned(line) for line in lines])
+    schedule_notices(
+        kind="payment_issued",
+        due_at=now,
+        notices=[planned(line) for line in lines if line.net_amount != 0],
+    )
+
+
+@transaction.atomic
+def produce_payment_due_reminders(today: datetime.date) -> int:
+    """For each unreleased draft run with money to move: the latest reminder point that has
+    come (10 or 3 working days before its earliest due date, or the day after it: past due).
+    A missed day is caught up with the latest point only; each point is one row per run."""
+    holidays = plan_holidays(years=[today.year - 1, today.year, today.year + 1])
+    scheduled = 0
+    drafts = (
+        PaymentRun.objects.filter(status=PaymentRun.Status.DRAFT)
+        .annotate(due_on=Min("lines__due_date", filter=~Q(lines__net_amount=0)))
+        .filter(due_on__isnull=False)
+        .order_by("pk")
+    )
+    for run in drafts:
+        due_on = run.due_on
+        points = [
+            (add_working_days(start=due_on, days=-days, holidays=holidays), False)
+            for days in DUE_REMINDER_WORKING_DAYS
+        ]
+        points.append((due_on + datetime.timedelta(days=1), True))
+        come = [(day, past_due) for day, past_due in points if day <= today]
+        if not come:
+            continue
+        day, past_due = max(come)
+        schedule_notice(
+            kind="payment_past_due",
+            subject=run,
+            due_at=pacific_time(day, SEND_HOUR),
+            link=reverse("payments:run_detail", args=[run.pk]),
+            data={**_run_data(run), "due_on": due_on, "is_past_due": past_due},
+        )
+        scheduled += 1
+    return scheduled
