@@ -34,8 +34,8 @@ def can_see_plan_side(user: User) -> bool:
 
 def disputes_for(*, user: User) -> QuerySet[Dispute]:
     disputes = Dispute.objects.filter(facility__in=visible_facilities(user=user))
-    if user.role in FACILITY_ROLES:
-        disputes = disputes.exclude(status=Status.DRAFT, filed_by__role__in=PLAN_ROLES)
+    if user.role not in FACILITY_ROLES:
+        disputes = disputes.exclude(status=Status.DRAFT)  # a draft is the facility's own
     return disputes.select_related("facility", "program_year", "assignee", "filed_by")
 
 

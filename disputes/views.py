@@ -50,6 +50,7 @@ from payments.models import BedDayAdjustment, PaymentRun
 from payments.services import PaymentRunError
 from portal.models import Role, User
 from portal.models.accounts import FINANCE_ROLES
+from portal.selectors import visible_facilities
 
 SERVICE_ERRORS = (
     services.InvalidTransition,
@@ -125,6 +126,12 @@ def dispute_start(request: HttpRequest) -> HttpResponse:
                     initial["facility"] = value
                 else:
                     initial["program_year"] = _program_year_pk(value)
+    posted_facility = request.POST.get("facility", "")
+    if (
+        posted_facility.isdigit()
+        and not visible_facilities(user=user).filter(pk=int(posted_facility)).exists()
+    ):
+        raise Http404  # another facility's id: the same answer as for any foreign object
     form = StartDisputeForm(request.POST or None, user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -226,6 +233,8 @@ def dispute_submit(request: HttpRequest, pk: int) -> HttpResponse:
 def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     _require_viewer(request.user)
     dispute = _dispute(request, pk)
+    if not (services.is_facility_user(request.user) or services.is_case_worker(request.user)):
+        raise PermissionDenied("Only the facility and the liaisons add attachments.")
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
