@@ -30,6 +30,14 @@ def _helper(label: str, *, name: str = "save", method: str = "post") -> FormHelp
     return helper
 
 
+def _inner_helper(label: str, *, name: str) -> FormHelper:
+    """For forms the template wraps in its own <form action=...> (no nested form tags)."""
+    helper = _helper(label, name=name)
+    helper.form_tag = False
+    helper.disable_csrf = True
+    return helper
+
+
 class StartDisputeForm(forms.Form):
     """First step: which facility, program year and type (a draft is made from it)."""
 
@@ -178,7 +186,7 @@ class AttachmentForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper("Upload", name="upload")
+        self.helper = _inner_helper("Upload", name="upload")
 
 
 class MessageForm(forms.Form):
@@ -186,7 +194,7 @@ class MessageForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper("Send message", name="send")
+        self.helper = _inner_helper("Send message", name="send")
 
 
 class NoteForm(forms.Form):
@@ -200,7 +208,7 @@ class NoteForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper("Add note", name="add_note")
+        self.helper = _inner_helper("Add note", name="add_note")
 
 
 class NoteEditForm(forms.Form):
@@ -219,7 +227,7 @@ class AssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = case_workers()
         self.fields["assignee"].label_from_instance = lambda u: u.full_name or u.email
-        self.helper = _helper("Assign", name="assign")
+        self.helper = _inner_helper("Assign", name="assign")
 
 
 class ReturnForm(forms.Form):
@@ -229,7 +237,7 @@ class ReturnForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper("Return for information", name="return")
+        self.helper = _inner_helper("Return for information", name="return")
 
 
 class DeterminationForm(forms.Form):

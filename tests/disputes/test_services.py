@@ -500,3 +500,45 @@ def test_given_every_transition_when_made_then_event_and_audit_row_in_same_trans
         target_type="disputes.dispute", target_id=str(dispute.pk)
     ).count()
     assert events == audits == 3
+
+
+def test_given_overdue_case_when_daily_reminders_produced_then_disputes_producers_run(world):
+    # given
+    from portal.notifications.reminders import produce_daily_reminders
+
+    dispute = submitted_dispute(facility=world.facility, filer=world.users["facility_staff"])
+    today = timezone.localdate()
+    Dispute.objects.filter(pk=dispute.pk).update(decision_due=today - datetime.timedelta(days=1))
+    # when
+    counts = produce_daily_reminders(today=today)
+    # then
+    assert counts["disputes.escalate_overdue"] == 1
+    assert counts["disputes.close_unamended"] == 0
+    dispute.refresh_from_db()
+    assert dispute.is_regulatory_breach
+
+
+def test_given_executable_renamed_pdf_when_attached_then_refused_and_nothing_stored(world):
+    # given
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    staff = world.users["facility_staff"]
+    dispute = draft_dispute(facility=world.facility, filer=staff)
+    upload = SimpleUploadedFile("claims.pdf", b"MZ\x90\x00" + b"\x00" * 64)
+    # when
+    with pytest.raises(ValidationError) as refused:
+        services.upload_attachment(dispute=dispute, upload=upload, actor=staff)
+    # then
+    assert "not a PDF" in " ".join(refused.value.messages)
+    assert dispute.attachments.count() == 0
+
+
+def test_given_submitted_dispute_when_facility_attaches_then_refused(world):
+    # given
+    from tests.disputes.helpers import pdf_upload
+
+    staff = world.users["facility_staff"]
+    dispute = submitted_dispute(facility=world.facility, filer=staff)
+    # when / then
+    with pytest.raises(services.InvalidTransition):
+        services.upload_attachment(dispute=dispute, upload=pdf_upload(), actor=staff)

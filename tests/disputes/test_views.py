@@ -349,3 +349,37 @@ def test_given_dispute_decision_when_notice_scheduled_then_it_links_to_the_dispu
     )
     # then
     assert notice.link == dispute.get_absolute_url()
+
+
+def test_given_internal_note_when_liaison_edits_on_page_then_revision_kept(
+    world, client_as, dispute_of_a
+):
+    # given
+    note = dispute_of_a.notes.get(visibility=Note.Visibility.INTERNAL)
+    # when
+    response = client_as("program_admin").post(
+        reverse("disputes:note_edit", args=[note.pk]), {"body": "Corrected note"}
+    )
+    # then
+    note.refresh_from_db()
+    assert response.status_code == 302
+    assert note.body == "Corrected note"
+    assert list(note.revisions.values_list("body", flat=True)) == [INTERNAL_SECRET]
+
+
+@pytest.mark.parametrize(
+    ("role", "labels"),
+    [
+        ("facility_staff", ["Disputes"]),
+        ("ltss_liaison", ["Dispute cases", "Dispute SLAs"]),
+        ("finance_approver", ["Dispute outcomes"]),
+    ],
+)
+def test_given_role_when_navigation_built_then_dispute_items_for_that_role(world, role, labels):
+    # given
+    from disputes.navigation import dispute_nav_items
+
+    # when
+    items = dispute_nav_items(world.users[role])
+    # then
+    assert [item.label for item in items] == labels
