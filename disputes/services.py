@@ -659,6 +659,16 @@ def upload_attachment(*, dispute: Dispute, upload: UploadedFile, actor: User) ->
     return attachment
 
 
+def log_member_rows_viewed(*, dispute: Dispute, viewer: User, masked: bool) -> None:
+    """Member-level rows of a dispute were shown (domain guide §12: such views are logged)."""
+    record_event(
+        actor=viewer,
+        action="dispute.member_rows_viewed",
+        target=dispute,
+        data={"masked": masked},
+    )
+
+
 # --- determination -----------------------------------------------------------------------------
 
 DMHC_TEXT = (

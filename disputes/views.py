@@ -306,6 +306,10 @@ def dispute_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan_side = can_see_plan_side(user)
     is_worker = services.is_case_worker(user)
     determination = getattr(dispute, "determination", None)
+    items = list(dispute.items.all())
+    masked = not is_worker  # unmasked member IDs only for the liaisons working the case
+    if any(item.member_id for item in items):
+        services.log_member_rows_viewed(dispute=dispute, viewer=user, masked=masked)
     context: dict[str, Any] = {
         "dispute": dispute,
         "facility": dispute.facility,
@@ -313,8 +317,8 @@ def dispute_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "is_case_worker": is_worker,
         "is_facility_user": services.is_facility_user(user),
         "items": [
-            {"label": item.label(masked=not plan_side), "days": item.days, "outcome": item.outcome}
-            for item in dispute.items.all()
+            {"label": item.label(masked=masked), "days": item.days, "outcome": item.outcome}
+            for item in items
         ],
         "attachments": dispute.attachments.all(),
         "notes": notes_for(user=user, dispute=dispute),

@@ -383,3 +383,33 @@ def test_given_role_when_navigation_built_then_dispute_items_for_that_role(world
     items = dispute_nav_items(world.users[role])
     # then
     assert [item.label for item in items] == labels
+
+
+@pytest.mark.parametrize(
+    ("role", "shows_full_id"),
+    [("facility_staff", False), ("finance_analyst", False), ("ltss_liaison", True)],
+)
+def test_given_member_day_dispute_when_page_viewed_then_masking_by_role_and_view_logged(
+    world, client_as, role, shows_full_id
+):
+    # given
+    from portal.models import AuditEvent
+
+    paid = paid_facility(world.facility)
+    staff = world.users["facility_staff"]
+    dispute = services.create_dispute_draft(
+        facility=world.facility,
+        program_year=program_year(),
+        dispute_type="bed_day_count",
+        filed_by=staff,
+        member_ranges=[paid.member_range],
+        **complete_fields(),
+    )
+    services.submit_dispute(dispute=dispute, actor=staff)
+    # when
+    page = client_as(role).get(dispute.get_absolute_url()).content.decode()
+    # then
+    assert ("MEMBER00012345" in page) is shows_full_id
+    assert AuditEvent.objects.filter(
+        action="dispute.member_rows_viewed", actor=world.users[role]
+    ).exists()
