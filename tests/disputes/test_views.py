@@ -413,3 +413,16 @@ def test_given_member_day_dispute_when_page_viewed_then_masking_by_role_and_view
     assert AuditEvent.objects.filter(
         action="dispute.member_rows_viewed", actor=world.users[role]
     ).exists()
+
+
+def test_given_month_link_when_starting_dispute_then_month_item_created(world, client_as):
+    # given
+    client = client_as("facility_admin")
+    url = reverse("disputes:dispute_start") + f"?month=3&facility={world.facility.pk}&year=2025"
+    form = client.get(url).context["form"]
+    # when
+    client.post(url, {**form.initial, "program_year": program_year().pk})
+    # then
+    dispute = Dispute.objects.get(facility=world.facility)
+    assert form.initial["facility"] == world.facility.pk
+    assert list(dispute.items.values_list("kind", "month")) == [(DisputeItem.Kind.MONTH, 3)]
