@@ -4,3 +4,15 @@ from django.apps import AppConfig
 class DisputesConfig(AppConfig):
     name = "disputes"
     verbose_name = "Disputes and cases"
+
+    def ready(self) -> None:
+        from disputes.services import close_unamended_disputes, escalate_overdue_disputes
+        from portal.notifications.reminders import register_daily_producer
+
+        register_daily_producer("disputes.close_unamended", close_unamended_disputes)
+        register_daily_producer("disputes.escalate_overdue", escalate_overdue_disputes)
+
+    def nav_items(self, user):  # type: ignore[no-untyped-def]
+        from disputes.navigation import dispute_nav_items
+
+        return dispute_nav_items(user)

@@ -10,3 +10,13 @@ class PaymentsConfig(AppConfig):
         from portal.notifications.reminders import register_daily_producer
 
         register_daily_producer("payment_due", produce_payment_due_reminders)
+
+    def nav_items(self, user):  # type: ignore[no-untyped-def]
+        from payments.navigation import payment_nav_items
+
+        return payment_nav_items(user)
+
+    def facility_links(self, user, facility):  # type: ignore[no-untyped-def]
+        from django.urls import reverse
+
+        return [("Payments", reverse("payments:facility_payments", args=[facility.npi]))]

@@ -648,9 +648,29 @@ def execute_payment_run(*, run_id: int) -> PaymentRun:
     return run
 
 
+def _adjustment_sources(run: PaymentRun) -> dict[int, tuple[str, str]]:
+    """Facilities whose approved bed-day adjustments this run counts for the first time, with
+    the source (e.g. the dispute) when they all come from one; marks them posted in ``run``."""
+    fresh = BedDayAdjustment.objects.select_for_update().filter(
+        program_year=run.program_year, approved_at__isnull=False, posted_run__isnull=True
+    )
+    if run.computed_at is not None:
+        fresh = fresh.filter(approved_at__lte=run.computed_at)
+    by_facility: dict[int, set[tuple[str, str]]] = defaultdict(set)
+    for adjustment in fresh:
+        by_facility[adjustment.facility_id].add((adjustment.source_type, adjustment.source_id))
+    fresh.update(posted_run=run)
+    return {
+        facility_id: next(iter(sources))
+        for facility_id, sources in by_facility.items()
+        if len(sources) == 1
+    }
+
+
 def _post_run(run: PaymentRun, *, posted_by: User | None) -> int:
     """Write one ledger entry per facility with a non-zero net; the run must be locked."""
     now = timezone.now()
+    sources = _adjustment_sources(run)
     entries = [
         LedgerEntry(
             facility_id=line.facility_id,
@@ -661,6 +681,8 @@ def _post_run(run: PaymentRun, *, posted_by: User | None) -> int:
             payment_line=line,
             due_date=line.due_date,
             memo=f"{run.get_exhibit_kind_display()} payment run {run.pk}",
+            source_type=sources.get(line.facility_id, ("", ""))[0],
+            source_id=sources.get(line.facility_id, ("", ""))[1],
             posted_at=now,
             posted_by=posted_by,
         )

@@ -37,6 +37,7 @@ from payments.models import LedgerEntry, PaymentLine, PaymentRun
 from portal import services as portal_services
 from portal.csvio import CsvImportError
 from portal.models import Role
+from portal.pdf import html_to_pdf
 from portal.selectors import visible_facilities
 
 
@@ -321,16 +322,10 @@ def statement_csv(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def statement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    from django.contrib.staticfiles import finders
-    from weasyprint import CSS, HTML
-
     context = _statement_context(_statement_line(request, pk))
     context["rows"] = [(label, value(context)) for label, value in STATEMENT_FIELDS[:-1]]
     html = render_to_string("payments/statement_pdf.html", context)
-    stylesheet = CSS(filename=finders.find("css/statement.css"))
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(
-        stylesheets=[stylesheet]
-    )
+    pdf = html_to_pdf(html, base_url=request.build_absolute_uri("/"))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="remittance_{pk}.pdf"'
     return response

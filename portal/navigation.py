@@ -57,3 +57,14 @@ def nav_for(request: HttpRequest) -> list[dict[str, object]]:
         current = request.path == url if prefix == "/" else request.path.startswith(prefix)
         result.append({"label": item.label, "url": url, "is_current": current})
     return result
+
+
+def facility_links(*, user: User, facility: object) -> list[dict[str, str]]:
+    """Pages of other apps about one facility (payments, bed days, disputes...): an AppConfig
+    that defines ``facility_links(user, facility)`` returns ``[(label, url), ...]``."""
+    links: list[dict[str, str]] = []
+    for config in apps.get_app_configs():
+        contribute = getattr(config, "facility_links", None)
+        if callable(contribute):
+            links.extend({"label": label, "url": url} for label, url in contribute(user, facility))
+    return links

@@ -29,6 +29,7 @@ from portal.opt_in_forms import (
     SubmitForm,
 )
 from portal.opt_in_texts import ATTESTATION_TEXT, TERMS_TEXT
+from portal.pdf import html_to_pdf
 from portal.selectors import (
     is_review_overdue,
     opt_in_counties,
@@ -321,8 +322,6 @@ def opt_in_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     version = services.working_version(opt_in)
     if version is None:
         raise Http404("This opt-in has no web form.")
-    from weasyprint import HTML
-
     html = render_to_string(
         "portal/opt_in_pdf.html",
         {
@@ -335,7 +334,7 @@ def opt_in_pdf(request: HttpRequest, pk: int) -> HttpResponse:
             "terms_text": TERMS_TEXT,
         },
     )
-    pdf = HTML(string=html).write_pdf()
+    pdf = html_to_pdf(html)
     filename = f"opt-in-{opt_in.program_year.label}-{opt_in.facility.npi}-v{version.number}.pdf"
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from portal import services
 from portal.forms import ConfirmForm, FacilityFilterForm, InviteUserForm, ProgramYearWindowForm
 from portal.models import OptIn, ProgramYear, Role
+from portal.navigation import facility_links
 from portal.permissions import role_required
 from portal.selectors import (
     current_program_year,
@@ -86,7 +87,12 @@ def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "portal/facilities/facility_detail.html",
-        {"facility": facility, "years": years, "liaison": liaison},
+        {
+            "facility": facility,
+            "years": years,
+            "liaison": liaison,
+            "links": facility_links(user=request.user, facility=facility),
+        },
     )
 
 

@@ -26,6 +26,10 @@ class BedDayAdjustment(models.Model):
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # the first posted run that counted it: its ledger entry carries this adjustment's source
+    posted_run = models.ForeignKey(
+        "payments.PaymentRun", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]

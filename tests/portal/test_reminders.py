@@ -212,7 +212,8 @@ def test_given_daily_task_when_run_then_every_producer_reports(facilities):
     # when
     result = produce_daily_reminders_task.delay().get()
     # then
-    assert set(result) == {"opt_in_window", "opt_in_incomplete", "payment_due"}
+    # (other apps, e.g. disputes, register their own producers too)
+    assert {"opt_in_window", "opt_in_incomplete", "payment_due"} <= set(result)
 
 
 def test_given_due_rows_when_sweep_task_runs_then_sent(facilities):
@@ -231,7 +232,8 @@ def test_given_due_rows_when_sweep_task_runs_then_sent(facilities):
 
 
 def test_given_produce_daily_reminders_when_called_with_today_then_counts():
-    assert produce_daily_reminders(today=D(2024, 1, 1)) == {
+    counts = produce_daily_reminders(today=D(2024, 1, 1))
+    assert {k: counts[k] for k in ("opt_in_window", "opt_in_incomplete", "payment_due")} == {
         "opt_in_window": 0,
         "opt_in_incomplete": 0,
         "payment_due": 0,

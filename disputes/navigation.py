@@ -1,0 +1,20 @@
+"""Main-navigation items of the disputes app (portal.navigation collects them)."""
+
+from __future__ import annotations
+
+from portal.models import Role, User
+from portal.navigation import NavItem
+
+
+def dispute_nav_items(user: User) -> list[NavItem]:
+    if user.is_facility_user:
+        return [NavItem("Disputes", "disputes:dispute_list", prefix="/disputes/")]
+    items = []
+    if user.is_superuser or user.role in (Role.LTSS_LIAISON, Role.PROGRAM_ADMIN):
+        items.append(NavItem("Dispute cases", "disputes:queue", prefix="/disputes/cases/"))
+        items.append(NavItem("Dispute SLAs", "disputes:sla", prefix="/disputes/sla/"))
+    if user.is_superuser or user.role in (Role.FINANCE_ANALYST, Role.FINANCE_APPROVER):
+        items.append(
+            NavItem("Dispute outcomes", "disputes:money_outcomes", prefix="/disputes/outcomes/")
+        )
+    return items

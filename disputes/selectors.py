@@ -1,0 +1,202 @@
+"""Reads for disputes, scoped by user: every query starts from visible_facilities, so another
+facility's dispute, attachment or letter is a 404 for facility users."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from disputes.models import (
+    OPEN_STATUSES,
+    Determination,
+    Dispute,
+    DisputeAttachment,
+    DisputeEvent,
+    Note,
+    Status,
+)
+from disputes.services import SOURCE_TYPE, is_case_worker
+from payments.models import BedDayAdjustment, BedDayComputation, BedDayMemberRange, BedDayMonth
+from portal.dates import add_working_days
+from portal.models import Role, User
+from portal.models.accounts import FACILITY_ROLES, PLAN_ROLES
+from portal.selectors import visible_facilities
+
+SLA_SOON_WORKING_DAYS = 5
+
+
+def can_see_plan_side(user: User) -> bool:
+    """Plan staff see internal notes and events; facility users never do."""
+    return user.is_authenticated and (user.is_superuser or user.role in PLAN_ROLES)
+
+
+def disputes_for(*, user: User) -> QuerySet[Dispute]:
+    disputes = Dispute.objects.filter(facility__in=visible_facilities(user=user))
+    if user.role not in FACILITY_ROLES:
+        disputes = disputes.exclude(status=Status.DRAFT)  # a draft is the facility's own
+    return disputes.select_related("facility", "program_year", "assignee", "filed_by")
+
+
+def attachments_for(*, user: User) -> QuerySet[DisputeAttachment]:
+    return DisputeAttachment.objects.filter(dispute__in=disputes_for(user=user))
+
+
+def determinations_for(*, user: User) -> QuerySet[Determination]:
+    return Determination.objects.filter(dispute__in=disputes_for(user=user))
+
+
+def notes_for(*, user: User, dispute: Dispute) -> QuerySet[Note]:
+    notes = dispute.notes.select_related("author").prefetch_related("revisions")
+    if not can_see_plan_side(user):
+        notes = notes.filter(visibility=Note.Visibility.SHARED)
+    return notes
+
+
+def timeline_for(*, user: User, dispute: Dispute) -> QuerySet[DisputeEvent]:
+    events = dispute.events.select_related("actor")
+    if not can_see_plan_side(user):
+        events = events.filter(is_internal=False)
+    return events
+
+
+def case_queue(
+    *,
+    user: User,
+    status: str = "",
+    assignee: str = "",
+    dispute_type: str = "",
+    due: str = "",
+    sort: str = "decision_due",
+) -> QuerySet[Dispute]:
+    """Liaison queue: filters by status, assignee ("me", "none" or a user id), type and due
+    ("overdue", "soon"); sorted by due date (nearest first)."""
+    if not is_case_worker(user):
+        return Dispute.objects.none()
+    rows = disputes_for(user=user).exclude(status=Status.DRAFT)
+    if status == "open":
+        rows = rows.filter(status__in=OPEN_STATUSES)
+    elif status:
+        rows = rows.filter(status=status)
+    if assignee == "me":
+        rows = rows.filter(assignee=user)
+    elif assignee == "none":
+        rows = rows.filter(assignee__isnull=True)
+    elif assignee.isdigit():
+        rows = rows.filter(assignee_id=int(assignee))
+    if dispute_type:
+        rows = rows.filter(dispute_type=dispute_type)
+    today = timezone.localdate()
+    if due == "overdue":
+        rows = rows.filter(_overdue_q(today))
+    elif due == "soon":
+        rows = rows.filter(_due_soon_q(today)).exclude(_overdue_q(today))
+    order = {
+        "decision_due": ["decision_due", "id"],
+        "-decision_due": ["-decision_due", "id"],
+        "received": ["received_at", "id"],
+        "facility": ["facility__name", "id"],
+    }.get(sort, ["decision_due", "id"])
+    return rows.order_by(*order)
+
+
+def _overdue_q(today: datetime.date) -> Q:
+    return Q(status__in=OPEN_STATUSES, decision_due__lt=today) | Q(
+        status=Status.SUBMITTED, ack_due__lt=today
+    )
+
+
+def _due_soon_q(today: datetime.date) -> Q:
+    horizon = add_working_days(start=today, days=SLA_SOON_WORKING_DAYS)
+    return Q(status__in=OPEN_STATUSES, decision_due__lte=horizon) | Q(
+        status=Status.SUBMITTED, ack_due__lte=horizon
+    )
+
+
+def is_overdue(dispute: Dispute, today: datetime.date | None = None) -> bool:
+    today = today or timezone.localdate()
+    if dispute.status == Status.SUBMITTED and dispute.ack_due and dispute.ack_due < today:
+        return True
+    return bool(
+        dispute.status in OPEN_STATUSES and dispute.decision_due and dispute.decision_due < today
+    )
+
+
+def sla_dashboard(*, user: User) -> dict[str, object]:
+    """Due within 5 working days, overdue, and open cases per liaison."""
+    today = timezone.localdate()
+    open_cases = case_queue(user=user).filter(status__in=OPEN_STATUSES)
+    overdue = open_cases.filter(_overdue_q(today))
+    soon = open_cases.filter(_due_soon_q(today)).exclude(_overdue_q(today))
+    by_liaison = (
+        open_cases.values("assignee_id", "assignee__full_name", "assignee__email")
+        .annotate(
+            open=Count("id"),
+            overdue=Count("id", filter=_overdue_q(today)),
+            soon=Count("id", filter=_due_soon_q(today) & ~_overdue_q(today)),
+        )
+        .order_by("assignee__full_name", "assignee_id")
+    )
+    return {
+        "today": today,
+        "soon": soon.order_by("decision_due"),
+        "overdue": overdue.order_by("decision_due"),
+        "by_liaison": list(by_liaison),
+        "breaches": case_queue(user=user).filter(is_regulatory_breach=True).count(),
+    }
+
+
+def case_workers() -> QuerySet[User]:
+    return User.objects.filter(
+        Q(role__in=[Role.LTSS_LIAISON, Role.PROGRAM_ADMIN]) | Q(is_superuser=True), is_active=True
+    ).order_by("full_name", "email")
+
+
+def _current_computation(program_year: int) -> BedDayComputation | None:
+    return (
+        BedDayComputation.objects.filter(
+            program_year=program_year, status=BedDayComputation.Status.FINISHED
+        )
+        .order_by("-id")
+        .first()
+    )
+
+
+def bed_day_months_for(*, user: User, facility_id: int, program_year: int) -> QuerySet[BedDayMonth]:
+    computation = _current_computation(program_year)
+    if computation is None:
+        return BedDayMonth.objects.none()
+    return BedDayMonth.objects.filter(
+        computation=computation,
+        facility_id=facility_id,
+        facility__in=visible_facilities(user=user),
+    ).order_by("month")
+
+
+def member_ranges_for(
+    *, user: User, facility_id: int | None = None, program_year: int | None = None
+) -> QuerySet[BedDayMemberRange]:
+    """Member-day ranges of the current bed-day result the user may see."""
+    ranges = BedDayMemberRange.objects.filter(facility__in=visible_facilities(user=user))
+    if facility_id is not None:
+        ranges = ranges.filter(facility_id=facility_id)
+    if program_year is not None:
+        computation = _current_computation(program_year)
+        ranges = ranges.filter(computation=computation) if computation else ranges.none()
+    return ranges.select_related("computation").order_by("member_id", "first_day")
+
+
+def pending_dispute_adjustments() -> QuerySet[BedDayAdjustment]:
+    return BedDayAdjustment.objects.filter(
+        source_type=SOURCE_TYPE, approved_at__isnull=True
+    ).select_related("facility", "created_by")
+
+
+def disputes_awaiting_payment() -> QuerySet[Dispute]:
+    """Determined disputes with an approved bed-day adjustment no posted run has counted."""
+    adjustment_ids = BedDayAdjustment.objects.filter(
+        source_type=SOURCE_TYPE, approved_at__isnull=False, posted_run__isnull=True
+    ).values_list("source_id", flat=True)
+    ids = [int(pk) for pk in adjustment_ids if pk.isdigit()]
+    return Dispute.objects.filter(pk__in=ids).select_related("facility", "program_year")

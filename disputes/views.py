@@ -1,0 +1,587 @@
+"""Dispute pages: facility filing and status, liaison case work, finance money outcomes.
+
+Single objects are fetched through ``disputes.selectors`` (scoped by ``visible_facilities``), so
+another facility's dispute, attachment or letter is a 404; internal notes and internal events
+are only read for plan staff.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from disputes import services
+from disputes.clocks import FilingTooLate
+from disputes.forms import (
+    AssignForm,
+    AttachmentForm,
+    DeterminationForm,
+    DisputeForm,
+    MessageForm,
+    NoteEditForm,
+    NoteForm,
+    PaperDisputeForm,
+    QueueFilterForm,
+    ReturnForm,
+    StartDisputeForm,
+)
+from disputes.models import Dispute, DisputeType, Note, Status
+from disputes.selectors import (
+    attachments_for,
+    bed_day_months_for,
+    can_see_plan_side,
+    case_queue,
+    determinations_for,
+    disputes_awaiting_payment,
+    disputes_for,
+    is_overdue,
+    member_ranges_for,
+    notes_for,
+    pending_dispute_adjustments,
+    sla_dashboard,
+    timeline_for,
+)
+from payments.models import BedDayAdjustment, PaymentRun
+from payments.services import PaymentRunError
+from portal.models import Role, User
+from portal.models.accounts import FINANCE_ROLES
+from portal.selectors import visible_facilities
+
+SERVICE_ERRORS = (
+    services.InvalidTransition,
+    ValidationError,
+    FilingTooLate,
+    PaymentRunError,
+    PermissionDenied,
+)
+
+
+def _flash(request: HttpRequest, exc: Exception) -> None:
+    if isinstance(exc, ValidationError):
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, str(exc) or "You may not do that.")
+
+
+def _require_facility(user: User) -> None:
+    if not services.is_facility_user(user):
+        raise PermissionDenied("This page is for facility users.")
+
+
+def _require_case_worker(user: User) -> None:
+    if not services.is_case_worker(user):
+        raise PermissionDenied("This page is for LTSS liaisons and program administrators.")
+
+
+def _require_viewer(user: User) -> None:
+    if not (services.is_facility_user(user) or can_see_plan_side(user)):
+        raise PermissionDenied
+
+
+def _is_finance(user: User) -> bool:
+    return user.is_superuser or user.role in FINANCE_ROLES
+
+
+def _dispute(request: HttpRequest, pk: int) -> Dispute:
+    return get_object_or_404(disputes_for(user=request.user), pk=pk)
+
+
+# --- facility -----------------------------------------------------------------------------------
+
+
+def dispute_list(request: HttpRequest) -> HttpResponse:
+    _require_facility(request.user)
+    disputes = disputes_for(user=request.user).order_by("-created_at")
+    return render(request, "disputes/dispute_list.html", {"disputes": disputes})
+
+
+def dispute_start(request: HttpRequest) -> HttpResponse:
+    """Start a draft; ``?month=`` / ``?member_range=`` (from the bed-day drill-down) prefill
+    the facility, year, type and the first disputed item."""
+    user = request.user
+    _require_facility(user)
+    initial: dict[str, Any] = {}
+    prefill_range = None
+    if request.GET.get("member_range", "").isdigit():
+        prefill_range = get_object_or_404(
+            member_ranges_for(user=user), pk=int(request.GET["member_range"])
+        )
+        initial = {
+            "facility": prefill_range.facility_id,
+            "program_year": _program_year_pk(prefill_range.first_day.year),
+            "dispute_type": DisputeType.BED_DAY_COUNT,
+            "member_range": prefill_range.pk,
+        }
+    elif request.GET.get("month", "").isdigit():
+        initial = {"month": int(request.GET["month"]), "dispute_type": DisputeType.BED_DAY_COUNT}
+        for key in ("facility", "year"):
+            if request.GET.get(key, "").isdigit():
+                value = int(request.GET[key])
+                if key == "facility":
+                    initial["facility"] = value
+                else:
+                    initial["program_year"] = _program_year_pk(value)
+    posted_facility = request.POST.get("facility", "")
+    if (
+        posted_facility.isdigit()
+        and not visible_facilities(user=user).filter(pk=int(posted_facility)).exists()
+    ):
+        raise Http404  # another facility's id: the same answer as for any foreign object
+    form = StartDisputeForm(request.POST or None, user=user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        member_ranges = []
+        if data.get("member_range"):
+            member_ranges = [
+                get_object_or_404(member_ranges_for(user=user), pk=data["member_range"])
+            ]
+        try:
+            dispute = services.create_dispute_draft(
+                facility=data["facility"],
+                program_year=data["program_year"],
+                dispute_type=data["dispute_type"],
+                filed_by=user,
+                months=[data["month"]] if data.get("month") else [],
+                member_ranges=member_ranges,
+            )
+        except SERVICE_ERRORS as exc:
+            _flash(request, exc)
+        else:
+            messages.success(request, f"Draft {dispute.reference} saved. Complete the filing.")
+            return redirect("disputes:dispute_edit", dispute.pk)
+    return render(
+        request,
+        "disputes/dispute_start.html",
+        {"form": form, "prefill_range": prefill_range},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _program_year_pk(year: int) -> int | None:
+    from portal.models import ProgramYear
+
+    return ProgramYear.objects.filter(year=year).values_list("pk", flat=True).first()
+
+
+def dispute_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    _require_facility(user)
+    dispute = _dispute(request, pk)
+    if not dispute.is_editable:
+        messages.info(request, "This dispute can no longer be changed.")
+        return redirect(dispute)
+    form = DisputeForm(request.POST or None, user=user, dispute=dispute)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        months = data.pop("months")
+        member_ranges = data.pop("member_ranges")
+        try:
+            services.update_dispute(
+                dispute=dispute, actor=user, months=months, member_ranges=member_ranges, **data
+            )
+        except SERVICE_ERRORS as exc:
+            _flash(request, exc)
+        else:
+            if "submit" in request.POST:
+                return _submit(request, dispute)
+            messages.success(request, "Saved.")
+            return redirect("disputes:dispute_edit", dispute.pk)
+    months = bed_day_months_for(
+        user=user, facility_id=dispute.facility_id, program_year=dispute.program_year.year
+    )
+    return render(
+        request,
+        "disputes/dispute_edit.html",
+        {
+            "dispute": dispute,
+            "form": form,
+            "bed_day_months": months,
+            "missing": services.missing_contents(dispute),
+            "attachments": dispute.attachments.all(),
+            "attachment_form": AttachmentForm(),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _submit(request: HttpRequest, dispute: Dispute) -> HttpResponse:
+    try:
+        if dispute.status == Status.RETURNED:
+            services.amend_dispute(dispute=dispute, actor=request.user)
+            messages.success(request, "Amended dispute sent. The 45-working-day clock restarts.")
+        else:
+            services.submit_dispute(dispute=dispute, actor=request.user)
+            messages.success(request, "Dispute submitted and acknowledged.")
+    except SERVICE_ERRORS as exc:
+        _flash(request, exc)
+        return redirect("disputes:dispute_edit", dispute.pk)
+    return redirect(dispute)
+
+
+@require_POST
+def dispute_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_facility(request.user)
+    return _submit(request, _dispute(request, pk))
+
+
+@require_POST
+def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_viewer(request.user)
+    dispute = _dispute(request, pk)
+    if not (services.is_facility_user(request.user) or services.is_case_worker(request.user)):
+        raise PermissionDenied("Only the facility and the liaisons add attachments.")
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.upload_attachment(
+                dispute=dispute, upload=form.cleaned_data["file"], actor=request.user
+            )
+            messages.success(request, "Attachment uploaded.")
+        except SERVICE_ERRORS as exc:
+            _flash(request, exc)
+    else:
+        messages.error(request, "Choose a file to upload.")
+    if dispute.is_editable and services.is_facility_user(request.user):
+        return redirect("disputes:dispute_edit", dispute.pk)
+    return redirect(dispute)
+
+
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    _require_viewer(request.user)
+    attachment = get_object_or_404(attachments_for(user=request.user), pk=pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("The file is missing.") from exc
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+
+
+def letter_download(request: HttpRequest, pk: int) -> FileResponse:
+    _require_viewer(request.user)
+    determination = get_object_or_404(determinations_for(user=request.user), dispute_id=pk)
+    if not determination.letter:
+        raise Http404("No letter.")
+    try:
+        handle = determination.letter.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("The letter is missing.") from exc
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"determination-{determination.dispute.reference}.pdf",
+        content_type="application/pdf",
+    )
+
+
+@require_POST
+def second_level(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_facility(request.user)
+    parent = _dispute(request, pk)
+    try:
+        dispute = services.file_second_level(parent=parent, actor=request.user)
+    except SERVICE_ERRORS as exc:
+        _flash(request, exc)
+        return redirect(parent)
+    messages.success(request, f"Second-level draft {dispute.reference} created.")
+    return redirect("disputes:dispute_edit", dispute.pk)
+
+
+# --- shared detail page -------------------------------------------------------------------------
+
+
+def dispute_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    _require_viewer(user)
+    dispute = _dispute(request, pk)
+    plan_side = can_see_plan_side(user)
+    is_worker = services.is_case_worker(user)
+    determination = getattr(dispute, "determination", None)
+    items = list(dispute.items.all())
+    masked = not is_worker  # unmasked member IDs only for the liaisons working the case
+    if any(item.member_id for item in items):
+        services.log_member_rows_viewed(dispute=dispute, viewer=user, masked=masked)
+    context: dict[str, Any] = {
+        "dispute": dispute,
+        "facility": dispute.facility,
+        "plan_side": plan_side,
+        "is_case_worker": is_worker,
+        "is_facility_user": services.is_facility_user(user),
+        "items": [
+            {"label": item.label(masked=masked), "days": item.days, "outcome": item.outcome}
+            for item in items
+        ],
+        "attachments": dispute.attachments.all(),
+        "notes": notes_for(user=user, dispute=dispute),
+        "timeline": timeline_for(user=user, dispute=dispute),
+        "determination": determination,
+        "ledger_entries": services.dispute_ledger_entries(dispute),
+        "is_overdue": is_overdue(dispute),
+        "second_level": dispute.second_levels.first(),
+        "message_form": NoteForm() if plan_side else MessageForm(),
+        "attachment_form": AttachmentForm(),
+    }
+    if is_worker:
+        context["assign_form"] = AssignForm(initial={"assignee": dispute.assignee_id})
+        context["return_form"] = ReturnForm()
+    return render(request, "disputes/dispute_detail.html", context)
+
+
+@require_POST
+def add_message(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    _require_viewer(user)
+    dispute = _dispute(request, pk)
+    plan_side = can_see_plan_side(user)
+    form = NoteForm(request.POST) if plan_side else MessageForm(request.POST)
+    if form.is_valid():
+        visibility = form.cleaned_data.get("visibility", Note.Visibility.SHARED)
+        try:
+            services.add_note(
+                dispute=dispute, author=user, body=form.cleaned_data["body"], visibility=visibility
+            )
+            messages.success(request, "Message saved.")
+        except SERVICE_ERRORS as exc:
+            _flash(request, exc)
+    else:
+        messages.error(request, "Write a message first.")
+    return redirect(dispute)
+
+
+def note_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    _require_viewer(user)
+    note = get_object_or_404(
+        Note.objects.filter(dispute__in=disputes_for(user=user)).select_related("dispute"), pk=pk
+    )
+    if note.is_internal and not can_see_plan_side(user):
+        raise Http404
+    if not services.can_edit_note(note=note, user=user):
+        raise PermissionDenied("You cannot edit this note.")
+    form = NoteEditForm(request.POST or None, initial={"body": note.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.edit_note(note=note, editor=user, body=form.cleaned_data["body"])
+        except SERVICE_ERRORS as exc:
+            _flash(request, exc)
+        else:
+            messages.success(request, "Note updated; the earlier text is kept as a revision.")
+            return redirect(note.dispute)
+    return render(
+        request,
+        "disputes/note_edit.html",
+        {"note": note, "form": form, "revisions": note.revisions.select_related("edited_by")},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- liaisons ----------------------------------------------------------------------------------
+
+
+def queue(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    _require_case_worker(user)
+    form = QueueFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    rows = case_queue(user=user, **{k: v for k, v in filters.items() if v})
+    return render(
+        request,
+        "disputes/queue.html",
+        {"form": form, "rows": [(d, is_overdue(d)) for d in rows[:500]], "count": rows.count()},
+    )
+
+
+def sla(request: HttpRequest) -> HttpResponse:
+    _require_case_worker(request.user)
+    return render(request, "disputes/sla.html", sla_dashboard(user=request.user))
+
+
+def paper_create(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    _require_case_worker(user)
+    form = PaperDisputeForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            dispute = services.enter_paper_dispute(
+                facility=data.pop("facility"),
+                program_year=data.pop("program_year"),
+                dispute_type=data.pop("dispute_type"),
+                received_on=data.pop("received_on"),
+                actor=user,
+                **data,
+            )
+        except SERVICE_ERRORS as exc:
+            _flash(request, exc)
+        else:
+            messages.success(request, f"Paper dispute {dispute.reference} entered.")
+            return redirect(dispute)
+    return render(
+        request,
+        "disputes/paper_create.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+CASE_ACTIONS = ("acknowledge", "take", "assign", "start_review", "return", "close")
+
+
+@require_POST
+def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    user = request.user
+    _require_case_worker(user)
+    dispute = _dispute(request, pk)
+    if action not in CASE_ACTIONS:
+        raise Http404
+    try:
+        if action == "acknowledge":
+            services.acknowledge_dispute(dispute=dispute, actor=user)
+        elif action == "take":
+            services.assign_dispute(dispute=dispute, assignee=user, actor=user)
+        elif action == "assign":
+            form = AssignForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError("Choose a liaison.")
+            services.assign_dispute(
+                dispute=dispute,
+                assignee=form.cleaned_data["assignee"],
+                actor=user,
+                reason=form.cleaned_data["reason"],
+            )
+        elif action == "start_review":
+            services.start_review(dispute=dispute, actor=user)
+        elif action == "return":
+            form = ReturnForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError("Say what is missing.")
+            services.return_for_information(
+                dispute=dispute, actor=user, missing=form.cleaned_data["missing"]
+            )
+        elif action == "close":
+            services.close_dispute(
+                dispute=dispute, actor=user, reason=request.POST.get("reason", "")
+            )
+    except SERVICE_ERRORS as exc:
+        _flash(request, exc)
+    else:
+        messages.success(request, "Done.")
+    return redirect(dispute)
+
+
+def determine(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    _require_case_worker(user)
+    dispute = _dispute(request, pk)
+    if dispute.status != Status.UNDER_REVIEW:
+        messages.info(request, "Start the review before issuing a determination.")
+        return redirect(dispute)
+    form = DeterminationForm(request.POST or None, dispute=dispute)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.determine_dispute(
+                dispute=dispute,
+                actor=user,
+                outcome=data["outcome"],
+                reasoning=data["reasoning"],
+                amount=data["amount"],
+                adjustment_days=data.get("adjustment_days") or 0,
+            )
+        except SERVICE_ERRORS as exc:
+            _flash(request, exc)
+        else:
+            messages.success(request, "Determination issued; the facility has been notified.")
+            return redirect(dispute)
+    return render(
+        request,
+        "disputes/determine.html",
+        {"dispute": dispute, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- finance -----------------------------------------------------------------------------------
+
+
+def money_outcomes(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not _is_finance(user):
+        raise PermissionDenied("This page is for finance users.")
+    adjustments = [
+        (adjustment, services.dispute_of_adjustment(adjustment))
+        for adjustment in pending_dispute_adjustments()
+    ]
+    awaiting = []
+    for dispute in disputes_awaiting_payment():
+        draft = (
+            PaymentRun.objects.filter(
+                program_year=dispute.program_year.year, status=PaymentRun.Status.DRAFT
+            )
+            .order_by("-pk")
+            .first()
+        )
+        awaiting.append((dispute, draft))
+    return render(
+        request,
+        "disputes/money_outcomes.html",
+        {
+            "adjustments": adjustments,
+            "awaiting": awaiting,
+            "is_approver": user.role == Role.FINANCE_APPROVER,
+        },
+    )
+
+
+@require_POST
+def adjustment_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    if user.role != Role.FINANCE_APPROVER:
+        raise PermissionDenied("Only finance approvers approve bed-day adjustments.")
+    adjustment = get_object_or_404(BedDayAdjustment, pk=pk, source_type=services.SOURCE_TYPE)
+    try:
+        services.approve_dispute_adjustment(adjustment=adjustment, approver=user)
+        messages.success(request, "Bed-day adjustment approved.")
+    except SERVICE_ERRORS as exc:
+        _flash(request, exc)
+    return redirect("disputes:money_outcomes")
+
+
+@require_POST
+def supplemental_run(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    if not _is_finance(user):
+        raise PermissionDenied("Only finance users start payment runs.")
+    dispute = _dispute(request, pk)
+    try:
+        run = services.start_supplemental_run(dispute=dispute, actor=user)
+        messages.success(
+            request, f"Supplemental run {run.pk} computed; another finance approver approves it."
+        )
+    except SERVICE_ERRORS as exc:
+        _flash(request, exc)
+    return redirect("disputes:money_outcomes")
+
+
+@require_POST
+def supplemental_run_approve(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
+    user = request.user
+    if user.role != Role.FINANCE_APPROVER:
+        raise PermissionDenied("Only finance approvers approve payment runs.")
+    dispute = _dispute(request, pk)
+    run = get_object_or_404(PaymentRun, pk=run_pk, program_year=dispute.program_year.year)
+    try:
+        services.approve_supplemental_run(dispute=dispute, run=run, approver=user)
+        messages.success(request, f"Run {run.pk} approved and posted to the ledger.")
+    except SERVICE_ERRORS as exc:
+        _flash(request, exc)
+    return redirect("disputes:money_outcomes")

@@ -1,0 +1,16 @@
+"""Main-navigation items of the payments app (portal.navigation collects them)."""
+
+from __future__ import annotations
+
+from portal.models import User
+from portal.models.accounts import FINANCE_ROLES
+from portal.navigation import NavItem
+
+
+def payment_nav_items(user: User) -> list[NavItem]:
+    if not (user.is_superuser or user.role in FINANCE_ROLES):
+        return []
+    return [
+        NavItem("Payment runs", "payments:run_list", prefix="/payments/runs/"),
+        NavItem("Ledger", "payments:ledger", prefix="/payments/ledger/"),
+    ]
