@@ -268,21 +268,25 @@ PIPELINE_SQL = [
            upper(r) - lower(r) AS days
     FROM bd_outcome_days o, LATERAL unnest(o.days) AS r
     """,
-    # provenance: the part of each line segment that gave its days their final outcome
+    # provenance: the part of each line segment that gave its days their final outcome (the
+    # member's final ranges of one outcome are disjoint, so plain range overlap is enough)
     """
     CREATE TEMP TABLE bd_line_ranges ON COMMIT DROP AS
     SELECT s.line_id, s.facility_id, s.member_id, s.outcome,
-           lower(r) AS first_day, upper(r) - 1 AS last_day
+           greatest(s.first_day, m.first_day) AS first_day,
+           least(s.last_day, m.last_day) AS last_day
     FROM bd_segments s
-    JOIN bd_outcome_days o
-      ON o.facility_id = s.facility_id AND o.member_id = s.member_id AND o.outcome = s.outcome,
-    LATERAL unnest(datemultirange(daterange(s.first_day, s.last_day, '[]')) * o.days) AS r
+    JOIN bd_member_ranges m
+      ON m.facility_id = s.facility_id AND m.member_id = s.member_id AND m.outcome = s.outcome
+     AND m.first_day <= s.last_day AND m.last_day >= s.first_day
     """,
 ]
 
 
 def run_bed_day_sql(cursor, *, year: int, count_leave_days: bool) -> None:  # type: ignore[no-untyped-def]
     """Run the pipeline on ``cursor`` (inside the caller's transaction)."""
+    cursor.execute("SET LOCAL jit = off")
+    cursor.execute("SET LOCAL work_mem = '256MB'")
     cursor.execute(
         "DROP TABLE IF EXISTS bd_winner, bd_effective, bd_segments, bd_outcome_days, "
         "bd_member_ranges, bd_line_ranges"

@@ -134,13 +134,22 @@ class BedDayMemberRange(models.Model):
     Ranges of one member and facility never overlap; their lengths add up to the summary.
     """
 
+    # bulk rows written by SQL: no database FK constraints (see payments.models.claims)
     computation = models.ForeignKey(
-        BedDayComputation, on_delete=models.CASCADE, related_name="member_ranges", db_index=False
+        BedDayComputation,
+        on_delete=models.DO_NOTHING,
+        related_name="member_ranges",
+        db_index=False,
+        db_constraint=False,
     )
     facility = models.ForeignKey(
-        "portal.Facility", on_delete=models.PROTECT, related_name="+", db_index=False
+        "portal.Facility",
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
-    member_id = models.CharField(max_length=64)
+    member_id = models.CharField(max_length=64, db_collation="C")
     outcome = models.PositiveSmallIntegerField(choices=OUTCOME_CHOICES)
     first_day = models.DateField()
     last_day = models.DateField()
@@ -168,15 +177,27 @@ class BedDayLineRange(models.Model):
     so a day billed twice has two rows)."""
 
     computation = models.ForeignKey(
-        BedDayComputation, on_delete=models.CASCADE, related_name="line_ranges", db_index=False
+        BedDayComputation,
+        on_delete=models.DO_NOTHING,
+        related_name="line_ranges",
+        db_index=False,
+        db_constraint=False,
     )
     claim_line = models.ForeignKey(
-        "payments.ClaimLine", on_delete=models.PROTECT, related_name="+", db_index=False
+        "payments.ClaimLine",
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     facility = models.ForeignKey(
-        "portal.Facility", on_delete=models.PROTECT, related_name="+", db_index=False
+        "portal.Facility",
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
-    member_id = models.CharField(max_length=64)
+    member_id = models.CharField(max_length=64, db_collation="C")
     outcome = models.PositiveSmallIntegerField(choices=OUTCOME_CHOICES)
     first_day = models.DateField()
     last_day = models.DateField()

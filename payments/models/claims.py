@@ -23,12 +23,23 @@ class Claim(models.Model):
         REPLACEMENT = "7", "Replacement"
         VOID = "8", "Void"
 
-    claim_id = models.CharField(max_length=CLAIM_ID_MAX_LENGTH, unique=True)
+    # "C" collation: byte order (claim_id is compared as text, contract §2.1) and fast indexes
+    claim_id = models.CharField(max_length=CLAIM_ID_MAX_LENGTH, db_collation="C")
     frequency_code = models.CharField(max_length=1, choices=FrequencyCode.choices)
-    original_claim_id = models.CharField(max_length=CLAIM_ID_MAX_LENGTH, blank=True)
-    # the claim this one replaces or voids (resolved from original_claim_id at import)
+    original_claim_id = models.CharField(
+        max_length=CLAIM_ID_MAX_LENGTH, blank=True, db_collation="C"
+    )
+    # the claim this one replaces or voids (resolved from original_claim_id at import).
+    # Bulk tables carry no database FK constraint: a deferred constraint costs a trigger call
+    # per row at commit; the import proves every reference in SQL before it writes.
     replaces = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        related_name="replaced_by",
+        db_index=False,
+        db_constraint=False,
     )
     adjudicated_date = models.DateField()
     received_date = models.DateField()
@@ -36,6 +47,8 @@ class Claim(models.Model):
 
     class Meta:
         ordering = ["claim_id"]
+        # a constraint, not unique=True: no extra varchar_pattern_ops index to maintain
+        constraints = [models.UniqueConstraint(fields=["claim_id"], name="uniq_claim_id")]
 
     def __str__(self) -> str:
         return f"claim {self.claim_id} ({self.get_frequency_code_display()})"
@@ -65,11 +78,21 @@ class ClaimLine(models.Model):
         PENDING = "PENDING", "Pending"
 
     # the unique constraint (claim, line_no) serves lookups by claim: no second index
-    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="lines", db_index=False)
+    claim = models.ForeignKey(
+        Claim,
+        on_delete=models.DO_NOTHING,
+        related_name="lines",
+        db_index=False,
+        db_constraint=False,
+    )
     line_no = models.PositiveIntegerField()
-    member_id = models.CharField(max_length=MEMBER_ID_MAX_LENGTH)
+    member_id = models.CharField(max_length=MEMBER_ID_MAX_LENGTH, db_collation="C")
     facility = models.ForeignKey(
-        "portal.Facility", on_delete=models.PROTECT, related_name="claim_lines", db_index=False
+        "portal.Facility",
+        on_delete=models.DO_NOTHING,
+        related_name="claim_lines",
+        db_index=False,
+        db_constraint=False,
     )
     admission_date = models.DateField()
     from_date = models.DateField()
