@@ -220,3 +220,14 @@ def export_bed_days(*, program_year: int, out: Path | str, by_reason: bool = Fal
                     writer.writerow([facility.npi, program_year, reason, days])
                     rows += 1
     return rows
+
+
+@transaction.atomic
+def queue_bed_day_computation(*, program_year: int, actor: User) -> BedDayComputation:
+    """The web path: a RUNNING computation row now, the work in a Celery job."""
+    from payments.tasks import compute_bed_days_task
+
+    computation = start_bed_day_computation(program_year=program_year, actor=actor)
+    record_event(actor=actor, action="bed_days.queued", target=computation)
+    transaction.on_commit(lambda: compute_bed_days_task.delay(computation_id=computation.pk))
+    return computation

@@ -12,18 +12,22 @@ names the right line. Either way the same SQL validates and merges.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import logging
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 import psycopg
+from django.core.cache import cache
 from django.db import connection, transaction
+from django.utils import timezone
 
-from payments.models.claims import CLAIM_ID_MAX_LENGTH, MEMBER_ID_MAX_LENGTH
+from payments.models.claims import CLAIM_ID_MAX_LENGTH, MEMBER_ID_MAX_LENGTH, ClaimImport
 from portal.audit import record_event, record_revision
 from portal.csvio import CsvImportError, RowError, normalise_header
 from portal.models import User
@@ -849,3 +853,63 @@ def import_claims(
         lines_unchanged=loaded.rows - lines_added,
         revision_id=revision.pk if revision else None,
     )
+
+
+# --- the web path: upload -> Celery job -> same import --------------------------------------
+
+
+def _progress_key(claim_import_id: int) -> str:
+    return f"claim-import:{claim_import_id}:progress"
+
+
+def claim_import_progress(*, claim_import_id: int) -> dict[str, object]:
+    """Stage and fraction of a running import (kept in the cache: the import's own
+    transaction is invisible until it commits)."""
+    return cache.get(_progress_key(claim_import_id)) or {"stage": "", "fraction": 0.0}
+
+
+@transaction.atomic
+def start_claim_import(*, uploaded_file, actor: User) -> ClaimImport:  # type: ignore[no-untyped-def]
+    """Store the upload privately and queue the import job."""
+    from payments.tasks import import_claims_task
+
+    claim_import = ClaimImport(original_name=Path(uploaded_file.name).name[:255], uploaded_by=actor)
+    claim_import.file.save(f"{uuid.uuid4().hex}.csv", uploaded_file, save=False)
+    claim_import.save()
+    record_event(actor=actor, action="claims.upload_queued", target=claim_import)
+    transaction.on_commit(
+        functools.partial(import_claims_task.delay, claim_import_id=claim_import.pk)
+    )
+    return claim_import
+
+
+def run_claim_import(*, claim_import_id: int) -> ClaimImport:
+    """The job: import the stored file, record the outcome. Safe to run twice."""
+    with transaction.atomic():
+        claim_import = ClaimImport.objects.select_for_update().get(pk=claim_import_id)
+        if claim_import.is_done:
+            return claim_import
+        claim_import.status = ClaimImport.Status.RUNNING
+        claim_import.save(update_fields=["status"])
+
+    def progress(stage: str, fraction: float) -> None:
+        cache.set(_progress_key(claim_import_id), {"stage": stage, "fraction": fraction}, 3600)
+
+    try:
+        summary = import_claims(
+            path=claim_import.file.path, actor=claim_import.uploaded_by, progress=progress
+        )
+    except CsvImportError as exc:
+        claim_import.status = ClaimImport.Status.FAILED
+        claim_import.error_count = len(exc.errors)
+        claim_import.error_report = "\n".join(str(error) for error in exc.errors)
+        claim_import.summary = f"refused: {len(exc.errors)} error(s); nothing was imported"
+    else:
+        claim_import.status = ClaimImport.Status.SUCCEEDED
+        claim_import.summary = str(summary)[:250]
+    claim_import.finished_at = timezone.now()
+    claim_import.save(
+        update_fields=["status", "error_count", "error_report", "summary", "finished_at"]
+    )
+    progress("done", 1.0)
+    return claim_import

@@ -5,7 +5,7 @@ from payments.models.bed_days import (
     BedDayMonth,
     BedDaySummary,
 )
-from payments.models.claims import Claim, ClaimLine
+from payments.models.claims import Claim, ClaimImport, ClaimLine
 
 __all__ = [
     "BedDayComputation",
@@ -14,5 +14,6 @@ __all__ = [
     "BedDayMonth",
     "BedDaySummary",
     "Claim",
+    "ClaimImport",
     "ClaimLine",
 ]

@@ -122,3 +122,35 @@ class ClaimLine(models.Model):
     @property
     def is_bed_day_line(self) -> bool:
         return self.revenue_code in BED_DAY_CODES
+
+
+class ClaimImport(models.Model):
+    """A claims.csv uploaded in the web UI and imported by a Celery job."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Imported"
+        FAILED = "failed", "Refused"
+
+    file = models.FileField(upload_to="claim_imports/")
+    original_name = models.CharField(max_length=255)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    uploaded_by = models.ForeignKey(
+        "portal.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    summary = models.CharField(max_length=250, blank=True)
+    error_report = models.TextField(blank=True, help_text="One line per bad row")
+    error_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"claims import #{self.pk} {self.original_name} ({self.status})"
+
+    @property
+    def is_done(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)

@@ -65,8 +65,10 @@ def main(argv: list[str]) -> int:
 
     call_command("migrate", verbosity=0)
     print(f"database: {connection.settings_dict['NAME']}; CPUs: {os.cpu_count()}")
-    print(f"{'lines':>10} {'import s':>9} {'compute s':>10} {'total s':>8} "
-          f"{'lines/s':>10} {'qualifying':>11} {'peak MB':>8}")
+    print(
+        f"{'lines':>10} {'import s':>9} {'compute s':>10} {'total s':>8} "
+        f"{'lines/s':>10} {'qualifying':>11} {'peak MB':>8}"
+    )
     workdir = Path(tempfile.mkdtemp(prefix="wqip-bench-"))
     for label in args.sizes:
         size = SIZES.get(label) or int(label)

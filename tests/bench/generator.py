@@ -107,8 +107,11 @@ def write_claims_file(path: Path, lines: int, seed: int = 42) -> dict[str, int]:
             admission = first_day + rng.randrange(span) * DAY
             kind = rng.random()
             length = (
-                rng.randint(0, 20) if kind < 0.2 else
-                rng.randint(20, 120) if kind < 0.7 else rng.randint(120, 400)
+                rng.randint(0, 20)
+                if kind < 0.2
+                else rng.randint(20, 120)
+                if kind < 0.7
+                else rng.randint(120, 400)
             )
             end = admission + length * DAY
             discharged = rng.random() < 0.7
@@ -126,8 +129,8 @@ def write_claims_file(path: Path, lines: int, seed: int = 42) -> dict[str, int]:
                 status = rng.choices(["PAID", "DENIED", "PENDING"], [92, 5, 3])[0]
                 adjudicated = through + rng.randint(10, 60) * DAY
                 received = through + rng.randint(3, 9) * DAY
-                discharge_here = discharge if through == end else (
-                    discharge if rng.random() < 0.02 else ""
+                discharge_here = (
+                    discharge if through == end else (discharge if rng.random() < 0.02 else "")
                 )
 
                 def line(frm, thr, code, amount, status=status, discharge_here=discharge_here):
@@ -151,23 +154,51 @@ def write_claims_file(path: Path, lines: int, seed: int = 42) -> dict[str, int]:
                     body.append(line(start, through, room, f"{320 * days}.00"))
                 for _ in range(rng.choice([0, 0, 1, 1, 2])):
                     code = rng.choice(["0250", "0420", "0430", "0636"])
-                    body.append(line(start, through, code, f"{rng.randint(10, 900)}.{rng.randint(0, 99):02d}"))
+                    body.append(
+                        line(
+                            start, through, code, f"{rng.randint(10, 900)}.{rng.randint(0, 99):02d}"
+                        )
+                    )
                 out.claim(claim_id, "1", "", adjudicated, received, body)
                 family_roll = rng.random()
                 if family_roll < 0.10 and not out.full:  # replacement, sometimes chained/forked
                     replacement = f"R{out_claims + 1:09d}"
-                    fixed = [b.replace(",DENIED,", ",PAID,").replace(",PENDING,", ",PAID,")
-                             for b in body]
-                    out.claim(replacement, "7", claim_id, adjudicated + 20 * DAY,
-                              received + 15 * DAY, fixed)
+                    fixed = [
+                        b.replace(",DENIED,", ",PAID,").replace(",PENDING,", ",PAID,") for b in body
+                    ]
+                    out.claim(
+                        replacement,
+                        "7",
+                        claim_id,
+                        adjudicated + 20 * DAY,
+                        received + 15 * DAY,
+                        fixed,
+                    )
                     if family_roll < 0.015 and not out.full:  # chain
-                        out.claim(f"S{out_claims + 1:09d}", "7", replacement,
-                                  adjudicated + 40 * DAY, received + 30 * DAY, body[:1])
+                        out.claim(
+                            f"S{out_claims + 1:09d}",
+                            "7",
+                            replacement,
+                            adjudicated + 40 * DAY,
+                            received + 30 * DAY,
+                            body[:1],
+                        )
                     elif family_roll < 0.03 and not out.full:  # fork: same parent
-                        out.claim(f"F{out_claims + 1:09d}", "7", claim_id,
-                                  adjudicated + rng.choice([10, 20, 30]) * DAY,
-                                  received + 16 * DAY, body)
+                        out.claim(
+                            f"F{out_claims + 1:09d}",
+                            "7",
+                            claim_id,
+                            adjudicated + rng.choice([10, 20, 30]) * DAY,
+                            received + 16 * DAY,
+                            body,
+                        )
                 elif family_roll < 0.12 and not out.full:  # void
-                    out.claim(f"V{out_claims + 1:09d}", "8", claim_id, adjudicated + 25 * DAY,
-                              received + 20 * DAY, body[:1])
+                    out.claim(
+                        f"V{out_claims + 1:09d}",
+                        "8",
+                        claim_id,
+                        adjudicated + 25 * DAY,
+                        received + 20 * DAY,
+                        body[:1],
+                    )
     return {"lines": out.lines, "members": member}
