@@ -1,3 +1,4 @@
+# ruff: noqa: T201  (a command-line benchmark prints its results)
 """`make bench` / `python -m tests.bench [SIZES...]`: timed claims import + bed-day computation.
 
 Uses its own database: DATABASE_URL with the suffix `_bench` (created when missing), or the

@@ -1,3 +1,4 @@
+# ruff: noqa: B023  (the line() closure is called in the iteration that defines it)
 """Synthetic, realistic claims.csv files of a given size (deterministic for a seed).
 
 Members stay at one of ~1,200 facilities and are billed monthly: one claim per month of the
