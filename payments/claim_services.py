@@ -391,7 +391,7 @@ def _typed_sql(columns: list[str], *, trim: bool = True) -> str:
     )
     ok = f"""
         claim_id <> '' AND length(claim_id) <= {CLAIM_ID_MAX_LENGTH}
-        AND line_no_i >= 1 AND line_no_i::text = line_no
+        AND line_no_i BETWEEN 1 AND 999999999 AND line_no_i::text = line_no
         AND ((frequency_code = '1' AND original_claim_id = '')
              OR (frequency_code IN ('7', '8') AND original_claim_id <> ''
                  AND original_claim_id <> claim_id
@@ -404,8 +404,7 @@ def _typed_sql(columns: list[str], *, trim: bool = True) -> str:
         AND length(revenue_code) BETWEEN 1 AND 4
         AND translate(revenue_code, '0123456789', '') = ''
         AND {enums_ok}
-        AND translate(paid_amount, '0123456789.-+', '') = '' AND right(paid_amount, 1) <> '.'
-        AND scale(paid_amount_n) <= 2 AND abs(paid_amount_n) < 1e12
+        AND paid_amount ~ '{MONEY_PATTERN}'
     """
     return f"""
     CREATE TEMP TABLE claim_typed ON COMMIT DROP AS
@@ -487,7 +486,7 @@ def _merge(cursor, *, has_duplicate_keys: bool) -> tuple[int, int]:  # type: ign
     cursor.execute(
         """
         CREATE TEMP TABLE new_claims ON COMMIT DROP AS
-        SELECT row_number() OVER () AS id, v.*
+        SELECT row_number() OVER (ORDER BY v.claim_id) AS id, v.*
         FROM claim_versions v
         WHERE NOT EXISTS (SELECT 1 FROM payments_claim c WHERE c.claim_id = v.claim_id)
         """
@@ -512,6 +511,7 @@ def _merge(cursor, *, has_duplicate_keys: bool) -> tuple[int, int]:  # type: ign
         LEFT JOIN new_claims o ON o.claim_id = n.original_claim_id AND n.original_claim_id <> ''
         LEFT JOIN payments_claim c
           ON c.claim_id = n.original_claim_id AND n.original_claim_id <> ''
+        ORDER BY n.id
         """
     )
     # ids from the sequence as one block: nobody else writes claim lines (we hold the lock)
@@ -520,8 +520,10 @@ def _merge(cursor, *, has_duplicate_keys: bool) -> tuple[int, int]:  # type: ign
     cursor.execute(
         f"""
         INSERT INTO payments_claimline (id, claim_id, line_no, {columns})
-        SELECT %s - 1 + row_number() OVER (), n.id, k.line_no, {k_columns}
+        SELECT %s - 1 + row_number() OVER (ORDER BY n.id, k.line_no), n.id, k.line_no,
+               {k_columns}
         FROM {source} k JOIN new_claims n ON n.claim_id = k.claim_id
+        ORDER BY n.id, k.line_no
         """,
         [first_id],
     )
@@ -531,6 +533,9 @@ def _merge(cursor, *, has_duplicate_keys: bool) -> tuple[int, int]:  # type: ign
             "SELECT setval(pg_get_serial_sequence('payments_claimline', 'id'), %s)",
             [first_id + lines_added - 1],
         )
+    cursor.execute("SELECT count(*) FROM claim_versions")
+    if cursor.fetchone()[0] == claims_added:
+        return claims_added, lines_added  # every claim of the file is new: nothing else to add
     cursor.execute(
         f"""
         INSERT INTO payments_claimline (claim_id, line_no, {columns})
