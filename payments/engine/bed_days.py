@@ -192,19 +192,29 @@ PIPELINE_SQL = [
     """,
     "CREATE INDEX ON bd_winner (parent_id)",
     "ANALYZE bd_winner",
-    # walk down from each original along the winners; the end of the walk is effective
+    # walk down from each original along the winners; the end of the walk is effective.
+    # Only originals that were replaced need the walk; the others are their own end.
     """
     CREATE TEMP TABLE bd_effective ON COMMIT DROP AS
     WITH RECURSIVE walk (id, depth) AS (
-        SELECT id, 0 FROM payments_claim WHERE replaces_id IS NULL
+        SELECT w.parent_id, 0
+        FROM bd_winner w JOIN payments_claim c ON c.id = w.parent_id
+        WHERE c.replaces_id IS NULL
         UNION ALL
         SELECT w.child_id, walk.depth + 1 FROM walk JOIN bd_winner w ON w.parent_id = walk.id
         WHERE walk.depth < 10000
+    ),
+    ends AS (
+        SELECT walk.id FROM walk
+        WHERE NOT EXISTS (SELECT 1 FROM bd_winner w WHERE w.parent_id = walk.id)
+        UNION ALL
+        SELECT c.id FROM payments_claim c
+        WHERE c.replaces_id IS NULL
+          AND NOT EXISTS (SELECT 1 FROM bd_winner w WHERE w.parent_id = c.id)
     )
     SELECT c.id, c.received_date
-    FROM walk JOIN payments_claim c ON c.id = walk.id
+    FROM ends JOIN payments_claim c ON c.id = ends.id
     WHERE c.frequency_code <> '8'
-      AND NOT EXISTS (SELECT 1 FROM bd_winner w WHERE w.parent_id = walk.id)
     """,
     "ANALYZE bd_effective",
     # §2.2-2.4 bed-day lines of effective claims as day ranges with the line's own outcome;
