@@ -80,20 +80,18 @@ STORE_SQL = [
     INSERT INTO payments_beddaymemberrange
         (id, computation_id, facility_id, member_id, outcome, first_day, last_day, days)
     SELECT %(member_range_first_id)s - 1
-           + row_number() OVER (ORDER BY facility_id, member_id, first_day),
+           + row_number() OVER (ORDER BY facility_id, member_id),
            %(computation)s, facility_id, member_id, outcome, first_day, last_day, days
     FROM bd_member_ranges
-    ORDER BY facility_id, member_id, first_day
     """,
     """
     INSERT INTO payments_beddaylinerange
         (id, computation_id, claim_line_id, facility_id, member_id, outcome, first_day,
          last_day)
     SELECT %(line_range_first_id)s - 1
-           + row_number() OVER (ORDER BY facility_id, member_id, first_day, line_id),
+           + row_number() OVER (ORDER BY facility_id),
            %(computation)s, line_id, facility_id, member_id, outcome, first_day, last_day
     FROM bd_line_ranges
-    ORDER BY facility_id, member_id, first_day, line_id
     """,
     "DROP TABLE bd_winner, bd_effective, bd_segments, bd_outcome_days, "
     "bd_member_ranges, bd_line_ranges",

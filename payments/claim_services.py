@@ -468,7 +468,8 @@ def _typed_checks_sql() -> str:
 
 CLAIM_VERSIONS_SQL = f"""
 CREATE TEMP TABLE claim_versions ON COMMIT DROP AS
-SELECT DISTINCT claim_id, {", ".join(CLAIM_LEVEL_COLUMNS)} FROM claim_typed
+SELECT claim_id, {", ".join(CLAIM_LEVEL_COLUMNS)}, min(line) AS first_line
+FROM claim_typed GROUP BY claim_id, {", ".join(CLAIM_LEVEL_COLUMNS)}
 """
 
 
@@ -486,33 +487,34 @@ def _merge(cursor, *, has_duplicate_keys: bool) -> tuple[int, int]:  # type: ign
     cursor.execute(
         """
         CREATE TEMP TABLE new_claims ON COMMIT DROP AS
-        SELECT row_number() OVER (ORDER BY v.claim_id) AS id, v.*
+        SELECT row_number() OVER (ORDER BY v.first_line) AS id, v.*
         FROM claim_versions v
         WHERE NOT EXISTS (SELECT 1 FROM payments_claim c WHERE c.claim_id = v.claim_id)
         """
     )
     claims_added = cursor.rowcount
+    # claim ids: new_claims.id (1..n, in file order) + offset, one block of the sequence
+    offset = 0
     if claims_added:
         cursor.execute(
             "SELECT setval(pg_get_serial_sequence('payments_claim', 'id'), "
             "nextval(pg_get_serial_sequence('payments_claim', 'id')) + %s - 1)",
             [claims_added],
         )
-        last_id = cursor.fetchone()[0]
-        cursor.execute("UPDATE new_claims SET id = id + %s", [last_id - claims_added])
+        offset = cursor.fetchone()[0] - claims_added
     cursor.execute(
         """
         INSERT INTO payments_claim
             (id, claim_id, frequency_code, original_claim_id, replaces_id,
              adjudicated_date, received_date, imported_at)
-        SELECT n.id, n.claim_id, n.frequency_code, n.original_claim_id,
-               coalesce(o.id, c.id), n.adjudicated_date, n.received_date, now()
+        SELECT n.id + %(offset)s, n.claim_id, n.frequency_code, n.original_claim_id,
+               coalesce(o.id + %(offset)s, c.id), n.adjudicated_date, n.received_date, now()
         FROM new_claims n
         LEFT JOIN new_claims o ON o.claim_id = n.original_claim_id AND n.original_claim_id <> ''
         LEFT JOIN payments_claim c
           ON c.claim_id = n.original_claim_id AND n.original_claim_id <> ''
-        ORDER BY n.id
-        """
+        """,
+        {"offset": offset},
     )
     # ids from the sequence as one block: nobody else writes claim lines (we hold the lock)
     cursor.execute("SELECT nextval(pg_get_serial_sequence('payments_claimline', 'id'))")
@@ -520,12 +522,11 @@ def _merge(cursor, *, has_duplicate_keys: bool) -> tuple[int, int]:  # type: ign
     cursor.execute(
         f"""
         INSERT INTO payments_claimline (id, claim_id, line_no, {columns})
-        SELECT %s - 1 + row_number() OVER (ORDER BY n.id, k.line_no), n.id, k.line_no,
+        SELECT %(first_id)s - 1 + row_number() OVER (), n.id + %(offset)s, k.line_no,
                {k_columns}
         FROM {source} k JOIN new_claims n ON n.claim_id = k.claim_id
-        ORDER BY n.id, k.line_no
         """,
-        [first_id],
+        {"first_id": first_id, "offset": offset},
     )
     lines_added = cursor.rowcount
     if lines_added > 1:
@@ -764,7 +765,7 @@ def _tune_session(cursor) -> None:  # type: ignore[no-untyped-def]
     cursor.execute("SET LOCAL jit = off")
     cursor.execute("SET LOCAL datestyle = 'ISO, YMD'")
     cursor.execute(
-        "DO $$ BEGIN PERFORM set_config('temp_buffers', '1GB', false); "
+        "DO $$ BEGIN PERFORM set_config('temp_buffers', '2GB', false); "
         "EXCEPTION WHEN others THEN NULL; END $$"
     )
 
@@ -783,6 +784,12 @@ def _table_exists(cursor, name: str) -> bool:  # type: ignore[no-untyped-def]
 
 def _detailed_validation(cursor, path: Path, columns: list[str], loaded, source: str) -> None:  # type: ignore[no-untyped-def]
     """Name every bad row (line, column, reason); raise CsvImportError when there is one."""
+    if not _table_exists(cursor, "claim_staging"):
+        cols = ", ".join(f"c{i} text" for i in range(len(columns)))
+        cursor.execute(f"CREATE TEMP TABLE claim_staging (line bigint, {cols}) ON COMMIT DROP")
+        with open(path, "rb") as handle:
+            _read_header(handle, source)
+            loaded = _copy_rowwise(cursor, handle, len(columns), source)
     cursor.execute("DROP TABLE IF EXISTS claim_rows")
     cursor.execute(_create_rows_sql(columns))
     cursor.execute("ANALYZE claim_rows")
@@ -818,6 +825,8 @@ def import_claims(
         if progress:
             progress("validating", 0.0)
         proven = _fast_check(cursor, columns, trim=loaded.needs_trim)
+        if proven:  # free the temporary buffers for the merge; the file can be read again
+            cursor.execute("DROP TABLE claim_staging")
         if not proven:
             _detailed_validation(cursor, path, columns, loaded, source)
             _ensure_typed(cursor, columns)
