@@ -105,6 +105,8 @@ def main(argv: list[str]) -> int:
         )
         if not args.keep_files:
             path.unlink()
+    if not args.keep_files:
+        workdir.rmdir()
     return 0
 
 
