@@ -19,4 +19,7 @@ class PaymentsConfig(AppConfig):
     def facility_links(self, user, facility):  # type: ignore[no-untyped-def]
         from django.urls import reverse
 
-        return [("Payments", reverse("payments:facility_payments", args=[facility.npi]))]
+        return [
+            ("Bed days", reverse("payments:bed_day_facility", args=[facility.pk])),
+            ("Payments", reverse("payments:facility_payments", args=[facility.npi])),
+        ]

@@ -62,35 +62,53 @@ STORE_SQL = [
     f"""
     INSERT INTO payments_beddaymonth
         (computation_id, facility_id, program_year, month, {_count_columns()})
-    SELECT %(computation)s, m.facility_id, %(year)s, mo.month,
-           {_sum_by_outcome("m", "upper(mo.days * m.days) - lower(mo.days * m.days)")}
+    SELECT %(computation)s, m.facility_id, %(year)s, extract(month FROM m.month_start)::int,
+           {_sum_by_outcome("m", "m.days")}
     FROM (
-        SELECT facility_id, outcome, daterange(first_day, last_day, '[]') AS days
-        FROM bd_member_ranges
+        SELECT r.facility_id, r.outcome, mo.month_start,
+               least(r.last_day, (mo.month_start + interval '1 month')::date - 1)
+               - greatest(r.first_day, mo.month_start) + 1 AS days
+        FROM bd_member_ranges r,
+        LATERAL (
+            SELECT g::date AS month_start
+            FROM generate_series(date_trunc('month', r.first_day), r.last_day, interval '1 month') g
+        ) mo
     ) m
-    JOIN (
-        SELECT g AS month,
-               daterange(make_date(%(year)s, g, 1),
-                         (make_date(%(year)s, g, 1) + interval '1 month')::date) AS days
-        FROM generate_series(1, 12) AS g
-    ) mo ON mo.days && m.days
-    GROUP BY m.facility_id, mo.month
+    GROUP BY m.facility_id, m.month_start
     """,
     """
     INSERT INTO payments_beddaymemberrange
-        (computation_id, facility_id, member_id, outcome, first_day, last_day, days)
-    SELECT %(computation)s, facility_id, member_id, outcome, first_day, last_day, days
+        (id, computation_id, facility_id, member_id, outcome, first_day, last_day, days)
+    SELECT %(member_range_first_id)s - 1
+           + row_number() OVER (ORDER BY facility_id, member_id),
+           %(computation)s, facility_id, member_id, outcome, first_day, last_day, days
     FROM bd_member_ranges
     """,
     """
     INSERT INTO payments_beddaylinerange
-        (computation_id, claim_line_id, facility_id, member_id, outcome, first_day, last_day)
-    SELECT %(computation)s, line_id, facility_id, member_id, outcome, first_day, last_day
+        (id, computation_id, claim_line_id, facility_id, member_id, outcome, first_day,
+         last_day)
+    SELECT %(line_range_first_id)s - 1
+           + row_number() OVER (ORDER BY facility_id),
+           %(computation)s, line_id, facility_id, member_id, outcome, first_day, last_day
     FROM bd_line_ranges
     """,
     "DROP TABLE bd_winner, bd_effective, bd_segments, bd_outcome_days, "
     "bd_member_ranges, bd_line_ranges",
 ]
+
+
+def _reserve_ids(cursor, *, table: str, source: str) -> int:  # type: ignore[no-untyped-def]
+    """First id of a block as long as ``source`` reserved on ``table``'s sequence with one
+    setval (a nextval per row costs more than the insert)."""
+    cursor.execute(f"SELECT count(*) FROM {source}")
+    count = cursor.fetchone()[0]
+    cursor.execute(
+        "SELECT setval(pg_get_serial_sequence(%s, 'id'), "
+        "nextval(pg_get_serial_sequence(%s, 'id')) + %s)",
+        [table, table, max(count - 1, 0)],
+    )
+    return cursor.fetchone()[0] - max(count - 1, 0)
 
 
 def start_bed_day_computation(*, program_year: int, actor: User | None = None) -> BedDayComputation:
@@ -137,7 +155,16 @@ def _compute_and_store(*, computation: BedDayComputation, actor: User | None) ->
             return computation
         revision_id = latest_revision_id(program_year=year)
         run_bed_day_sql(cursor.cursor, year=year, count_leave_days=computation.count_leave_days)
-        params = {"year": year, "computation": computation.pk}
+        params = {
+            "year": year,
+            "computation": computation.pk,
+            "member_range_first_id": _reserve_ids(
+                cursor, table="payments_beddaymemberrange", source="bd_member_ranges"
+            ),
+            "line_range_first_id": _reserve_ids(
+                cursor, table="payments_beddaylinerange", source="bd_line_ranges"
+            ),
+        }
         for statement in STORE_SQL:
             cursor.execute(statement, params if "%(" in statement else None)
     computation.status = BedDayComputation.Status.FINISHED
@@ -195,3 +222,14 @@ def export_bed_days(*, program_year: int, out: Path | str, by_reason: bool = Fal
                     writer.writerow([facility.npi, program_year, reason, days])
                     rows += 1
     return rows
+
+
+@transaction.atomic
+def queue_bed_day_computation(*, program_year: int, actor: User) -> BedDayComputation:
+    """The web path: a RUNNING computation row now, the work in a Celery job."""
+    from payments.tasks import compute_bed_days_task
+
+    computation = start_bed_day_computation(program_year=program_year, actor=actor)
+    record_event(actor=actor, action="bed_days.queued", target=computation)
+    transaction.on_commit(lambda: compute_bed_days_task.delay(computation_id=computation.pk))
+    return computation

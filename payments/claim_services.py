@@ -12,19 +12,27 @@ names the right line. Either way the same SQL validates and merges.
 from __future__ import annotations
 
 import csv
+import functools
 import io
+import logging
+import time
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 import psycopg
+from django.core.cache import cache
 from django.db import connection, transaction
+from django.utils import timezone
 
-from payments.models.claims import CLAIM_ID_MAX_LENGTH, MEMBER_ID_MAX_LENGTH
+from payments.models.claims import CLAIM_ID_MAX_LENGTH, MEMBER_ID_MAX_LENGTH, ClaimImport
 from portal.audit import record_event, record_revision
 from portal.csvio import CsvImportError, RowError, normalise_header
 from portal.models import User
+
+logger = logging.getLogger(__name__)
 
 CLAIM_COLUMNS = (
     "claim_id",
@@ -350,46 +358,213 @@ def _conflict_errors_sql() -> str:
     """
 
 
-MERGE_SQL = """
-CREATE TEMP TABLE new_claims ON COMMIT DROP AS
-SELECT nextval(pg_get_serial_sequence('payments_claim', 'id')) AS id, n.*
-FROM (
-    SELECT DISTINCT ON (r.claim_id) r.claim_id, r.frequency_code, r.original_claim_id,
-           r.adjudicated_date::date AS adjudicated_date, r.received_date::date AS received_date
-    FROM claim_rows r
-    WHERE NOT EXISTS (SELECT 1 FROM payments_claim c WHERE c.claim_id = r.claim_id)
-    ORDER BY r.claim_id, r.line
-) n;
+# --- the fast path: one typed pass that proves a row valid (or raises, or says no) -----------
+# `ok` is a sufficient condition for the detailed checks above to find nothing: whenever it is
+# false for a row, or a cast raises, or a cross-row check finds something, the detailed
+# (slower) validation runs and names every error.
 
-INSERT INTO payments_claim
-    (id, claim_id, frequency_code, original_claim_id, replaces_id,
-     adjudicated_date, received_date, imported_at)
-SELECT n.id, n.claim_id, n.frequency_code, n.original_claim_id, coalesce(o.id, c.id),
-       n.adjudicated_date, n.received_date, now()
-FROM new_claims n
-LEFT JOIN new_claims o ON o.claim_id = n.original_claim_id AND n.original_claim_id <> ''
-LEFT JOIN payments_claim c ON c.claim_id = n.original_claim_id AND n.original_claim_id <> '';
 
-INSERT INTO payments_claimline
-    (claim_id, line_no, member_id, facility_id, admission_date, from_date, through_date,
-     discharge_date, revenue_code, primary_payer, coverage, hospice, network_status,
-     claim_status, paid_amount)
-SELECT c.id, r.line_no, r.member_id, r.facility_id, r.admission_date::date, r.from_date::date,
-       r.through_date::date, nullif(r.discharge_date, '')::date, lpad(r.revenue_code, 4, '0'),
-       upper(r.primary_payer), upper(r.coverage), upper(r.hospice), upper(r.network_status),
-       upper(r.claim_status), r.paid_amount::numeric(14, 2)
-FROM (
-    SELECT DISTINCT ON (claim_id, line_no::int) *, line_no::int AS line_number
-    FROM claim_rows ORDER BY claim_id, line_no::int, line
-) r (line, claim_id, line_no_text, frequency_code, original_claim_id, adjudicated_date,
-     received_date, member_id, facility_npi, admission_date, from_date, through_date,
-     discharge_date, revenue_code, primary_payer, coverage, hospice, network_status,
-     claim_status, paid_amount, facility_id, line_no)
-JOIN payments_claim c ON c.claim_id = r.claim_id
-WHERE NOT EXISTS (
-    SELECT 1 FROM payments_claimline l WHERE l.claim_id = c.id AND l.line_no = r.line_no
-);
+def _typed_sql(columns: list[str], *, trim: bool = True) -> str:
+    """``trim=False`` when the loader saw no blank next to a separator (saves a btrim per
+    value); the values are then used as they are. Each value is cast once (inner query);
+    the outer query compares the cast back with the text (strict ISO dates, plain numbers)."""
+    trimmed = ", ".join(
+        (f"btrim(coalesce(c{columns.index(c)}, ''))" if trim else f"c{columns.index(c)}")
+        + f" AS {c}"
+        for c in CLAIM_COLUMNS
+    )
+    required_dates = [c for c in DATE_COLUMNS if c != "discharge_date"]
+    casts = ", ".join(
+        [f"s.{c}::date AS {c}_d" for c in required_dates]
+        + [
+            "nullif(s.discharge_date, '')::date AS discharge_date_d",
+            "s.line_no::int AS line_no_i",
+            "s.paid_amount::numeric AS paid_amount_n",
+            "f.id AS facility_id",
+        ]
+    )
+    dates_ok = " AND ".join(f"{c}_d::text = {c}" for c in required_dates)
+    enums_ok = " AND ".join(
+        f"{c} IN ({_sql_literal_list(allowed)})"
+        for c, allowed in ENUMS.items()
+        if c != "frequency_code"
+    )
+    ok = f"""
+        claim_id <> '' AND length(claim_id) <= {CLAIM_ID_MAX_LENGTH}
+        AND line_no_i BETWEEN 1 AND 999999999 AND line_no_i::text = line_no
+        AND ((frequency_code = '1' AND original_claim_id = '')
+             OR (frequency_code IN ('7', '8') AND original_claim_id <> ''
+                 AND original_claim_id <> claim_id
+                 AND length(original_claim_id) <= {CLAIM_ID_MAX_LENGTH}))
+        AND {dates_ok}
+        AND (discharge_date = '' OR discharge_date_d::text = discharge_date)
+        AND through_date_d >= from_date_d
+        AND member_id <> '' AND length(member_id) <= {MEMBER_ID_MAX_LENGTH}
+        AND facility_id IS NOT NULL
+        AND length(revenue_code) BETWEEN 1 AND 4
+        AND translate(revenue_code, '0123456789', '') = ''
+        AND {enums_ok}
+        AND paid_amount ~ '{MONEY_PATTERN}'
+    """
+    return f"""
+    CREATE TEMP TABLE claim_typed ON COMMIT DROP AS
+    SELECT line, claim_id, line_no_i AS line_no, frequency_code, original_claim_id,
+           adjudicated_date_d AS adjudicated_date, received_date_d AS received_date,
+           member_id, facility_id, admission_date_d AS admission_date,
+           from_date_d AS from_date, through_date_d AS through_date,
+           discharge_date_d AS discharge_date, lpad(revenue_code, 4, '0') AS revenue_code,
+           upper(primary_payer) AS primary_payer, upper(coverage) AS coverage,
+           upper(hospice) AS hospice, upper(network_status) AS network_status,
+           upper(claim_status) AS claim_status, paid_amount_n::numeric(14, 2) AS paid_amount,
+           ({ok}) AS ok
+    FROM (
+        SELECT s.*, {casts}
+        FROM (SELECT line, {trimmed} FROM claim_staging OFFSET 0) s
+        LEFT JOIN portal_facility f ON f.npi = s.facility_npi
+        OFFSET 0
+    ) v
+    """
+
+
+LINE_VALUE_COLUMNS = (
+    "member_id",
+    "facility_id",
+    "admission_date",
+    "from_date",
+    "through_date",
+    "discharge_date",
+    "revenue_code",
+    "primary_payer",
+    "coverage",
+    "hospice",
+    "network_status",
+    "claim_status",
+    "paid_amount",
+)
+
+
+def _typed_checks_sql() -> str:
+    k_line = ", ".join(f"k.{c}" for c in LINE_VALUE_COLUMNS)
+    l_line = ", ".join(f"l.{c}" for c in LINE_VALUE_COLUMNS)
+    k_claim = ", ".join(f"k.{c}" for c in CLAIM_LEVEL_COLUMNS)
+    c_claim = ", ".join(f"c.{c}" for c in CLAIM_LEVEL_COLUMNS)
+    return f"""
+    SELECT
+      (SELECT count(*) FROM claim_typed WHERE NOT ok),
+      (SELECT count(*) - count(DISTINCT claim_id) FROM claim_versions),
+      (SELECT count(*) FROM claim_versions r
+        WHERE r.original_claim_id <> ''
+          AND NOT EXISTS (SELECT 1 FROM claim_versions o WHERE o.claim_id = r.original_claim_id)
+          AND NOT EXISTS (
+              SELECT 1 FROM payments_claim o WHERE o.claim_id = r.original_claim_id)),
+      (SELECT count(*) FROM claim_versions k JOIN payments_claim c ON c.claim_id = k.claim_id
+        WHERE ({k_claim}) IS DISTINCT FROM ({c_claim})),
+      (SELECT count(*) FROM claim_typed k
+        JOIN payments_claim c ON c.claim_id = k.claim_id
+        JOIN payments_claimline l ON l.claim_id = c.id AND l.line_no = k.line_no
+        WHERE ({k_line}) IS DISTINCT FROM ({l_line}))
+    """
+
+
+CLAIM_VERSIONS_SQL = f"""
+CREATE TEMP TABLE claim_versions ON COMMIT DROP AS
+SELECT claim_id, {", ".join(CLAIM_LEVEL_COLUMNS)}, min(line) AS first_line
+FROM claim_typed GROUP BY claim_id, {", ".join(CLAIM_LEVEL_COLUMNS)}
 """
+
+
+def _merge(cursor, *, has_duplicate_keys: bool) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    """Insert the new claims and lines (the file is valid). Claim ids come from one block
+    reserved on the sequence (one setval instead of a nextval per claim)."""
+    columns = ", ".join(LINE_VALUE_COLUMNS)
+    k_columns = ", ".join(f"k.{c}" for c in LINE_VALUE_COLUMNS)
+    source = (
+        "(SELECT DISTINCT ON (claim_id, line_no) * FROM claim_typed "
+        "ORDER BY claim_id, line_no, line)"
+        if has_duplicate_keys
+        else "claim_typed"
+    )
+    cursor.execute(
+        """
+        CREATE TEMP TABLE new_claims ON COMMIT DROP AS
+        SELECT row_number() OVER (ORDER BY v.first_line) AS id, v.*
+        FROM claim_versions v
+        WHERE NOT EXISTS (SELECT 1 FROM payments_claim c WHERE c.claim_id = v.claim_id)
+        """
+    )
+    claims_added = cursor.rowcount
+    # claim ids: new_claims.id (1..n, in file order) + offset, one block of the sequence
+    offset = 0
+    if claims_added:
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence('payments_claim', 'id'), "
+            "nextval(pg_get_serial_sequence('payments_claim', 'id')) + %s - 1)",
+            [claims_added],
+        )
+        offset = cursor.fetchone()[0] - claims_added
+    cursor.execute(
+        """
+        INSERT INTO payments_claim
+            (id, claim_id, frequency_code, original_claim_id, replaces_id,
+             adjudicated_date, received_date, imported_at)
+        SELECT n.id + %(offset)s, n.claim_id, n.frequency_code, n.original_claim_id,
+               coalesce(o.id + %(offset)s, c.id), n.adjudicated_date, n.received_date, now()
+        FROM new_claims n
+        LEFT JOIN new_claims o ON o.claim_id = n.original_claim_id AND n.original_claim_id <> ''
+        LEFT JOIN payments_claim c
+          ON c.claim_id = n.original_claim_id AND n.original_claim_id <> ''
+        """,
+        {"offset": offset},
+    )
+    # ids from the sequence as one block: nobody else writes claim lines (we hold the lock)
+    cursor.execute("SELECT nextval(pg_get_serial_sequence('payments_claimline', 'id'))")
+    first_id = cursor.fetchone()[0]
+    cursor.execute(
+        f"""
+        INSERT INTO payments_claimline (id, claim_id, line_no, {columns})
+        SELECT %(first_id)s - 1 + row_number() OVER (), n.id + %(offset)s, k.line_no,
+               {k_columns}
+        FROM {source} k JOIN new_claims n ON n.claim_id = k.claim_id
+        """,
+        {"first_id": first_id, "offset": offset},
+    )
+    lines_added = cursor.rowcount
+    if lines_added > 1:
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence('payments_claimline', 'id'), %s)",
+            [first_id + lines_added - 1],
+        )
+    cursor.execute("SELECT count(*) FROM claim_versions")
+    if cursor.fetchone()[0] == claims_added:
+        return claims_added, lines_added  # every claim of the file is new: nothing else to add
+    cursor.execute(
+        f"""
+        INSERT INTO payments_claimline (claim_id, line_no, {columns})
+        SELECT c.id, k.line_no, {k_columns}
+        FROM {source} k JOIN payments_claim c ON c.claim_id = k.claim_id
+        WHERE NOT EXISTS (SELECT 1 FROM new_claims n WHERE n.claim_id = k.claim_id)
+          AND NOT EXISTS (
+              SELECT 1 FROM payments_claimline l WHERE l.claim_id = c.id AND l.line_no = k.line_no)
+        """
+    )
+    lines_added += cursor.rowcount
+    return claims_added, lines_added
+
+
+def _fast_check(cursor, columns: list[str], *, trim: bool) -> bool:  # type: ignore[no-untyped-def]
+    """True when every row is proven valid. Leaves claim_typed and claim_versions behind.
+    Duplicate (claim_id, line_no) keys inside the file are found by the merge (unique
+    constraint), which then falls back to the detailed validation."""
+    cursor.execute("SAVEPOINT claim_typed")
+    try:
+        cursor.execute(_typed_sql(columns, trim=trim))
+    except psycopg.errors.DataError:  # a value PostgreSQL cannot even cast
+        cursor.execute("ROLLBACK TO SAVEPOINT claim_typed")
+        return False
+    cursor.execute("RELEASE SAVEPOINT claim_typed")
+    cursor.execute(CLAIM_VERSIONS_SQL)
+    cursor.execute(_typed_checks_sql())
+    return not any(cursor.fetchone())
 
 
 # --- reading the file ------------------------------------------------------------------------
@@ -448,6 +623,18 @@ def _line_aligned_chunks(handle: BinaryIO) -> Iterator[bytes]:
 class _Loaded:
     rows: int
     line_numbers_exact: bool
+    needs_trim: bool = True
+
+
+BLANK_NEXT_TO_SEPARATOR = (b" ,", b", ", b"\t", b" \r", b" \n", b"\n ", b'" ', b' "')
+
+
+def _has_blank_next_to_separator(chunk: bytes) -> bool:
+    return (
+        chunk.startswith((b" ", b"\t"))
+        or chunk.endswith((b" ", b"\t"))
+        or any(pattern in chunk for pattern in BLANK_NEXT_TO_SEPARATOR)
+    )
 
 
 def _copy_fast(
@@ -458,6 +645,7 @@ def _copy_fast(
     size = max(Path(handle.name).stat().st_size, 1) if hasattr(handle, "name") else 0
     has_quotes = False
     has_cr = False
+    needs_trim = False
     next_line = 2
     errors: list[RowError] = []
     sql = f"COPY claim_staging ({names}) FROM STDIN (FORMAT csv, FORCE_NOT_NULL ({names}))"
@@ -471,6 +659,7 @@ def _copy_fast(
                 errors += _bad_utf8_lines(chunk, next_line)
             has_quotes = has_quotes or b'"' in chunk
             has_cr = has_cr or b"\r" in chunk
+            needs_trim = needs_trim or _has_blank_next_to_separator(chunk)
             next_line += chunk.count(b"\n")
             if not errors:
                 copy.write(chunk)
@@ -480,7 +669,9 @@ def _copy_fast(
             raise CsvImportError(errors, source)
     cursor.execute("SELECT count(*) FROM claim_staging")
     rows = cursor.fetchone()[0]
-    return _Loaded(rows=rows, line_numbers_exact=not has_quotes and not has_cr)
+    return _Loaded(
+        rows=rows, line_numbers_exact=not has_quotes and not has_cr, needs_trim=needs_trim
+    )
 
 
 def _copy_rowwise(cursor, handle: BinaryIO, ncols: int, source: str) -> _Loaded:
@@ -512,7 +703,8 @@ def _rows_or_utf8_error(reader, source: str) -> Iterator[list[str]]:
 
 def _prepare_staging(cursor, ncols: int) -> None:
     cursor.execute(
-        "DROP TABLE IF EXISTS claim_rows, claim_staging, claim_errors, claim_good_rows, new_claims"
+        "DROP TABLE IF EXISTS claim_rows, claim_staging, claim_errors, claim_good_rows, "
+        "claim_versions, claim_typed, new_claims"
     )
     cols = ", ".join(f"c{i} text" for i in range(ncols))
     cursor.execute(
@@ -566,6 +758,51 @@ def _validate(cursor) -> list[RowError]:
     return errors
 
 
+def _tune_session(cursor) -> None:  # type: ignore[no-untyped-def]
+    """Memory for sorts and hashes; temp_buffers only takes before the session's first
+    temporary table, so a failure to set it is ignored."""
+    cursor.execute("SET LOCAL work_mem = '256MB'")
+    cursor.execute("SET LOCAL jit = off")
+    cursor.execute("SET LOCAL datestyle = 'ISO, YMD'")
+    cursor.execute(
+        "DO $$ BEGIN PERFORM set_config('temp_buffers', '2GB', false); "
+        "EXCEPTION WHEN others THEN NULL; END $$"
+    )
+
+
+def _ensure_typed(cursor, columns: list[str]) -> None:  # type: ignore[no-untyped-def]
+    if not _table_exists(cursor, "claim_typed"):
+        cursor.execute(_typed_sql(columns))
+    if not _table_exists(cursor, "claim_versions"):
+        cursor.execute(CLAIM_VERSIONS_SQL)
+
+
+def _table_exists(cursor, name: str) -> bool:  # type: ignore[no-untyped-def]
+    cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [f"pg_temp.{name}"])
+    return cursor.fetchone()[0]
+
+
+def _detailed_validation(cursor, path: Path, columns: list[str], loaded, source: str) -> None:  # type: ignore[no-untyped-def]
+    """Name every bad row (line, column, reason); raise CsvImportError when there is one."""
+    if not _table_exists(cursor, "claim_staging"):
+        cols = ", ".join(f"c{i} text" for i in range(len(columns)))
+        cursor.execute(f"CREATE TEMP TABLE claim_staging (line bigint, {cols}) ON COMMIT DROP")
+        with open(path, "rb") as handle:
+            _read_header(handle, source)
+            loaded = _copy_rowwise(cursor, handle, len(columns), source)
+    cursor.execute("DROP TABLE IF EXISTS claim_rows")
+    cursor.execute(_create_rows_sql(columns))
+    cursor.execute("ANALYZE claim_rows")
+    errors = _validate(cursor)
+    if errors and not loaded.line_numbers_exact:
+        _reload_rowwise(cursor, path, columns, source)
+        cursor.execute("DROP TABLE claim_rows")
+        cursor.execute(_create_rows_sql(columns))
+        errors = _validate(cursor)
+    if errors:
+        raise CsvImportError(errors, source)
+
+
 @transaction.atomic
 def import_claims(
     *,
@@ -579,32 +816,36 @@ def import_claims(
     with connection.cursor() as django_cursor:
         cursor = django_cursor.cursor  # psycopg 3 cursor: COPY
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CLAIMS_LOCK_KEY])
+        _tune_session(cursor)
+        started = time.perf_counter()
         columns, loaded = _load(cursor, path, source, progress)
+        logger.info("claims %s: loaded in %.1f s", path.name, time.perf_counter() - started)
         if loaded.rows == 0:
             raise CsvImportError([RowError(2, "", "the file has no data rows")], source)
-        cursor.execute(_create_rows_sql(columns))
-        cursor.execute("ANALYZE claim_rows")
         if progress:
             progress("validating", 0.0)
-        errors = _validate(cursor)
-        if errors and not loaded.line_numbers_exact:
-            _reload_rowwise(cursor, path, columns, source)
-            cursor.execute("DROP TABLE claim_rows")
-            cursor.execute(_create_rows_sql(columns))
-            errors = _validate(cursor)
-        if errors:
-            raise CsvImportError(errors, source)
+        proven = _fast_check(cursor, columns, trim=loaded.needs_trim)
+        if proven:  # free the temporary buffers for the merge; the file can be read again
+            cursor.execute("DROP TABLE claim_staging")
+        if not proven:
+            _detailed_validation(cursor, path, columns, loaded, source)
+            _ensure_typed(cursor, columns)
         if progress:
             progress("storing", 0.0)
-        claims_added = lines_added = 0
-        for statement in MERGE_SQL.split(";\n"):
-            if statement.strip():
-                cursor.execute(statement)
-                if statement.lstrip().startswith("INSERT INTO payments_claim\n"):
-                    claims_added = cursor.rowcount
-                elif statement.lstrip().startswith("INSERT INTO payments_claimline"):
-                    lines_added = cursor.rowcount
-        cursor.execute("DROP TABLE claim_rows, claim_staging, claim_errors, claim_good_rows")
+        cursor.execute("SAVEPOINT claim_merge")
+        try:
+            claims_added, lines_added = _merge(cursor, has_duplicate_keys=False)
+            cursor.execute("RELEASE SAVEPOINT claim_merge")
+        except psycopg.errors.UniqueViolation:  # the same key twice in the file
+            cursor.execute("ROLLBACK TO SAVEPOINT claim_merge")
+            if proven:
+                _detailed_validation(cursor, path, columns, loaded, source)
+            cursor.execute("DROP TABLE IF EXISTS new_claims")
+            claims_added, lines_added = _merge(cursor, has_duplicate_keys=True)
+        cursor.execute(
+            "DROP TABLE IF EXISTS claim_rows, claim_staging, claim_errors, claim_good_rows, "
+            "claim_typed, claim_versions, new_claims"
+        )
     revision = None
     if claims_added or lines_added:
         revision = record_revision(kind="claims", actor=actor, detail=path.name)
@@ -626,3 +867,63 @@ def import_claims(
         lines_unchanged=loaded.rows - lines_added,
         revision_id=revision.pk if revision else None,
     )
+
+
+# --- the web path: upload -> Celery job -> same import --------------------------------------
+
+
+def _progress_key(claim_import_id: int) -> str:
+    return f"claim-import:{claim_import_id}:progress"
+
+
+def claim_import_progress(*, claim_import_id: int) -> dict[str, object]:
+    """Stage and fraction of a running import (kept in the cache: the import's own
+    transaction is invisible until it commits)."""
+    return cache.get(_progress_key(claim_import_id)) or {"stage": "", "fraction": 0.0}
+
+
+@transaction.atomic
+def start_claim_import(*, uploaded_file, actor: User) -> ClaimImport:  # type: ignore[no-untyped-def]
+    """Store the upload privately and queue the import job."""
+    from payments.tasks import import_claims_task
+
+    claim_import = ClaimImport(original_name=Path(uploaded_file.name).name[:255], uploaded_by=actor)
+    claim_import.file.save(f"{uuid.uuid4().hex}.csv", uploaded_file, save=False)
+    claim_import.save()
+    record_event(actor=actor, action="claims.upload_queued", target=claim_import)
+    transaction.on_commit(
+        functools.partial(import_claims_task.delay, claim_import_id=claim_import.pk)
+    )
+    return claim_import
+
+
+def run_claim_import(*, claim_import_id: int) -> ClaimImport:
+    """The job: import the stored file, record the outcome. Safe to run twice."""
+    with transaction.atomic():
+        claim_import = ClaimImport.objects.select_for_update().get(pk=claim_import_id)
+        if claim_import.is_done:
+            return claim_import
+        claim_import.status = ClaimImport.Status.RUNNING
+        claim_import.save(update_fields=["status"])
+
+    def progress(stage: str, fraction: float) -> None:
+        cache.set(_progress_key(claim_import_id), {"stage": stage, "fraction": fraction}, 3600)
+
+    try:
+        summary = import_claims(
+            path=claim_import.file.path, actor=claim_import.uploaded_by, progress=progress
+        )
+    except CsvImportError as exc:
+        claim_import.status = ClaimImport.Status.FAILED
+        claim_import.error_count = len(exc.errors)
+        claim_import.error_report = "\n".join(str(error) for error in exc.errors)
+        claim_import.summary = f"refused: {len(exc.errors)} error(s); nothing was imported"
+    else:
+        claim_import.status = ClaimImport.Status.SUCCEEDED
+        claim_import.summary = str(summary)[:250]
+    claim_import.finished_at = timezone.now()
+    claim_import.save(
+        update_fields=["status", "error_count", "error_report", "summary", "finished_at"]
+    )
+    progress("done", 1.0)
+    return claim_import

@@ -8,9 +8,11 @@ from portal.navigation import NavItem
 
 
 def payment_nav_items(user: User) -> list[NavItem]:
-    if not (user.is_superuser or user.role in FINANCE_ROLES):
-        return []
-    return [
-        NavItem("Payment runs", "payments:run_list", prefix="/payments/runs/"),
-        NavItem("Ledger", "payments:ledger", prefix="/payments/ledger/"),
-    ]
+    items = [NavItem("Bed days", "payments:bed_day_report", prefix="/payments/bed-days/")]
+    if user.is_superuser or user.role in FINANCE_ROLES:
+        items += [
+            NavItem("Payment runs", "payments:run_list", prefix="/payments/runs/"),
+            NavItem("Ledger", "payments:ledger", prefix="/payments/ledger/"),
+            NavItem("Imports", "payments:claim_upload", prefix="/payments/claims/"),
+        ]
+    return items

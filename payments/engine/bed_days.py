@@ -192,19 +192,29 @@ PIPELINE_SQL = [
     """,
     "CREATE INDEX ON bd_winner (parent_id)",
     "ANALYZE bd_winner",
-    # walk down from each original along the winners; the end of the walk is effective
+    # walk down from each original along the winners; the end of the walk is effective.
+    # Only originals that were replaced need the walk; the others are their own end.
     """
     CREATE TEMP TABLE bd_effective ON COMMIT DROP AS
     WITH RECURSIVE walk (id, depth) AS (
-        SELECT id, 0 FROM payments_claim WHERE replaces_id IS NULL
+        SELECT w.parent_id, 0
+        FROM bd_winner w JOIN payments_claim c ON c.id = w.parent_id
+        WHERE c.replaces_id IS NULL
         UNION ALL
         SELECT w.child_id, walk.depth + 1 FROM walk JOIN bd_winner w ON w.parent_id = walk.id
         WHERE walk.depth < 10000
+    ),
+    ends AS (
+        SELECT walk.id FROM walk
+        WHERE NOT EXISTS (SELECT 1 FROM bd_winner w WHERE w.parent_id = walk.id)
+        UNION ALL
+        SELECT c.id FROM payments_claim c
+        WHERE c.replaces_id IS NULL
+          AND NOT EXISTS (SELECT 1 FROM bd_winner w WHERE w.parent_id = c.id)
     )
     SELECT c.id, c.received_date
-    FROM walk JOIN payments_claim c ON c.id = walk.id
+    FROM ends JOIN payments_claim c ON c.id = ends.id
     WHERE c.frequency_code <> '8'
-      AND NOT EXISTS (SELECT 1 FROM bd_winner w WHERE w.parent_id = walk.id)
     """,
     "ANALYZE bd_effective",
     # §2.2-2.4 bed-day lines of effective claims as day ranges with the line's own outcome;
@@ -268,21 +278,25 @@ PIPELINE_SQL = [
            upper(r) - lower(r) AS days
     FROM bd_outcome_days o, LATERAL unnest(o.days) AS r
     """,
-    # provenance: the part of each line segment that gave its days their final outcome
+    # provenance: the part of each line segment that gave its days their final outcome (the
+    # member's final ranges of one outcome are disjoint, so plain range overlap is enough)
     """
     CREATE TEMP TABLE bd_line_ranges ON COMMIT DROP AS
     SELECT s.line_id, s.facility_id, s.member_id, s.outcome,
-           lower(r) AS first_day, upper(r) - 1 AS last_day
+           greatest(s.first_day, m.first_day) AS first_day,
+           least(s.last_day, m.last_day) AS last_day
     FROM bd_segments s
-    JOIN bd_outcome_days o
-      ON o.facility_id = s.facility_id AND o.member_id = s.member_id AND o.outcome = s.outcome,
-    LATERAL unnest(datemultirange(daterange(s.first_day, s.last_day, '[]')) * o.days) AS r
+    JOIN bd_member_ranges m
+      ON m.facility_id = s.facility_id AND m.member_id = s.member_id AND m.outcome = s.outcome
+     AND m.first_day <= s.last_day AND m.last_day >= s.first_day
     """,
 ]
 
 
 def run_bed_day_sql(cursor, *, year: int, count_leave_days: bool) -> None:  # type: ignore[no-untyped-def]
     """Run the pipeline on ``cursor`` (inside the caller's transaction)."""
+    cursor.execute("SET LOCAL jit = off")
+    cursor.execute("SET LOCAL work_mem = '256MB'")
     cursor.execute(
         "DROP TABLE IF EXISTS bd_winner, bd_effective, bd_segments, bd_outcome_days, "
         "bd_member_ranges, bd_line_ranges"

@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('payments', '0002_claims_and_bed_day_ranges'),
+        ('payments', '0002_claims_and_bed_day_results'),
         ('payments', '0003_ledger_append_only'),
     ]
 

@@ -7,7 +7,7 @@ from payments.models.bed_days import (
     BedDaySummary,
 )
 from payments.models.citations import Citation
-from payments.models.claims import Claim, ClaimLine
+from payments.models.claims import Claim, ClaimImport, ClaimLine
 from payments.models.ledger import LedgerEntry, LedgerImmutableError
 from payments.models.rates import ExhibitKind, PerDiem, PerDiemExhibit
 from payments.models.runs import CitationClass, LineStatus, PaymentLine, PaymentRun
@@ -22,6 +22,7 @@ __all__ = [
     "Citation",
     "CitationClass",
     "Claim",
+    "ClaimImport",
     "ClaimLine",
     "ExhibitKind",
     "LedgerEntry",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.indexes import BrinIndex
 from django.db import models
 
 # contract §2.5 order; also the column order of `export_bed_days --by-reason`
@@ -134,13 +135,22 @@ class BedDayMemberRange(models.Model):
     Ranges of one member and facility never overlap; their lengths add up to the summary.
     """
 
+    # bulk rows written by SQL: no database FK constraints (see payments.models.claims)
     computation = models.ForeignKey(
-        BedDayComputation, on_delete=models.CASCADE, related_name="member_ranges", db_index=False
+        BedDayComputation,
+        on_delete=models.DO_NOTHING,
+        related_name="member_ranges",
+        db_index=False,
+        db_constraint=False,
     )
     facility = models.ForeignKey(
-        "portal.Facility", on_delete=models.PROTECT, related_name="+", db_index=False
+        "portal.Facility",
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
-    member_id = models.CharField(max_length=64)
+    member_id = models.CharField(max_length=64, db_collation="C")
     outcome = models.PositiveSmallIntegerField(choices=OUTCOME_CHOICES)
     first_day = models.DateField()
     last_day = models.DateField()
@@ -168,26 +178,36 @@ class BedDayLineRange(models.Model):
     so a day billed twice has two rows)."""
 
     computation = models.ForeignKey(
-        BedDayComputation, on_delete=models.CASCADE, related_name="line_ranges", db_index=False
+        BedDayComputation,
+        on_delete=models.DO_NOTHING,
+        related_name="line_ranges",
+        db_index=False,
+        db_constraint=False,
     )
     claim_line = models.ForeignKey(
-        "payments.ClaimLine", on_delete=models.PROTECT, related_name="+", db_index=False
+        "payments.ClaimLine",
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     facility = models.ForeignKey(
-        "portal.Facility", on_delete=models.PROTECT, related_name="+", db_index=False
+        "portal.Facility",
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
-    member_id = models.CharField(max_length=64)
+    member_id = models.CharField(max_length=64, db_collation="C")
     outcome = models.PositiveSmallIntegerField(choices=OUTCOME_CHOICES)
     first_day = models.DateField()
     last_day = models.DateField()
 
     class Meta:
         ordering = ["facility_id", "member_id", "first_day"]
-        indexes = [
-            models.Index(
-                fields=["computation", "facility", "member_id"], name="bed_day_line_lookup"
-            )
-        ]
+        # rows are written ordered by facility and member: a BRIN index finds a facility's
+        # blocks at a fraction of a B-tree's upkeep (one row per line range, millions of rows)
+        indexes = [BrinIndex(fields=["computation", "facility"], name="bed_day_line_lookup")]
 
     def __str__(self) -> str:
         return f"line {self.claim_line_id} {self.first_day}..{self.last_day}"

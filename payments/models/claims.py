@@ -23,12 +23,23 @@ class Claim(models.Model):
         REPLACEMENT = "7", "Replacement"
         VOID = "8", "Void"
 
-    claim_id = models.CharField(max_length=CLAIM_ID_MAX_LENGTH, unique=True)
+    # "C" collation: byte order (claim_id is compared as text, contract §2.1) and fast indexes
+    claim_id = models.CharField(max_length=CLAIM_ID_MAX_LENGTH, db_collation="C")
     frequency_code = models.CharField(max_length=1, choices=FrequencyCode.choices)
-    original_claim_id = models.CharField(max_length=CLAIM_ID_MAX_LENGTH, blank=True)
-    # the claim this one replaces or voids (resolved from original_claim_id at import)
+    original_claim_id = models.CharField(
+        max_length=CLAIM_ID_MAX_LENGTH, blank=True, db_collation="C"
+    )
+    # the claim this one replaces or voids (resolved from original_claim_id at import).
+    # Bulk tables carry no database FK constraint: a deferred constraint costs a trigger call
+    # per row at commit; the import proves every reference in SQL before it writes.
     replaces = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        related_name="replaced_by",
+        db_index=False,
+        db_constraint=False,
     )
     adjudicated_date = models.DateField()
     received_date = models.DateField()
@@ -36,6 +47,8 @@ class Claim(models.Model):
 
     class Meta:
         ordering = ["claim_id"]
+        # a constraint, not unique=True: no extra varchar_pattern_ops index to maintain
+        constraints = [models.UniqueConstraint(fields=["claim_id"], name="uniq_claim_id")]
 
     def __str__(self) -> str:
         return f"claim {self.claim_id} ({self.get_frequency_code_display()})"
@@ -65,11 +78,21 @@ class ClaimLine(models.Model):
         PENDING = "PENDING", "Pending"
 
     # the unique constraint (claim, line_no) serves lookups by claim: no second index
-    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="lines", db_index=False)
+    claim = models.ForeignKey(
+        Claim,
+        on_delete=models.DO_NOTHING,
+        related_name="lines",
+        db_index=False,
+        db_constraint=False,
+    )
     line_no = models.PositiveIntegerField()
-    member_id = models.CharField(max_length=MEMBER_ID_MAX_LENGTH)
+    member_id = models.CharField(max_length=MEMBER_ID_MAX_LENGTH, db_collation="C")
     facility = models.ForeignKey(
-        "portal.Facility", on_delete=models.PROTECT, related_name="claim_lines", db_index=False
+        "portal.Facility",
+        on_delete=models.DO_NOTHING,
+        related_name="claim_lines",
+        db_index=False,
+        db_constraint=False,
     )
     admission_date = models.DateField()
     from_date = models.DateField()
@@ -99,3 +122,35 @@ class ClaimLine(models.Model):
     @property
     def is_bed_day_line(self) -> bool:
         return self.revenue_code in BED_DAY_CODES
+
+
+class ClaimImport(models.Model):
+    """A claims.csv uploaded in the web UI and imported by a Celery job."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Imported"
+        FAILED = "failed", "Refused"
+
+    file = models.FileField(upload_to="claim_imports/")
+    original_name = models.CharField(max_length=255)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    uploaded_by = models.ForeignKey(
+        "portal.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    summary = models.CharField(max_length=250, blank=True)
+    error_report = models.TextField(blank=True, help_text="One line per bad row")
+    error_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"claims import #{self.pk} {self.original_name} ({self.status})"
+
+    @property
+    def is_done(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)

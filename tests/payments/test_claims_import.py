@@ -264,3 +264,33 @@ def test_given_replacement_of_claim_in_database_when_imported_then_linked(tmp_pa
 
 def test_default_line_has_every_column():
     assert set(DEFAULT_LINE) == set(CLAIM_COLUMNS)
+
+
+@pytest.mark.django_db
+def test_given_lower_case_codes_and_padded_numbers_when_imported_then_normalised(
+    tmp_path, good_line
+):
+    # given: values the detailed validation accepts although the fast path does not prove them
+    row = {**good_line, "line_no": "05", "claim_status": "paid", "paid_amount": "12.5"}
+    # when
+    run_import(write_claims(tmp_path / "c.csv", [row]))
+    # then
+    line = ClaimLine.objects.get()
+    assert (line.line_no, line.claim_status, str(line.paid_amount)) == (5, "PAID", "12.50")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("amount", ["1e3", "NaN", "Infinity", "1.", "0000000000001.5"])
+def test_given_amount_that_postgres_would_read_when_imported_then_refused(
+    tmp_path, good_line, amount
+):
+    message = refused(write_claims(tmp_path / "c.csv", [{**good_line, "paid_amount": amount}]))
+    assert "line 2, column paid_amount" in message
+
+
+@pytest.mark.django_db
+def test_given_crlf_file_with_bad_row_when_imported_then_line_named(tmp_path, good_line):
+    text = claims_csv([good_line, {**good_line, "line_no": "2", "from_date": "2024-3-1"}])
+    path = tmp_path / "c.csv"
+    path.write_bytes(text.replace("\n", "\r\n").encode())
+    assert "line 3, column from_date" in refused(path)

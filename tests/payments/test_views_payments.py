@@ -1,32 +1,18 @@
-"""The payments pages: this branch's run of the permission-matrix rows
-(tests/permissions/matrix_payments_runs.py) plus the flows behind the pages."""
+"""The flows behind the payments pages (permissions: tests/permissions/matrix_payments_runs.py)."""
 
 from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from types import SimpleNamespace
 
 import pytest
-from allauth.mfa.models import Authenticator
 from django.urls import reverse
 
 from payments.models import LedgerEntry, PaymentRun, PerDiemExhibit
 from payments.services import start_payment_run
 from portal.models import Role
 from tests.factories import FacilityFactory, UserFactory
-from tests.permissions.matrix_payments_runs import CASES
-
-ROLES = (
-    "anonymous",
-    "facility_staff",
-    "facility_admin",
-    "other_facility_staff",
-    "ltss_liaison",
-    "finance_analyst",
-    "finance_approver",
-    "program_admin",
-)
+from tests.roles import give_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -34,56 +20,8 @@ pytestmark = pytest.mark.django_db
 def make_user(role: str, facilities=()):  # type: ignore[no-untyped-def]
     user = UserFactory(role=role, facilities=list(facilities))
     if user.requires_mfa:
-        Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "X"})
+        give_totp(user)
     return user
-
-
-@pytest.fixture
-def world():
-    facility, other = FacilityFactory(), FacilityFactory()
-    users = {
-        "facility_staff": make_user(Role.FACILITY_STAFF, [facility]),
-        "facility_admin": make_user(Role.FACILITY_ADMIN, [facility]),
-        "other_facility_staff": make_user(Role.FACILITY_STAFF, [other]),
-        "ltss_liaison": make_user(Role.LTSS_LIAISON),
-        "finance_analyst": make_user(Role.FINANCE_ANALYST),
-        "finance_approver": make_user(Role.FINANCE_APPROVER),
-        "program_admin": make_user(Role.PROGRAM_ADMIN),
-    }
-    return SimpleNamespace(facility=facility, other_facility=other, users=users)
-
-
-@pytest.fixture
-def client_as(client, world):
-    def login(role: str):  # type: ignore[no-untyped-def]
-        if role != "anonymous":
-            client.force_login(world.users[role])
-        return client
-
-    return login
-
-
-@pytest.mark.parametrize("url_name", list(CASES))
-@pytest.mark.parametrize("role", ROLES)
-def test_given_role_when_get_payments_url_then_expected_status(client_as, world, url_name, role):
-    # given
-    url_for, expected = CASES[url_name]
-    url = url_for(world)
-    # when
-    response = client_as(role).get(url)
-    # then
-    assert response.status_code == expected[ROLES.index(role)]
-
-
-def test_given_every_payments_url_when_matrix_read_then_each_has_a_row():
-    from django.urls import get_resolver
-
-    names = {
-        f"payments:{name}"
-        for name in get_resolver("payments.urls").reverse_dict
-        if isinstance(name, str)
-    }
-    assert names == set(CASES)
 
 
 @pytest.fixture

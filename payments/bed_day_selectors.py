@@ -1,0 +1,61 @@
+"""Reads of the bed-day result, scoped by user (every query starts from visible_facilities)."""
+
+from __future__ import annotations
+
+from django.db.models import Max, Min, Q, QuerySet, Sum
+
+from payments.models import BedDayMemberRange, BedDayMonth, BedDaySummary, ClaimImport
+from payments.models.bed_days import OUTCOMES
+from portal.models import Facility, User
+from portal.selectors import visible_facilities
+
+
+def bed_day_summaries_for(*, user: User, program_year: int) -> QuerySet[BedDaySummary]:
+    return (
+        BedDaySummary.objects.filter(
+            program_year=program_year, facility__in=visible_facilities(user=user)
+        )
+        .select_related("facility", "computation")
+        .order_by("facility__npi")
+    )
+
+
+def bed_day_summary_for(*, user: User, facility_id: int, program_year: int) -> BedDaySummary:
+    """One facility's summary; another facility's is a DoesNotExist (404)."""
+    return bed_day_summaries_for(user=user, program_year=program_year).get(facility_id=facility_id)
+
+
+def bed_day_months_for(*, summary: BedDaySummary) -> list[BedDayMonth]:
+    return list(
+        BedDayMonth.objects.filter(
+            computation_id=summary.computation_id, facility_id=summary.facility_id
+        ).order_by("month")
+    )
+
+
+def member_bed_days_for(*, summary: BedDaySummary) -> QuerySet:
+    """One row per member: days per outcome (``qualifying``, then the reasons)."""
+    sums = {
+        name: Sum("days", filter=Q(outcome=code), default=0) for code, name in enumerate(OUTCOMES)
+    }
+    return (
+        BedDayMemberRange.objects.filter(
+            computation_id=summary.computation_id, facility_id=summary.facility_id
+        )
+        .values("member_id")
+        .annotate(first_day=Min("first_day"), last_day=Max("last_day"), **sums)
+        .order_by("member_id")
+    )
+
+
+def mask_member_id(member_id: str) -> str:
+    """Contract §6: only the last four characters are shown to facility users."""
+    return "*" * max(len(member_id) - 4, 0) + member_id[-4:]
+
+
+def claim_imports_for(*, user: User) -> QuerySet[ClaimImport]:
+    return ClaimImport.objects.filter(uploaded_by__isnull=False).select_related("uploaded_by")
+
+
+def facility_for(*, user: User, facility_id: int) -> Facility:
+    return visible_facilities(user=user).get(pk=facility_id)
