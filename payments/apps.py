@@ -11,6 +11,11 @@ class PaymentsConfig(AppConfig):
 
         register_daily_producer("payment_due", produce_payment_due_reminders)
 
+    def load_demo_data(self, *, stdout=None):  # type: ignore[no-untyped-def]
+        from payments.demo import load_payments_demo_data
+
+        return load_payments_demo_data(stdout=stdout)
+
     def nav_items(self, user):  # type: ignore[no-untyped-def]
         from payments.navigation import payment_nav_items
 
