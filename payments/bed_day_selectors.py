@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 from django.db.models import Max, Min, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 
-from payments.models import BedDayMemberRange, BedDayMonth, BedDaySummary, ClaimImport
+from payments.models import (
+    BedDayComputation,
+    BedDayMemberRange,
+    BedDayMonth,
+    BedDaySummary,
+    ClaimImport,
+)
 from payments.models.bed_days import OUTCOMES
 from portal.models import Facility, User
 from portal.selectors import visible_facilities
@@ -43,7 +50,13 @@ def member_bed_days_for(*, summary: BedDaySummary) -> QuerySet:
             computation_id=summary.computation_id, facility_id=summary.facility_id
         )
         .values("member_id")
-        .annotate(first_day=Min("first_day"), last_day=Max("last_day"), **sums)
+        .annotate(
+            first_day=Min("first_day"),
+            last_day=Max("last_day"),
+            # the range a "Dispute these days" link starts from: the first excluded one, if any
+            dispute_range_id=Coalesce(Min("id", filter=~Q(outcome=0)), Min("id")),
+            **sums,
+        )
         .order_by("member_id")
     )
 
@@ -59,3 +72,10 @@ def claim_imports_for(*, user: User) -> QuerySet[ClaimImport]:
 
 def facility_for(*, user: User, facility_id: int) -> Facility:
     return visible_facilities(user=user).get(pk=facility_id)
+
+
+def newest_computed_year(*, years: list[int]) -> int | None:
+    """The newest of the program years with a finished bed-day computation."""
+    return BedDayComputation.objects.filter(
+        status=BedDayComputation.Status.FINISHED, program_year__in=years
+    ).aggregate(newest=Max("program_year"))["newest"]

@@ -25,6 +25,7 @@ from payments.bed_day_selectors import (
     claim_imports_for,
     mask_member_id,
     member_bed_days_for,
+    newest_computed_year,
 )
 from payments.bed_day_services import queue_bed_day_computation
 from payments.claim_services import claim_import_progress, start_claim_import
@@ -54,7 +55,10 @@ def _year(request: HttpRequest) -> int:
     except ValueError:
         year = 0
     if year not in years:
-        year = max(y for y in years if y <= timezone.localdate().year) if years else 2024
+        # the newest year with computed bed days, else the current program year
+        computed = newest_computed_year(years=years)
+        current = [y for y in years if y <= timezone.localdate().year]
+        year = computed or (max(current) if current else 2024)
     return year
 
 
@@ -170,6 +174,8 @@ def bed_day_facility(request: HttpRequest, facility_id: int) -> HttpResponse:
         return _download(fmt, f"bed_days_{summary.facility.npi}_{year}", header, rows)
     page = Paginator(members, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
     rows = _member_rows(page, masked=masked)
+    # facility users may dispute a member's days straight from the drill-down
+    dispute_ranges = [row["dispute_range_id"] if masked else None for row in page]
     _log_member_view(request, summary, len(rows), masked, f"bed-day members {year}")
     return render(
         request,
@@ -182,7 +188,11 @@ def bed_day_facility(request: HttpRequest, facility_id: int) -> HttpResponse:
             "bars": _chart(bed_day_months_for(summary=summary)),
             "chart_height": CHART_HEIGHT + 40,
             "page": page,
-            "member_rows": rows,
+            "member_rows": [
+                {"values": values, "dispute_range": range_id}
+                for values, range_id in zip(rows, dispute_ranges, strict=True)
+            ],
+            "can_dispute": masked,
             "member_header": header,
             "masked": masked,
         },

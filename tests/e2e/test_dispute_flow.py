@@ -4,9 +4,9 @@ a finance approver approves the bed-day adjustment, an analyst starts the supple
 an approver posts it; the facility's dispute page shows the posted amount - in Chromium,
 against live_server.
 
-The facility ledger page and the member-day drill-down are built on other branches: the test
-opens the drill-down's "Dispute these days" link target (``/disputes/new/?member_range=``)
-and asserts on the dispute page's "Posted to the ledger" list.
+The facility starts on its bed-day drill-down (member IDs masked) and follows the member's
+"Dispute these days" link; at the end its payments page lists the posted ledger entry. The
+facility's pages are checked with axe-core on the way.
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from playwright.sync_api import Browser, Page, expect
 from disputes.models import Dispute, Status
 from disputes.services import dispute_ledger_entries
 from portal.models import LiaisonAssignment, Role
-from tests.disputes.helpers import PDF_BYTES, paid_facility
+from tests.disputes.helpers import PDF_BYTES, YEAR, paid_facility
+from tests.e2e.helpers import assert_accessible
 from tests.e2e.test_opt_in_flow import CHROMIUM_ARGS, log_in
 from tests.factories import FacilityFactory, UserFactory
 
@@ -66,15 +67,19 @@ def test_given_bed_day_dispute_when_returned_amended_overturned_and_paid_then_fa
     evidence = tmp_path / "remittance.pdf"
     evidence.write_bytes(PDF_BYTES)
     base = live_server.url
-    facility_page = browser.new_context().new_page()
-    liaison_page = browser.new_context().new_page()
-    approver_page = browser.new_context().new_page()
-    analyst_page = browser.new_context().new_page()
+    facility_page = browser.new_context(bypass_csp=True).new_page()
+    liaison_page = browser.new_context(bypass_csp=True).new_page()
+    approver_page = browser.new_context(bypass_csp=True).new_page()
+    analyst_page = browser.new_context(bypass_csp=True).new_page()
 
     # when: the facility files a bed-day dispute for the member's excluded days
     log_in(facility_page, base, staff.email)
-    facility_page.goto(f"{base}/disputes/new/?member_range={paid.member_range.pk}")
+    facility_page.goto(f"{base}/payments/bed-days/facility/{facility.pk}/?year={YEAR}")
+    expect(facility_page.get_by_role("cell", name="**********2345", exact=True)).to_be_visible()
+    assert_accessible(facility_page)
+    facility_page.get_by_role("link", name="Dispute these days of member **********2345").click()
     expect(facility_page.get_by_test_id("prefill")).to_contain_text("•••2345")
+    assert_accessible(facility_page)
     facility_page.get_by_role("button", name="Start draft").click()
     facility_page.get_by_label("Report or other reference").fill("PY3 interim report")
     facility_page.get_by_label("Date of the plan's action").fill(
@@ -136,6 +141,10 @@ def test_given_bed_day_dispute_when_returned_amended_overturned_and_paid_then_fa
     expect(facility_page.get_by_test_id("outcome")).to_have_text("Partially overturned")
     expect(facility_page.get_by_role("link", name="Determination letter (PDF)")).to_be_visible()
     expect(facility_page.get_by_test_id("posted")).to_contain_text("$40.00")
+    assert_accessible(facility_page)
+    facility_page.goto(f"{base}/payments/facilities/{facility.npi}/")
+    expect(facility_page.get_by_role("cell", name="40.00").first).to_be_visible()
+    assert_accessible(facility_page)
     dispute.refresh_from_db()
     assert dispute.status == Status.DETERMINED
     assert [e.amount for e in dispute_ledger_entries(dispute)] == [Decimal("40.00")]
