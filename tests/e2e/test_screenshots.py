@@ -28,6 +28,37 @@ def _pages(role: str) -> list[tuple[str, str]]:
         ("program-years", reverse("portal:program_year_list")),
         ("security", reverse("mfa_index")),
     ]
+    pages += [
+        ("bed-days", reverse("payments:bed_day_report") + "?year=2024"),
+        (
+            "bed-days-facility",
+            reverse("payments:bed_day_facility", args=[facility.pk]) + "?year=2024",
+        ),
+        ("inbox", reverse("portal:inbox")),
+    ]
+    if role in ("facility_staff", "facility_admin"):
+        pages += [
+            ("payments", reverse("payments:facility_payments", args=[facility.npi])),
+            ("opt-ins", reverse("portal:opt_in_list")),
+            ("disputes", reverse("disputes:dispute_list")),
+        ]
+    if role in ("finance_analyst", "finance_approver", "program_admin"):
+        from payments.models import PaymentRun
+
+        draft = PaymentRun.objects.filter(status=PaymentRun.Status.DRAFT).first()
+        pages += [
+            ("payment-runs", reverse("payments:run_list")),
+            ("ledger", reverse("payments:ledger")),
+            ("claims-upload", reverse("payments:claim_upload")),
+        ]
+        if draft is not None:
+            pages.append(("payment-run-draft", reverse("payments:run_detail", args=[draft.pk])))
+    if role in ("ltss_liaison", "program_admin"):
+        pages += [
+            ("opt-in-reviews", reverse("portal:opt_in_queue")),
+            ("dispute-cases", reverse("disputes:queue")),
+            ("dispute-sla", reverse("disputes:sla")),
+        ]
     if role == "facility_admin":
         pages += [("users", reverse("portal:user_list")), ("invite", reverse("portal:user_invite"))]
     if role == "program_admin":
@@ -38,10 +69,12 @@ def _pages(role: str) -> list[tuple[str, str]]:
 
 @pytest.fixture
 def demo_data(transactional_db, live_server):  # type: ignore[no-untyped-def]
+    from payments.demo import load_payments_demo_data
     from portal.demo import load_portal_demo_data
 
     ensure_program_years()
     load_portal_demo_data()
+    load_payments_demo_data()
 
 
 def shoot(page, name: str) -> None:  # type: ignore[no-untyped-def]
