@@ -79,3 +79,24 @@ def test_given_final_draft_when_approver_confirms_then_posted_and_facility_sees_
     login_as(facility_page, demo["facility_admin"], base_url=live_server.url)
     visit(facility_page, live_server.url + f"/payments/facilities/{HARBOR_VIEW_NPI}/")
     expect(facility_page.get_by_text("41.75").first).to_be_visible()
+
+
+@pytest.mark.parametrize(
+    "role",
+    [
+        "facility_staff",
+        "facility_admin",
+        "ltss_liaison",
+        "finance_analyst",
+        "finance_approver",
+        "program_admin",
+    ],
+)
+def test_given_demo_data_of_make_run_when_demo_user_signs_in_then_dashboard(
+    page, live_server, demo, role
+):
+    # when: the printed demo login (TOTP code from the printed secret for plan staff)
+    login_as(page, demo[role], base_url=live_server.url)
+    # then
+    expect(page.get_by_role("navigation", name="Main")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
