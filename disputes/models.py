@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from portal.models.opt_in import private_storage
+from portal.models.opt_in import StoredUpload, private_storage
 
 
 class DisputeType(models.TextChoices):
@@ -197,17 +197,8 @@ class DisputeItem(models.Model):
         return self.description
 
 
-class DisputeAttachment(models.Model):
+class DisputeAttachment(StoredUpload):
     dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(storage=private_storage, max_length=200)
-    original_name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=60)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["uploaded_at", "id"]

@@ -125,13 +125,10 @@ class OptInVersion(models.Model):
         return self.status in (self.Status.DRAFT, self.Status.RETURNED)
 
 
-class OptInDocument(models.Model):
-    class Kind(models.TextChoices):
-        W9 = "w9", "W-9 (Request for Taxpayer Identification Number)"
-        OTHER = "other", "Other supporting document"
+class StoredUpload(models.Model):
+    """An uploaded file kept in private storage (checked by portal.uploads), served only
+    through permission-checked views; the original name is kept for display."""
 
-    version = models.ForeignKey(OptInVersion, on_delete=models.CASCADE, related_name="documents")
-    kind = models.CharField(max_length=10, choices=Kind.choices)
     file = models.FileField(storage=private_storage, max_length=200)
     original_name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=60)
@@ -141,6 +138,18 @@ class OptInDocument(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class OptInDocument(StoredUpload):
+    class Kind(models.TextChoices):
+        W9 = "w9", "W-9 (Request for Taxpayer Identification Number)"
+        OTHER = "other", "Other supporting document"
+
+    version = models.ForeignKey(OptInVersion, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
 
     class Meta:
         ordering = ["kind", "uploaded_at", "id"]
