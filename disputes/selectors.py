@@ -18,7 +18,13 @@ from disputes.models import (
     Status,
 )
 from disputes.services import SOURCE_TYPE, is_case_worker
-from payments.models import BedDayAdjustment, BedDayComputation, BedDayMemberRange, BedDayMonth
+from payments.models import (
+    BedDayAdjustment,
+    BedDayComputation,
+    BedDayMemberRange,
+    BedDayMonth,
+    PaymentRun,
+)
 from portal.dates import add_working_days
 from portal.models import Role, User
 from portal.models.accounts import FACILITY_ROLES, PLAN_ROLES
@@ -200,3 +206,22 @@ def disputes_awaiting_payment() -> QuerySet[Dispute]:
     ).values_list("source_id", flat=True)
     ids = [int(pk) for pk in adjustment_ids if pk.isdigit()]
     return Dispute.objects.filter(pk__in=ids).select_related("facility", "program_year")
+
+
+def program_year_pk(year: int) -> int | None:
+    from portal.models import ProgramYear
+
+    return ProgramYear.objects.filter(year=year).values_list("pk", flat=True).first()
+
+
+def editable_notes_for(*, user: User) -> QuerySet[Note]:
+    """Notes on the disputes the user may see (internal ones are checked by the caller)."""
+    return Note.objects.filter(dispute__in=disputes_for(user=user)).select_related("dispute")
+
+
+def newest_draft_run(*, program_year: int) -> PaymentRun | None:
+    return (
+        PaymentRun.objects.filter(program_year=program_year, status=PaymentRun.Status.DRAFT)
+        .order_by("-pk")
+        .first()
+    )

@@ -39,10 +39,13 @@ from disputes.selectors import (
     determinations_for,
     disputes_awaiting_payment,
     disputes_for,
+    editable_notes_for,
     is_overdue,
     member_ranges_for,
+    newest_draft_run,
     notes_for,
     pending_dispute_adjustments,
+    program_year_pk,
     sla_dashboard,
     timeline_for,
 )
@@ -113,7 +116,7 @@ def dispute_start(request: HttpRequest) -> HttpResponse:
         )
         initial = {
             "facility": prefill_range.facility_id,
-            "program_year": _program_year_pk(prefill_range.first_day.year),
+            "program_year": program_year_pk(prefill_range.first_day.year),
             "dispute_type": DisputeType.BED_DAY_COUNT,
             "member_range": prefill_range.pk,
         }
@@ -125,7 +128,7 @@ def dispute_start(request: HttpRequest) -> HttpResponse:
                 if key == "facility":
                     initial["facility"] = value
                 else:
-                    initial["program_year"] = _program_year_pk(value)
+                    initial["program_year"] = program_year_pk(value)
     posted_facility = request.POST.get("facility", "")
     if (
         posted_facility.isdigit()
@@ -160,12 +163,6 @@ def dispute_start(request: HttpRequest) -> HttpResponse:
         {"form": form, "prefill_range": prefill_range},
         status=400 if request.method == "POST" else 200,
     )
-
-
-def _program_year_pk(year: int) -> int | None:
-    from portal.models import ProgramYear
-
-    return ProgramYear.objects.filter(year=year).values_list("pk", flat=True).first()
 
 
 def dispute_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -360,9 +357,7 @@ def add_message(request: HttpRequest, pk: int) -> HttpResponse:
 def note_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     _require_viewer(user)
-    note = get_object_or_404(
-        Note.objects.filter(dispute__in=disputes_for(user=user)).select_related("dispute"), pk=pk
-    )
+    note = get_object_or_404(editable_notes_for(user=user), pk=pk)
     if note.is_internal and not can_see_plan_side(user):
         raise Http404
     if not services.can_edit_note(note=note, user=user):
@@ -523,14 +518,7 @@ def money_outcomes(request: HttpRequest) -> HttpResponse:
     ]
     awaiting = []
     for dispute in disputes_awaiting_payment():
-        draft = (
-            PaymentRun.objects.filter(
-                program_year=dispute.program_year.year, status=PaymentRun.Status.DRAFT
-            )
-            .order_by("-pk")
-            .first()
-        )
-        awaiting.append((dispute, draft))
+        awaiting.append((dispute, newest_draft_run(program_year=dispute.program_year.year)))
     return render(
         request,
         "disputes/money_outcomes.html",

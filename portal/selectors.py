@@ -251,3 +251,9 @@ def opt_in_counties() -> list[str]:
         .values_list("county", flat=True)
         .distinct()
     )
+
+
+def facility_opt_in_years(*, facility: Facility) -> list[dict[str, object]]:
+    """Every program year with the facility's opt-in for it (or None)."""
+    opt_ins = {o.program_year_id: o for o in OptIn.objects.filter(facility=facility)}
+    return [{"program_year": py, "opt_in": opt_ins.get(py.pk)} for py in program_years()]

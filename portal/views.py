@@ -13,13 +13,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from portal import services
 from portal.forms import ConfirmForm, FacilityFilterForm, InviteUserForm, ProgramYearWindowForm
-from portal.models import OptIn, ProgramYear, Role
+from portal.models import ProgramYear, Role
 from portal.navigation import facility_links
 from portal.permissions import role_required
 from portal.selectors import (
     current_program_year,
     facility_counties,
     facility_dashboard_rows,
+    facility_opt_in_years,
     facility_users_for,
     plan_dashboard_counts,
     program_years,
@@ -81,8 +82,7 @@ def facility_list(request: HttpRequest) -> HttpResponse:
 
 def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
     facility = get_object_or_404(visible_facilities(user=request.user), pk=pk)
-    opt_ins = {o.program_year_id: o for o in OptIn.objects.filter(facility=facility)}
-    years = [{"program_year": py, "opt_in": opt_ins.get(py.pk)} for py in program_years()]
+    years = facility_opt_in_years(facility=facility)
     liaison = getattr(facility, "liaison_assignment", None)
     return render(
         request,
