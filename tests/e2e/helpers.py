@@ -116,3 +116,22 @@ def ensure_program_years() -> None:
     from portal.reference_data import ensure_reference_data
 
     ensure_reference_data()
+
+
+def new_checked_page(browser) -> Page:  # type: ignore[no-untyped-def]
+    """A page in its own browser context (its own sign-in) whose visits are recorded, for
+    journeys with several users; finish with ``recheck_visited_pages``."""
+    page = browser.new_context(bypass_csp=True).new_page()
+    track(page)
+    return page
+
+
+def recheck_visited_pages(page: Page) -> None:
+    """Open every page the tab showed again and check it with axe-core (pages reached by a
+    POST are opened with GET; sign-in steps are skipped, the account may be signed in)."""
+    seen: set[str] = set()
+    for url in list(_visited.get(page, [])):
+        if url in seen or "/accounts/" in url or url in _checked.get(page, set()):
+            continue
+        seen.add(url)
+        visit(page, url)

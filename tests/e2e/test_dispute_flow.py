@@ -23,7 +23,7 @@ from disputes.models import Dispute, Status
 from disputes.services import dispute_ledger_entries
 from portal.models import LiaisonAssignment, Role
 from tests.disputes.helpers import PDF_BYTES, YEAR, paid_facility
-from tests.e2e.helpers import assert_accessible
+from tests.e2e.helpers import assert_accessible, new_checked_page, recheck_visited_pages
 from tests.e2e.test_opt_in_flow import CHROMIUM_ARGS, log_in
 from tests.factories import FacilityFactory, UserFactory
 
@@ -67,10 +67,10 @@ def test_given_bed_day_dispute_when_returned_amended_overturned_and_paid_then_fa
     evidence = tmp_path / "remittance.pdf"
     evidence.write_bytes(PDF_BYTES)
     base = live_server.url
-    facility_page = browser.new_context(bypass_csp=True).new_page()
-    liaison_page = browser.new_context(bypass_csp=True).new_page()
-    approver_page = browser.new_context(bypass_csp=True).new_page()
-    analyst_page = browser.new_context(bypass_csp=True).new_page()
+    facility_page = new_checked_page(browser)
+    liaison_page = new_checked_page(browser)
+    approver_page = new_checked_page(browser)
+    analyst_page = new_checked_page(browser)
 
     # when: the facility files a bed-day dispute for the member's excluded days
     log_in(facility_page, base, staff.email)
@@ -163,3 +163,6 @@ def test_given_bed_day_dispute_when_returned_amended_overturned_and_paid_then_fa
         "supplemental_run_started",
         "payment_posted",
     ]
+    # and every page the four users saw passes axe-core (WCAG 2.1 A/AA)
+    for journey_page in (facility_page, liaison_page, approver_page, analyst_page):
+        recheck_visited_pages(journey_page)

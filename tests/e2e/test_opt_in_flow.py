@@ -17,6 +17,7 @@ from allauth.mfa.totp.internal.auth import (
 from playwright.sync_api import Browser, Page, expect
 
 from portal.models import OptIn, Role
+from tests.e2e.helpers import new_checked_page, recheck_visited_pages
 from tests.factories import TEST_PASSWORD, FacilityFactory, UserFactory
 from tests.portal.opt_in_helpers import PDF_BYTES, open_window, program_year
 
@@ -77,8 +78,8 @@ def test_given_facility_admin_and_liaison_when_opt_in_returned_corrected_and_app
     w9 = tmp_path / "W-9 Sunrise.pdf"
     w9.write_bytes(PDF_BYTES)
     base = live_server.url
-    facility_page = browser.new_context().new_page()
-    liaison_page = browser.new_context().new_page()
+    facility_page = new_checked_page(browser)
+    liaison_page = new_checked_page(browser)
 
     # when: the administrator fills in and submits the form
     log_in(facility_page, base, admin.email)
@@ -156,3 +157,6 @@ def test_given_facility_admin_and_liaison_when_opt_in_returned_corrected_and_app
         "under_review",
         "approved",
     ]
+    # and every page both users saw passes axe-core (WCAG 2.1 A/AA)
+    for journey_page in (facility_page, liaison_page):
+        recheck_visited_pages(journey_page)
