@@ -493,6 +493,7 @@ def _merge(cursor, *, has_duplicate_keys: bool) -> tuple[int, int]:  # type: ign
         """
     )
     claims_added = cursor.rowcount
+    cursor.execute("ANALYZE new_claims")
     # claim ids: new_claims.id (1..n, in file order) + offset, one block of the sequence
     offset = 0
     if claims_added:
@@ -562,7 +563,11 @@ def _fast_check(cursor, columns: list[str], *, trim: bool) -> bool:  # type: ign
         cursor.execute("ROLLBACK TO SAVEPOINT claim_typed")
         return False
     cursor.execute("RELEASE SAVEPOINT claim_typed")
+    # statistics (a sample) for the joins below: without them the planner guesses a few
+    # hundred thousand rows and sorts both sides of a merge join instead of hashing
+    cursor.execute("ANALYZE claim_typed")
     cursor.execute(CLAIM_VERSIONS_SQL)
+    cursor.execute("ANALYZE claim_versions")
     cursor.execute(_typed_checks_sql())
     return not any(cursor.fetchone())
 

@@ -34,4 +34,8 @@ def test_given_payments_demo_loaded_when_loaded_again_then_nothing_changes():
     summary = load_payments_demo_data()
     # then
     assert summary == "payments demo data: already loaded"
-    assert (Claim.objects.count(), PaymentRun.objects.count(), LedgerEntry.objects.count()) == before
+    assert (
+        Claim.objects.count(),
+        PaymentRun.objects.count(),
+        LedgerEntry.objects.count(),
+    ) == before
