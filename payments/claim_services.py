@@ -451,7 +451,8 @@ def _typed_checks_sql() -> str:
     return f"""
     SELECT
       (SELECT count(*) FROM claim_typed WHERE NOT ok),
-      (SELECT count(*) - count(DISTINCT claim_id) FROM claim_versions),
+      (SELECT count(*) FROM (
+          SELECT claim_id FROM claim_versions GROUP BY claim_id HAVING count(*) > 1) d),
       (SELECT count(*) FROM claim_versions r
         WHERE r.original_claim_id <> ''
           AND NOT EXISTS (SELECT 1 FROM claim_versions o WHERE o.claim_id = r.original_claim_id)
@@ -517,23 +518,27 @@ def _merge(cursor, *, has_duplicate_keys: bool) -> tuple[int, int]:  # type: ign
         """,
         {"offset": offset},
     )
-    # ids from the sequence as one block: nobody else writes claim lines (we hold the lock)
+    # ids from the sequence as one block: nobody else writes claim lines (we hold the lock).
+    # A line's id is derived from its file line (no numbering pass); lines that are not
+    # inserted leave gaps in the block, which a sequence allows.
+    cursor.execute("SELECT min(line), max(line) FROM claim_typed")
+    min_line, max_line = cursor.fetchone()
     cursor.execute("SELECT nextval(pg_get_serial_sequence('payments_claimline', 'id'))")
     first_id = cursor.fetchone()[0]
     cursor.execute(
         f"""
         INSERT INTO payments_claimline (id, claim_id, line_no, {columns})
-        SELECT %(first_id)s - 1 + row_number() OVER (), n.id + %(offset)s, k.line_no,
+        SELECT %(first_id)s + k.line - %(min_line)s, n.id + %(offset)s, k.line_no,
                {k_columns}
         FROM {source} k JOIN new_claims n ON n.claim_id = k.claim_id
         """,
-        {"first_id": first_id, "offset": offset},
+        {"first_id": first_id, "offset": offset, "min_line": min_line},
     )
     lines_added = cursor.rowcount
-    if lines_added > 1:
+    if max_line > min_line:
         cursor.execute(
             "SELECT setval(pg_get_serial_sequence('payments_claimline', 'id'), %s)",
-            [first_id + lines_added - 1],
+            [first_id + max_line - min_line],
         )
     cursor.execute("SELECT count(*) FROM claim_versions")
     if cursor.fetchone()[0] == claims_added:
