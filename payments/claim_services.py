@@ -389,6 +389,9 @@ def _typed_sql(columns: list[str], *, trim: bool = True) -> str:
         for c, allowed in ENUMS.items()
         if c != "frequency_code"
     )
+    # money: the canonical text of the number (no sign '+', no leading zero, 1-2 decimals,
+    # at most 12 whole digits; NaN/Infinity fail the abs) implies MONEY_PATTERN, and costs
+    # less than the pattern
     ok = f"""
         claim_id <> '' AND length(claim_id) <= {CLAIM_ID_MAX_LENGTH}
         AND line_no_i BETWEEN 1 AND 999999999 AND line_no_i::text = line_no
@@ -404,7 +407,8 @@ def _typed_sql(columns: list[str], *, trim: bool = True) -> str:
         AND length(revenue_code) BETWEEN 1 AND 4
         AND translate(revenue_code, '0123456789', '') = ''
         AND {enums_ok}
-        AND paid_amount ~ '{MONEY_PATTERN}'
+        AND paid_amount_n::text = paid_amount AND abs(paid_amount_n) < 1e12
+        AND scale(paid_amount_n) <= 2
     """
     return f"""
     CREATE TEMP TABLE claim_typed ON COMMIT DROP AS
