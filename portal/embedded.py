@@ -50,6 +50,10 @@ def embedded_postgres(*, data_dir: Path) -> dict[str, Any]:
         server = pgserver.get_server(str(data_dir), cleanup_mode="stop")
     uri = urlparse(server.get_uri())
     host = parse_qs(uri.query).get("host", [str(data_dir)])[0]
+    try:
+        _tune_server(server, host=host, user=uri.username or "postgres")
+    except Exception:  # a slower server is still a working one
+        logger.warning("could not tune the embedded PostgreSQL", exc_info=True)
     return {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": (uri.path or "/postgres").lstrip("/") or "postgres",
@@ -59,6 +63,72 @@ def embedded_postgres(*, data_dir: Path) -> dict[str, Any]:
         "PORT": "",
         "CONN_MAX_AGE": 0,
     }
+
+
+# The embedded server is a private dev/demo/bench database in a git-ignored folder, so it is
+# tuned for bulk loads (claims import, bed-day computation) on a small machine: large WAL
+# between checkpoints, no WAL archiving/replication (wal_level minimal), no waiting for the
+# WAL flush at commit (a crash can lose the last commits, never corrupt the data), more
+# shared buffers and memory for sorts/hashes, parallel scans on both cores.
+EMBEDDED_SETTINGS = {
+    "shared_buffers": "1GB",
+    "wal_buffers": "64MB",
+    "max_wal_size": "8GB",
+    "min_wal_size": "256MB",
+    "checkpoint_timeout": "30min",
+    "wal_level": "minimal",
+    "max_wal_senders": "0",
+    "synchronous_commit": "off",
+    "work_mem": "64MB",
+    "maintenance_work_mem": "512MB",
+    "max_parallel_workers_per_gather": "2",
+    "jit": "off",
+}
+
+
+def _tune_server(server: Any, *, host: str, user: str) -> None:
+    """Apply EMBEDDED_SETTINGS with ALTER SYSTEM (postgresql.auto.conf). Settings that need a
+    restart take effect at the next start of the server; the server is restarted right away
+    only when this process is its only user (no other handle, no other connection)."""
+    import psycopg
+
+    with psycopg.connect(host=host, user=user, dbname="postgres", autocommit=True) as conn:
+        written = dict(
+            conn.execute(
+                "SELECT name, setting FROM pg_file_settings "
+                "WHERE sourcefile LIKE '%%postgresql.auto.conf' AND error IS NULL"
+            ).fetchall()
+        )
+        changed = [n for n, v in EMBEDDED_SETTINGS.items() if written.get(n) != v]
+        if not changed:
+            return
+        for name in changed:  # names and values are this module's constants
+            conn.execute(f"ALTER SYSTEM SET {name} = '{EMBEDDED_SETTINGS[name]}'")
+        conn.execute("SELECT pg_reload_conf()")
+        pending = conn.execute("SELECT count(*) FROM pg_settings WHERE pending_restart").fetchone()
+        others = conn.execute(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()"
+        ).fetchone()
+    if not pending[0] or others[0]:
+        return
+    _restart_if_alone(server)
+
+
+def _restart_if_alone(server: Any) -> None:
+    from pgserver._commands import pg_ctl
+    from pgserver.utils import PostmasterInfo
+
+    with server._lock:
+        if server.global_process_id_list.get() != [os.getpid()]:
+            return
+        pg_ctl(
+            ["-w", "-m", "fast", "-l", str(server.log), "restart"],
+            pgdata=server.pgdata,
+            user=server.system_user,
+        )
+        server._postmaster_info = PostmasterInfo.read_from_pgdata(server.pgdata)
+    logger.info("embedded PostgreSQL restarted with its tuned settings")
 
 
 def embedded_broker_options(folder: Path) -> dict[str, Any]:

@@ -296,7 +296,8 @@ PIPELINE_SQL = [
 def run_bed_day_sql(cursor, *, year: int, count_leave_days: bool) -> None:  # type: ignore[no-untyped-def]
     """Run the pipeline on ``cursor`` (inside the caller's transaction)."""
     cursor.execute("SET LOCAL jit = off")
-    cursor.execute("SET LOCAL work_mem = '256MB'")
+    # 512MB: the per-outcome range aggregation of 5M lines spills ≈100 MB at 256MB
+    cursor.execute("SET LOCAL work_mem = '512MB'")
     cursor.execute(
         "DROP TABLE IF EXISTS bd_winner, bd_effective, bd_segments, bd_outcome_days, "
         "bd_member_ranges, bd_line_ranges"
