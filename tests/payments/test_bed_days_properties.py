@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from payments.engine.bed_days import ClaimVersion, Line, compute_days, effective_claim_ids
 from payments.models import BedDaySummary
 from payments.models.bed_days import OUTCOMES
+from payments.models.claims import BED_DAY_CODES
 from portal.models import Facility, FacilityType
 from tests.factories import FacilityFactory
 from tests.payments.claims_helpers import claims_csv, member_days
@@ -192,6 +193,7 @@ def test_given_any_claims_when_computed_then_sql_matches_reference_day_by_day(
             line.claim_id
             for line in lines
             if line.claim_id in effective
+            and line.revenue_code in BED_DAY_CODES  # contract §4: a bed-day line
             and line.facility_npi == npi
             and any(expected.get((line.member_id, npi, day)) == 0 for day in _days(line))
             and _qualifies_on_its_own(line, npi in eligible)
@@ -230,7 +232,7 @@ def test_given_any_claims_when_computed_then_days_equal_distinct_member_facility
     distinct_days = {
         (line.member_id, line.facility_npi, day)
         for line in lines
-        if line.claim_id in effective and line.revenue_code in ("0101", "0190", "0180", "0185")
+        if line.claim_id in effective and line.revenue_code in BED_DAY_CODES
         for day in _days(line)
         if day.year == YEAR
         and not (line.discharge_date and line.from_date <= line.discharge_date < day)
