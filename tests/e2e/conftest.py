@@ -93,11 +93,10 @@ def page(page: Page) -> Iterator[Page]:
 
 @pytest.fixture
 def e2e_world(transactional_db, live_server):  # type: ignore[no-untyped-def]
-    """tests.roles.build_world in the live server's database (flushed after each test)."""
-    from tests.e2e.helpers import ensure_program_years
+    """tests.roles.build_world in the live server's database (flushed after each test; the
+    seeded program years and holidays are put back by tests/conftest.py)."""
     from tests.roles import build_world
 
-    ensure_program_years()
     return build_world()
 
 

@@ -111,13 +111,6 @@ def login_as(page: Page, user: LoginUser, *, base_url: str) -> None:
     assert_accessible(page)
 
 
-def ensure_program_years() -> None:
-    """The live server's database is flushed between tests; put the seeded rows back."""
-    from portal.reference_data import ensure_reference_data
-
-    ensure_reference_data()
-
-
 def new_checked_page(browser) -> Page:  # type: ignore[no-untyped-def]
     """A page in its own browser context (its own sign-in) whose visits are recorded, for
     journeys with several users; finish with ``recheck_visited_pages``."""

@@ -11,7 +11,6 @@ facility's pages are checked with axe-core on the way.
 
 from __future__ import annotations
 
-import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,21 +23,10 @@ from disputes.services import dispute_ledger_entries
 from portal.models import LiaisonAssignment, Role
 from tests.disputes.helpers import PDF_BYTES, YEAR, paid_facility
 from tests.e2e.helpers import assert_accessible, new_checked_page, recheck_visited_pages
-from tests.e2e.test_opt_in_flow import CHROMIUM_ARGS, log_in
+from tests.e2e.test_opt_in_flow import log_in
 from tests.factories import FacilityFactory, UserFactory
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {
-        **browser_type_launch_args,
-        "executable_path": "/usr/bin/chromium",
-        "args": CHROMIUM_ARGS,
-    }
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def _plan_user(role: str, name: str) -> tuple[object, str]:

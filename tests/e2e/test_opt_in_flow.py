@@ -3,7 +3,6 @@ the facility corrects it and the liaison approves it - in Chromium, against live
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 
@@ -21,27 +20,7 @@ from tests.e2e.helpers import new_checked_page, recheck_visited_pages
 from tests.factories import TEST_PASSWORD, FacilityFactory, UserFactory
 from tests.portal.opt_in_helpers import PDF_BYTES, open_window, program_year
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {
-        **browser_type_launch_args,
-        "executable_path": "/usr/bin/chromium",
-        "args": CHROMIUM_ARGS,
-    }
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def totp_now(secret: str) -> str:

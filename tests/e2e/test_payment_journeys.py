@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import LoginUser, ensure_program_years, login_as, visit
+from tests.e2e.helpers import LoginUser, login_as, visit
 
 HARBOR_VIEW_NPI = "1427051986"
 
@@ -23,7 +23,6 @@ def demo(transactional_db, live_server):  # type: ignore[no-untyped-def]
     from payments.demo import load_payments_demo_data
     from portal.demo import DEMO_USERS, load_portal_demo_data
 
-    ensure_program_years()
     load_portal_demo_data()
     load_payments_demo_data()
     return {

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from tests.e2e.helpers import LoginUser, ensure_program_years, login_as, visit
+from tests.e2e.helpers import LoginUser, login_as, visit
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 HARBOR_VIEW_NPI = "1427051986"
@@ -72,7 +72,6 @@ def demo_data(transactional_db, live_server):  # type: ignore[no-untyped-def]
     from payments.demo import load_payments_demo_data
     from portal.demo import load_portal_demo_data
 
-    ensure_program_years()
     load_portal_demo_data()
     load_payments_demo_data()
 

@@ -28,7 +28,7 @@ from tests.factories import FacilityFactory, UserFactory
 
 pytestmark = [
     pytest.mark.integration,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 REMINDERS = 1000

@@ -23,7 +23,7 @@ from tests.payments.factories import PerDiemExhibitFactory, bed_days
 
 pytestmark = [
     pytest.mark.integration,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -37,7 +37,7 @@ def concurrently(*calls):  # type: ignore[no-untyped-def]
     return outcomes
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_given_draft_when_two_approvers_approve_at_once_then_posted_once():
     # given (an earlier transactional test may have flushed the seeded program years)
     ProgramYear.objects.get_or_create(year=2024, defaults={"label": "PY2"})

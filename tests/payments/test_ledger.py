@@ -83,7 +83,7 @@ def test_given_entries_when_balances_read_then_sum_per_facility_and_year(entry):
     assert [(b["program_year"], b["balance"]) for b in balances] == [(2024, Decimal("70.00"))]
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_given_committed_entry_when_raw_truncate_then_database_refuses():
     # given
     LedgerEntry.objects.create(
