@@ -34,27 +34,6 @@ from portal.models import User
 
 logger = logging.getLogger(__name__)
 
-CLAIM_COLUMNS = (
-    "claim_id",
-    "line_no",
-    "frequency_code",
-    "original_claim_id",
-    "adjudicated_date",
-    "received_date",
-    "member_id",
-    "facility_npi",
-    "admission_date",
-    "from_date",
-    "through_date",
-    "discharge_date",
-    "revenue_code",
-    "primary_payer",
-    "coverage",
-    "hospice",
-    "network_status",
-    "claim_status",
-    "paid_amount",
-)
 CLAIM_LEVEL_COLUMNS = ("frequency_code", "original_claim_id", "adjudicated_date", "received_date")
 LINE_LEVEL_COLUMNS = (
     "member_id",
@@ -71,6 +50,8 @@ LINE_LEVEL_COLUMNS = (
     "claim_status",
     "paid_amount",
 )
+# contract §1 claims.csv, in the contract's order
+CLAIM_COLUMNS = ("claim_id", "line_no", *CLAIM_LEVEL_COLUMNS, *LINE_LEVEL_COLUMNS)
 DATE_COLUMNS = (
     "adjudicated_date",
     "received_date",
