@@ -345,10 +345,16 @@ def _conflict_errors_sql() -> str:
 # (slower) validation runs and names every error.
 
 
-def _typed_sql(columns: list[str], *, trim: bool = True) -> str:
+def _typed_sql(
+    columns: list[str],
+    *,
+    trim: bool = True,
+    target: str = "CREATE TEMP TABLE claim_typed ON COMMIT DROP",
+) -> str:
     """``trim=False`` when the loader saw no blank next to a separator (saves a btrim per
     value); the values are then used as they are. Each value is cast once (inner query);
-    the outer query compares the cast back with the text (strict ISO dates, plain numbers)."""
+    the outer query compares the cast back with the text (strict ISO dates, plain numbers).
+    ``target`` is the CREATE ... of the result (a part table when loading in parallel)."""
     trimmed = ", ".join(
         (f"btrim(coalesce(c{columns.index(c)}, ''))" if trim else f"c{columns.index(c)}")
         + f" AS {c}"
@@ -392,7 +398,7 @@ def _typed_sql(columns: list[str], *, trim: bool = True) -> str:
         AND scale(paid_amount_n) <= 2
     """
     return f"""
-    CREATE TEMP TABLE claim_typed ON COMMIT DROP AS
+    {target} AS
     SELECT line, claim_id, line_no_i AS line_no, frequency_code, original_claim_id,
            adjudicated_date_d AS adjudicated_date, received_date_d AS received_date,
            member_id, facility_id, admission_date_d AS admission_date,
@@ -553,9 +559,16 @@ def _fast_check(cursor, columns: list[str], *, trim: bool) -> bool:  # type: ign
         cursor.execute("ROLLBACK TO SAVEPOINT claim_typed")
         return False
     cursor.execute("RELEASE SAVEPOINT claim_typed")
+    return _check_typed(cursor)
+
+
+def _check_typed(cursor, *, analyze: bool = True) -> bool:  # type: ignore[no-untyped-def]
+    """True when every row of claim_typed is proven valid; leaves claim_versions behind.
+    ``analyze=False`` when claim_typed is a view over analysed tables."""
     # statistics (a sample) for the joins below: without them the planner guesses a few
     # hundred thousand rows and sorts both sides of a merge join instead of hashing
-    cursor.execute("ANALYZE claim_typed")
+    if analyze:
+        cursor.execute("ANALYZE claim_typed")
     cursor.execute(CLAIM_VERSIONS_SQL)
     cursor.execute("ANALYZE claim_versions")
     cursor.execute(_typed_checks_sql())
@@ -604,12 +617,15 @@ def _bad_utf8_lines(chunk: bytes, first_line: int) -> list[RowError]:
     return errors
 
 
-def _line_aligned_chunks(handle: BinaryIO) -> Iterator[bytes]:
+def _line_aligned_chunks(handle: BinaryIO, end: int | None = None) -> Iterator[bytes]:
+    """Chunks of about CHUNK_BYTES that end at a line end, up to byte ``end`` (which must
+    follow a line feed) or the end of the file."""
     while True:
-        chunk = handle.read(CHUNK_BYTES)
+        size = CHUNK_BYTES if end is None else min(CHUNK_BYTES, end - handle.tell())
+        chunk = handle.read(size) if size > 0 else b""
         if not chunk:
             return
-        if not chunk.endswith(b"\n"):
+        if not chunk.endswith(b"\n") and (end is None or handle.tell() < end):
             chunk += handle.readline()
         yield chunk
 
@@ -798,30 +814,72 @@ def _detailed_validation(cursor, path: Path, columns: list[str], loaded, source:
         raise CsvImportError(errors, source)
 
 
-@transaction.atomic
 def import_claims(
     *,
     path: Path | str,
     actor: User | None = None,
     progress: ProgressCallback | None = None,
 ) -> ClaimImportSummary:
-    """Import claims.csv (contract §1). Raises CsvImportError (nothing stored) on any bad row."""
+    """Import claims.csv (contract §1). Raises CsvImportError (nothing stored) on any bad row.
+
+    Large files imported outside any transaction are loaded and typed by several database
+    sessions at once (``payments.claim_parallel_load``); their work tables are dropped
+    whatever happens."""
+    from payments import claim_parallel_load
+
     path = Path(path)
+    workers = claim_parallel_load.workers_for(path)
+    part_tables: list[str] = []
+    try:
+        return _import_claims(
+            path=path, actor=actor, progress=progress, workers=workers, part_tables=part_tables
+        )
+    finally:
+        claim_parallel_load.drop_part_tables(part_tables)
+
+
+@transaction.atomic
+def _import_claims(
+    *,
+    path: Path,
+    actor: User | None,
+    progress: ProgressCallback | None,
+    workers: int,
+    part_tables: list[str],
+) -> ClaimImportSummary:
+    from payments import claim_parallel_load
+
     source = str(path)
     with connection.cursor() as django_cursor:
         cursor = django_cursor.cursor  # psycopg 3 cursor: COPY
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CLAIMS_LOCK_KEY])
         _tune_session(cursor)
         started = time.perf_counter()
-        columns, loaded = _load(cursor, path, source, progress)
+        loaded = None
+        if workers:
+            with open(path, "rb") as handle:
+                columns = _read_header(handle, source)
+            loaded = claim_parallel_load.load_typed(
+                cursor,
+                path=path,
+                columns=columns,
+                workers=workers,
+                progress=progress,
+                part_tables=part_tables,
+            )
+        if loaded is None:
+            columns, loaded = _load(cursor, path, source, progress)
         logger.info("claims %s: loaded in %.1f s", path.name, time.perf_counter() - started)
         if loaded.rows == 0:
             raise CsvImportError([RowError(2, "", "the file has no data rows")], source)
         if progress:
             progress("validating", 0.0)
-        proven = _fast_check(cursor, columns, trim=loaded.needs_trim)
-        if proven:  # free the temporary buffers for the merge; the file can be read again
-            cursor.execute("DROP TABLE claim_staging")
+        if _table_exists(cursor, "claim_typed"):  # the parallel load's view over its parts
+            proven = _check_typed(cursor, analyze=False)
+        else:
+            proven = _fast_check(cursor, columns, trim=loaded.needs_trim)
+            if proven:  # free the temporary buffers for the merge; the file can be read again
+                cursor.execute("DROP TABLE claim_staging")
         if not proven:
             _detailed_validation(cursor, path, columns, loaded, source)
             _ensure_typed(cursor, columns)
@@ -837,6 +895,7 @@ def import_claims(
                 _detailed_validation(cursor, path, columns, loaded, source)
             cursor.execute("DROP TABLE IF EXISTS new_claims")
             claims_added, lines_added = _merge(cursor, has_duplicate_keys=True)
+        claim_parallel_load.drop_typed_view(cursor, part_tables)
         cursor.execute(
             "DROP TABLE IF EXISTS claim_rows, claim_staging, claim_errors, claim_good_rows, "
             "claim_typed, claim_versions, new_claims"

@@ -235,6 +235,11 @@ WQIP_COUNT_LEAVE_DAYS = env.bool("WQIP_COUNT_LEAVE_DAYS", default=False)
 WQIP_CITATION_DATE_FIELD = env.str("WQIP_CITATION_DATE_FIELD", default="VIOLATION_FROM_DATE")
 WQIP_CLASS_A_MODE = env.str("WQIP_CLASS_A_MODE", default="once")
 
+# --- claims import: large files are loaded by several database sessions at once ------------
+# (payments.claim_parallel_load); workers default to the number of cores (at most 4)
+WQIP_CLAIMS_LOAD_WORKERS = env.int("WQIP_CLAIMS_LOAD_WORKERS", default=None)
+WQIP_CLAIMS_PARALLEL_MIN_BYTES = env.int("WQIP_CLAIMS_PARALLEL_MIN_BYTES", default=16 * 1024 * 1024)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
