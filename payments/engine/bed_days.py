@@ -185,36 +185,37 @@ PIPELINE_SQL = [
     # §2.1 at each fork the winner: later adjudicated_date, then greater claim_id as text
     """
     CREATE TEMP TABLE bd_winner ON COMMIT DROP AS
-    SELECT DISTINCT ON (replaces_id) replaces_id AS parent_id, id AS child_id
+    SELECT DISTINCT ON (replaces_id) replaces_id AS parent_id, id AS child_id,
+           frequency_code AS child_frequency_code, received_date AS child_received_date
     FROM payments_claim
     WHERE replaces_id IS NOT NULL
     ORDER BY replaces_id, adjudicated_date DESC, claim_id COLLATE "C" DESC
     """,
     "CREATE INDEX ON bd_winner (parent_id)",
     "ANALYZE bd_winner",
-    # walk down from each original along the winners; the end of the walk is effective.
-    # Only originals that were replaced need the walk; the others are their own end.
+    # walk down from each original along the winners; the end of the walk is effective
+    # unless it is a void. Only originals that were replaced need the walk (which carries
+    # what the end needs, so no second look-up); the others are their own end.
     """
     CREATE TEMP TABLE bd_effective ON COMMIT DROP AS
-    WITH RECURSIVE walk (id, depth) AS (
-        SELECT w.parent_id, 0
+    WITH RECURSIVE walk (id, frequency_code, received_date, depth) AS (
+        SELECT w.parent_id, c.frequency_code, c.received_date, 0
         FROM bd_winner w JOIN payments_claim c ON c.id = w.parent_id
         WHERE c.replaces_id IS NULL
         UNION ALL
-        SELECT w.child_id, walk.depth + 1 FROM walk JOIN bd_winner w ON w.parent_id = walk.id
+        SELECT w.child_id, w.child_frequency_code, w.child_received_date, walk.depth + 1
+        FROM walk JOIN bd_winner w ON w.parent_id = walk.id
         WHERE walk.depth < 10000
-    ),
-    ends AS (
-        SELECT walk.id FROM walk
-        WHERE NOT EXISTS (SELECT 1 FROM bd_winner w WHERE w.parent_id = walk.id)
-        UNION ALL
-        SELECT c.id FROM payments_claim c
-        WHERE c.replaces_id IS NULL
-          AND NOT EXISTS (SELECT 1 FROM bd_winner w WHERE w.parent_id = c.id)
     )
     SELECT c.id, c.received_date
-    FROM ends JOIN payments_claim c ON c.id = ends.id
-    WHERE c.frequency_code <> '8'
+    FROM payments_claim c
+    WHERE c.replaces_id IS NULL AND c.frequency_code <> '8'
+      AND NOT EXISTS (SELECT 1 FROM bd_winner w WHERE w.parent_id = c.id)
+    UNION ALL
+    SELECT walk.id, walk.received_date
+    FROM walk
+    WHERE walk.frequency_code <> '8'
+      AND NOT EXISTS (SELECT 1 FROM bd_winner w WHERE w.parent_id = walk.id)
     """,
     "ANALYZE bd_effective",
     # §2.2-2.4 bed-day lines of effective claims as day ranges with the line's own outcome;

@@ -7,6 +7,7 @@ Transactional tests: the parallel load is only used when no transaction is open.
 from __future__ import annotations
 
 import io
+import itertools
 import logging
 
 import pytest
@@ -221,7 +222,8 @@ def test_given_file_when_cut_into_ranges_then_ranges_cover_it_at_line_ends(tmp_p
     path.write_bytes(data)
     first = len(b"header\n")
     ranges = _byte_ranges(path, first, parts)
-    assert ranges[0][0] == first and ranges[-1][1] == len(data)
-    assert all(end == start for (_, end), (start, _) in zip(ranges, ranges[1:], strict=False))
+    assert ranges[0][0] == first
+    assert ranges[-1][1] == len(data)
+    assert all(end == start for (_, end), (start, _) in itertools.pairwise(ranges))
     assert all(data[end - 1 : end] == b"\n" for _, end in ranges)
     assert len(ranges) <= parts
