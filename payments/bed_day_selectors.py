@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Max, Min, Q, QuerySet, Sum
+from django.db.models import F, Max, Min, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from payments.models import (
@@ -12,7 +12,7 @@ from payments.models import (
     BedDaySummary,
     ClaimImport,
 )
-from payments.models.bed_days import OUTCOMES
+from payments.models.bed_days import EXCLUSION_REASONS, OUTCOMES
 from portal.models import Facility, User
 from portal.selectors import visible_facilities
 
@@ -25,6 +25,43 @@ def bed_day_summaries_for(*, user: User, program_year: int) -> QuerySet[BedDaySu
         .select_related("facility", "computation")
         .order_by("facility__npi")
     )
+
+
+REPORT_SORTS = {
+    "npi": ("facility__npi",),
+    "name": ("facility__name", "facility__npi"),
+    "-name": ("-facility__name", "facility__npi"),
+    "-qualifying": ("-qualifying_days", "facility__npi"),
+    "qualifying": ("qualifying_days", "facility__npi"),
+    "-excluded": ("-excluded", "facility__npi"),
+    "excluded": ("excluded", "facility__npi"),
+}
+
+
+def search_bed_day_summaries(
+    *, user: User, program_year: int, query: str = "", sort: str = "npi"
+) -> QuerySet[BedDaySummary]:
+    """The report's rows: visible facilities' summaries, by name or NPI, sorted."""
+    summaries = bed_day_summaries_for(user=user, program_year=program_year).annotate(
+        excluded=_excluded_days()
+    )
+    if query:
+        summaries = summaries.filter(
+            Q(facility__name__icontains=query) | Q(facility__npi__startswith=query)
+        )
+    return summaries.order_by(*REPORT_SORTS.get(sort, REPORT_SORTS["npi"]))
+
+
+def bed_day_totals(summaries: QuerySet[BedDaySummary]) -> dict[str, int]:
+    """Qualifying and excluded days over all the rows (not only the page shown)."""
+    return summaries.order_by().aggregate(
+        qualifying=Coalesce(Sum("qualifying_days"), 0),
+        excluded=Coalesce(Sum(_excluded_days()), 0),
+    )
+
+
+def _excluded_days():  # type: ignore[no-untyped-def]
+    return sum((F(reason) for reason in EXCLUSION_REASONS), Value(0))
 
 
 def bed_day_summary_for(*, user: User, facility_id: int, program_year: int) -> BedDaySummary:

@@ -19,22 +19,34 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from payments.bed_day_selectors import (
+    REPORT_SORTS,
     bed_day_months_for,
-    bed_day_summaries_for,
     bed_day_summary_for,
+    bed_day_totals,
     claim_imports_for,
     mask_member_id,
     member_bed_days_for,
     newest_computed_year,
+    search_bed_day_summaries,
 )
 from payments.bed_day_services import queue_bed_day_computation
 from payments.claim_services import claim_import_progress, start_claim_import
 from payments.models import BedDaySummary
-from payments.models.bed_days import EXCLUSION_REASONS, OUTCOMES
+from payments.models.bed_days import EXCLUSION_REASONS, OUTCOME_LABELS, OUTCOMES
 from portal.models import AccessLogEntry, ProgramYear
 from portal.models.accounts import FINANCE_ROLES
 
 MEMBERS_PER_PAGE = 50
+REPORT_PAGE_SIZE = 50
+REPORT_SORT_LABELS = {
+    "npi": "NPI",
+    "name": "Facility name (A-Z)",
+    "-name": "Facility name (Z-A)",
+    "-qualifying": "Most qualifying days",
+    "qualifying": "Fewest qualifying days",
+    "-excluded": "Most excluded days",
+    "excluded": "Fewest excluded days",
+}
 CHART_HEIGHT = 160
 
 
@@ -70,25 +82,40 @@ def _reason_rows(summary: BedDaySummary) -> list[tuple[str, int]]:
 
 def bed_day_report(request: HttpRequest) -> HttpResponse:
     year = _year(request)
-    summaries = list(bed_day_summaries_for(user=request.user, program_year=year))
+    query = request.GET.get("q", "").strip()[:100]
+    sort = request.GET.get("sort", "npi")
+    sort = sort if sort in REPORT_SORTS else "npi"
+    summaries = search_bed_day_summaries(
+        user=request.user, program_year=year, query=query, sort=sort
+    )
     fmt = request.GET.get("format", "")
-    header = ["facility_npi", "facility_name", "program_year", *OUTCOMES]
-    rows = [
-        [s.facility.npi, s.facility.name, year, *(days for _, days in _reason_rows(s))]
-        for s in summaries
-    ]
     if fmt in ("csv", "xlsx"):
+        header = ["facility_npi", "facility_name", "program_year", *OUTCOMES]
+        rows = [
+            [s.facility.npi, s.facility.name, year, *(days for _, days in _reason_rows(s))]
+            for s in summaries
+        ]
         return _download(fmt, f"bed_days_{year}", header, rows)
+    page = Paginator(summaries, REPORT_PAGE_SIZE).get_page(request.GET.get("page"))
+    totals = bed_day_totals(summaries)
+    params = request.GET.copy()
+    params.pop("page", None)
+    params.pop("format", None)
+    params["year"] = str(year)
     return render(
         request,
         "payments/bed_day_report.html",
         {
             "year": year,
             "years": ProgramYear.objects.order_by("year"),
-            "summaries": summaries,
-            "reasons": EXCLUSION_REASONS,
-            "total_qualifying": sum(s.qualifying_days for s in summaries),
-            "total_excluded": sum(s.excluded_days for s in summaries),
+            "page": page,
+            "query": query,
+            "sort": sort,
+            "sorts": REPORT_SORT_LABELS,
+            "querystring": params.urlencode(),
+            "reason_labels": [OUTCOME_LABELS[reason] for reason in EXCLUSION_REASONS],
+            "total_qualifying": totals["qualifying"],
+            "total_excluded": totals["excluded"],
             "can_compute": request.user.is_superuser or request.user.role in FINANCE_ROLES,
         },
     )
@@ -184,7 +211,9 @@ def bed_day_facility(request: HttpRequest, facility_id: int) -> HttpResponse:
             "year": year,
             "summary": summary,
             "facility": summary.facility,
-            "reason_rows": _reason_rows(summary),
+            "reason_rows": [
+                (OUTCOME_LABELS[reason], days) for reason, days in _reason_rows(summary)
+            ],
             "bars": _chart(bed_day_months_for(summary=summary)),
             "chart_height": CHART_HEIGHT + 40,
             "page": page,
@@ -193,7 +222,12 @@ def bed_day_facility(request: HttpRequest, facility_id: int) -> HttpResponse:
                 for values, range_id in zip(rows, dispute_ranges, strict=True)
             ],
             "can_dispute": masked,
-            "member_header": header,
+            "member_header": [
+                "Member ID",
+                "First day",
+                "Last day",
+                *(OUTCOME_LABELS[outcome] for outcome in OUTCOMES),
+            ],
             "masked": masked,
         },
     )

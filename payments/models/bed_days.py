@@ -91,6 +91,18 @@ class BedDaySummary(models.Model):
 
 # outcome of a member-facility-day: 0 = qualifying, 1.. = EXCLUSION_REASONS in §2.5 order
 OUTCOMES = ("qualifying", *EXCLUSION_REASONS)
+# on screen (files keep the contract's names)
+OUTCOME_LABELS = {
+    "qualifying": "Qualifying",
+    "facility_ineligible": "Facility not eligible",
+    "not_paid": "Not paid",
+    "leave_day": "Leave day",
+    "medi_cal_not_primary": "Medi-Cal not primary",
+    "fee_for_service": "Fee-for-service",
+    "hospice": "Hospice",
+    "out_of_network": "Out of network",
+    "discharge_day": "Discharge day",
+}
 OUTCOME_CHOICES = [(index, name) for index, name in enumerate(OUTCOMES)]
 
 

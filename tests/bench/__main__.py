@@ -63,6 +63,7 @@ def main(argv: list[str]) -> int:
     from payments.models import BedDaySummary
     from portal.models import Facility
     from tests.bench.generator import YEAR, facilities, write_claims_file
+    from tests.bench.pages import RUNS, time_report_pages
 
     call_command("migrate", verbosity=0)
     print(f"database: {connection.settings_dict['NAME']}; CPUs: {os.cpu_count()}")
@@ -71,6 +72,7 @@ def main(argv: list[str]) -> int:
         f"{'lines/s':>10} {'qualifying':>11} {'peak MB':>8}"
     )
     workdir = Path(tempfile.mkdtemp(prefix="wqip-bench-"))
+    page_timings = []
     for label in args.sizes:
         size = SIZES.get(label) or int(label)
         path = workdir / f"claims_{size}.csv"
@@ -103,10 +105,17 @@ def main(argv: list[str]) -> int:
             f"{_peak_memory_mb():>8.0f}",
             flush=True,
         )
+        page_timings += time_report_pages(YEAR)
         if not args.keep_files:
             path.unlink()
     if not args.keep_files:
         workdir.rmdir()
+    print(
+        f"\nbed-day report pages, facility with the most claim lines, best of {RUNS} warm renders:"
+    )
+    print(f"{'facility claim lines':>21} {'ms':>7} {'queries':>8}  page")
+    for t in page_timings:
+        print(f"{t.claim_lines:>21,} {t.best_ms:>7.1f} {t.queries:>8}  {t.page}")
     return 0
 
 

@@ -189,3 +189,108 @@ def test_given_bad_claims_upload_when_imported_then_error_report_shown(
 def test_given_facility_user_when_opening_upload_then_forbidden(client, facility):
     client.force_login(UserFactory(role=Role.FACILITY_STAFF, facilities=[facility]))
     assert client.get(reverse("payments:claim_upload")).status_code == 403
+
+
+# --- the all-facilities report: search, sort, pages, totals over every matching facility ------
+
+
+@pytest.fixture
+def many_summaries(db):
+    """55 facilities with bed days for 2024: facility n has n qualifying and 2n excluded days."""
+    computation = BedDayComputation.objects.create(
+        program_year=2024, status=BedDayComputation.Status.FINISHED
+    )
+    facilities = [FacilityFactory(name=f"Report Home {n:02d}") for n in range(1, 56)]
+    BedDaySummary.objects.bulk_create(
+        BedDaySummary(
+            computation=computation,
+            facility=facility,
+            program_year=2024,
+            qualifying_days=n,
+            not_paid=n,
+            hospice=n,
+        )
+        for n, facility in enumerate(facilities, start=1)
+    )
+    return facilities
+
+
+def report(client, **params):
+    query = "&".join(f"{k}={v}" for k, v in {"year": 2024, **params}.items())
+    return client.get(f"{reverse('payments:bed_day_report')}?{query}")
+
+
+def shown_names(response) -> list[str]:
+    return [s.facility.name for s in response.context["page"].object_list]
+
+
+def test_given_55_facilities_when_report_opened_then_50_on_page_one_totals_over_all(
+    client, many_summaries
+):
+    client.force_login(staff(Role.FINANCE_ANALYST))
+    response = report(client)
+    assert len(shown_names(response)) == 50
+    assert "Page 1 of 2" in response.content.decode()
+    assert response.context["total_qualifying"] == sum(range(1, 56))
+    assert response.context["total_excluded"] == 2 * sum(range(1, 56))
+    assert len(shown_names(report(client, page=2))) == 5
+
+
+def test_given_sort_by_most_qualifying_when_report_opened_then_largest_first(
+    client, many_summaries
+):
+    client.force_login(staff(Role.FINANCE_ANALYST))
+    assert shown_names(report(client, sort="-qualifying"))[:2] == [
+        "Report Home 55",
+        "Report Home 54",
+    ]
+    assert shown_names(report(client, sort="excluded"))[0] == "Report Home 01"
+    assert shown_names(report(client, sort="-name"))[0] == "Report Home 55"
+
+
+def test_given_search_when_report_opened_then_matching_facilities_and_their_totals(
+    client, many_summaries
+):
+    client.force_login(staff(Role.FINANCE_ANALYST))
+    response = report(client, q="Home 1")
+    assert shown_names(response) == [f"Report Home {n}" for n in range(10, 20)]
+    assert response.context["total_qualifying"] == sum(range(10, 20))
+    by_npi = report(client, q=many_summaries[6].npi)
+    assert shown_names(by_npi) == ["Report Home 07"]
+
+
+def test_given_search_without_match_when_report_opened_then_clear_search_offered(
+    client, many_summaries
+):
+    client.force_login(staff(Role.FINANCE_ANALYST))
+    body = report(client, q="nowhere").content.decode()
+    assert "No facility matches" in body
+    assert "Clear the search" in body
+
+
+def test_given_search_when_downloading_csv_then_only_matching_facilities(client, many_summaries):
+    client.force_login(staff(Role.FINANCE_ANALYST))
+    response = report(client, q="Home 5", format="csv")
+    lines = response.content.decode().splitlines()
+    assert lines[0].startswith("facility_npi,facility_name,program_year,qualifying")
+    assert [line.split(",")[1] for line in lines[1:]] == [f"Report Home {n}" for n in range(50, 56)]
+
+
+def test_given_facility_user_when_searching_report_then_only_own_facility(client, many_summaries):
+    client.force_login(UserFactory(role=Role.FACILITY_STAFF, facilities=[many_summaries[0]]))
+    assert shown_names(report(client, q="Report")) == ["Report Home 01"]
+
+
+def test_given_unknown_sort_when_report_opened_then_sorted_by_npi(client, many_summaries):
+    client.force_login(staff(Role.FINANCE_ANALYST))
+    response = report(client, sort="drop_table")
+    npis = [s.facility.npi for s in response.context["page"].object_list]
+    assert npis == sorted(npis)
+    assert response.context["sort"] == "npi"
+
+
+def test_report_sort_labels_name_every_sort():
+    from payments.bed_day_selectors import REPORT_SORTS
+    from payments.bed_day_views import REPORT_SORT_LABELS
+
+    assert set(REPORT_SORT_LABELS) == set(REPORT_SORTS)
