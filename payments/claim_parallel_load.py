@@ -45,6 +45,7 @@ from payments.claim_services import (
     _read_header,
     _tune_session,
     _typed_sql,
+    has_end_of_data_line,
 )
 
 logger = logging.getLogger(__name__)
@@ -65,7 +66,12 @@ def workers_for(path: Path) -> int:
     workers = settings.WQIP_CLAIMS_LOAD_WORKERS
     if workers is None:
         workers = min(os.cpu_count() or 1, 4)
-    if workers < 2 or connection.in_atomic_block:
+    if (
+        workers < 2
+        or connection.in_atomic_block
+        or not connection.get_autocommit()
+        or connection.settings_dict["OPTIONS"].get("assume_role")  # workers log in as themselves
+    ):
         return 0
     try:
         size = path.stat().st_size
@@ -95,6 +101,8 @@ def _byte_ranges(path: Path, first: int, parts: int) -> list[tuple[int, int]]:
 def _checked(chunk: bytes) -> bytes:
     if b'"' in chunk or b"\r" in chunk or b"\x00" in chunk:
         raise _NotForParallel("quotes, carriage returns or NUL bytes")
+    if has_end_of_data_line(chunk):
+        raise _NotForParallel("a line holds only COPY's end-of-data marker")
     try:
         chunk.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -142,7 +150,7 @@ class _Worker:
         return rows  # the with block committed: the part is visible to the import's session
 
 
-def _sweep_stale_parts(cursor) -> None:  # type: ignore[no-untyped-def]
+def sweep_stale_parts(cursor) -> None:  # type: ignore[no-untyped-def]
     """Drop parts that a dead process left (the caller holds the import lock)."""
     cursor.execute(
         "SELECT quote_ident(tablename) FROM pg_tables "
@@ -164,7 +172,15 @@ def load_typed(
 ) -> _Loaded | None:
     """Create ``claim_typed`` from ``workers`` sessions; None when the file needs the
     single-session path (nothing is left behind in this session then)."""
-    _sweep_stale_parts(cursor)
+    # the parts are committed by other sessions: this transaction must see later commits
+    # (READ COMMITTED) and the workers must be allowed to create tables
+    cursor.execute(
+        "SELECT current_setting('transaction_isolation') = 'read committed' "
+        "AND has_schema_privilege(current_schema(), 'CREATE')"
+    )
+    if not cursor.fetchone()[0]:
+        logger.info("claims %s: parallel load not used (isolation or privileges)", path.name)
+        return None
     with open(path, "rb") as handle:
         _read_header(handle, str(path))
         first = handle.tell()

@@ -15,6 +15,7 @@ import csv
 import functools
 import io
 import logging
+import re
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -579,7 +580,17 @@ def _check_typed(cursor, *, analyze: bool = True) -> bool:  # type: ignore[no-un
 
 
 class _RefusedByPostgres(Exception):
-    """PostgreSQL could not parse the stream as CSV (ragged rows, blank lines, ...)."""
+    """PostgreSQL could not parse the stream as CSV (ragged rows, blank lines, ...), or would
+    misread it: a line that is only \\. ends the data of COPY FROM STDIN (up to PostgreSQL
+    17), so the rows after it would be silently dropped."""
+
+
+END_OF_DATA_LINE = re.compile(rb"(?:^|\n)\\\.\r?(?:\n|$)")
+
+
+def has_end_of_data_line(chunk: bytes) -> bool:
+    """True when a line of ``chunk`` (whole lines) is COPY's end-of-data marker \\."""
+    return b"\\." in chunk and END_OF_DATA_LINE.search(chunk) is not None
 
 
 def _read_header(handle: BinaryIO, source: str) -> list[str]:
@@ -668,6 +679,8 @@ def _copy_fast(
                     raise UnicodeError
             except UnicodeError:
                 errors += _bad_utf8_lines(chunk, next_line)
+            if has_end_of_data_line(chunk):
+                raise _RefusedByPostgres("a line holds only \\.")
             has_quotes = has_quotes or b'"' in chunk
             has_cr = has_cr or b"\r" in chunk
             needs_trim = needs_trim or _has_blank_next_to_separator(chunk)
@@ -717,6 +730,10 @@ def _prepare_staging(cursor, ncols: int) -> None:
         "DROP TABLE IF EXISTS claim_rows, claim_staging, claim_errors, claim_good_rows, "
         "claim_versions, claim_typed, new_claims"
     )
+    _create_staging(cursor, ncols)
+
+
+def _create_staging(cursor, ncols: int) -> None:  # type: ignore[no-untyped-def]
     cols = ", ".join(f"c{i} text" for i in range(ncols))
     cursor.execute(
         "CREATE TEMP TABLE claim_staging "
@@ -730,19 +747,26 @@ def _load(
     with open(path, "rb") as handle:
         columns = _read_header(handle, source)
         _prepare_staging(cursor, len(columns))
-        start = handle.tell()
-        cursor.execute("SAVEPOINT claim_copy")
-        try:
-            loaded = _copy_fast(cursor, handle, len(columns), source, progress)
-            cursor.execute("RELEASE SAVEPOINT claim_copy")
-        except psycopg.errors.DataError:  # raw psycopg cursor: not wrapped by Django
-            loaded = None
-        if loaded is None:
-            cursor.execute("ROLLBACK TO SAVEPOINT claim_copy")
-            handle.seek(start)
-            # the header was read from line 1; csv's line_num counts from line 2 here
-            loaded = _copy_rowwise(cursor, handle, len(columns), source)
+        loaded = _fill_staging(cursor, handle, len(columns), source, progress)
     return columns, loaded
+
+
+def _fill_staging(
+    cursor, handle: BinaryIO, ncols: int, source: str, progress: ProgressCallback | None
+) -> _Loaded:
+    """The data rows into claim_staging: PostgreSQL's CSV parser, or row by row when it
+    refuses the stream."""
+    start = handle.tell()
+    cursor.execute("SAVEPOINT claim_copy")
+    try:
+        loaded = _copy_fast(cursor, handle, ncols, source, progress)
+        cursor.execute("RELEASE SAVEPOINT claim_copy")
+        return loaded
+    except (psycopg.errors.DataError, _RefusedByPostgres):  # raw psycopg: not wrapped by Django
+        cursor.execute("ROLLBACK TO SAVEPOINT claim_copy")
+    handle.seek(start)
+    # the header was read from line 1; csv's line_num counts from line 2 here
+    return _copy_rowwise(cursor, handle, ncols, source)
 
 
 def _reload_rowwise(cursor, path: Path, columns: list[str], source: str) -> None:
@@ -795,12 +819,11 @@ def _table_exists(cursor, name: str) -> bool:  # type: ignore[no-untyped-def]
 
 def _detailed_validation(cursor, path: Path, columns: list[str], loaded, source: str) -> None:  # type: ignore[no-untyped-def]
     """Name every bad row (line, column, reason); raise CsvImportError when there is one."""
-    if not _table_exists(cursor, "claim_staging"):
-        cols = ", ".join(f"c{i} text" for i in range(len(columns)))
-        cursor.execute(f"CREATE TEMP TABLE claim_staging (line bigint, {cols}) ON COMMIT DROP")
+    if not _table_exists(cursor, "claim_staging"):  # dropped, or loaded by parallel sessions
+        _create_staging(cursor, len(columns))
         with open(path, "rb") as handle:
             _read_header(handle, source)
-            loaded = _copy_rowwise(cursor, handle, len(columns), source)
+            loaded = _fill_staging(cursor, handle, len(columns), source, None)
     cursor.execute("DROP TABLE IF EXISTS claim_rows")
     cursor.execute(_create_rows_sql(columns))
     cursor.execute("ANALYZE claim_rows")
@@ -853,6 +876,7 @@ def _import_claims(
     with connection.cursor() as django_cursor:
         cursor = django_cursor.cursor  # psycopg 3 cursor: COPY
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CLAIMS_LOCK_KEY])
+        claim_parallel_load.sweep_stale_parts(cursor)
         _tune_session(cursor)
         started = time.perf_counter()
         loaded = None

@@ -227,3 +227,57 @@ def test_given_file_when_cut_into_ranges_then_ranges_cover_it_at_line_ends(tmp_p
     assert all(end == start for (_, end), (start, _) in itertools.pairwise(ranges))
     assert all(data[end - 1 : end] == b"\n" for _, end in ranges)
     assert len(ranges) <= parts
+
+
+@pytest.mark.parametrize("workers", [1, 3])
+def test_given_line_of_only_end_of_data_marker_when_imported_then_it_and_later_rows_named(
+    tmp_path, facility, settings, workers
+):
+    # given: COPY FROM STDIN would stop reading at a line holding only \. (PostgreSQL <= 17)
+    settings.WQIP_CLAIMS_PARALLEL_MIN_BYTES = 0
+    settings.WQIP_CLAIMS_LOAD_WORKERS = workers
+    rows = many_rows(facility.npi)
+    rows[80] = {**rows[80], "from_date": "2024-02-30"}  # file line 83 after the marker
+    lines = claims_csv(rows).split("\n")
+    lines.insert(40, "\\.")  # file line 41
+    path = tmp_path / "c.csv"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    # when
+    message = refused(path)
+    # then
+    assert "line 41, column" in message
+    assert "line 83, column from_date: '2024-02-30' is not a date" in message
+
+
+def test_given_repeatable_read_transaction_when_loading_then_parallel_load_declines(
+    tmp_path, facility, parallel
+):
+    from django.db import transaction
+
+    from payments.claim_parallel_load import load_typed
+    from payments.claim_services import CLAIM_COLUMNS
+
+    path = write_claims(tmp_path / "c.csv", many_rows(facility.npi))
+    tables: list[str] = []
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        loaded = load_typed(
+            cursor.cursor,
+            path=path,
+            columns=list(CLAIM_COLUMNS),
+            workers=3,
+            progress=None,
+            part_tables=tables,
+        )
+    assert loaded is None
+    assert tables == []
+
+
+def test_given_part_left_by_dead_import_when_importing_in_one_session_then_swept(
+    tmp_path, facility, settings
+):
+    settings.WQIP_CLAIMS_LOAD_WORKERS = 1
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE UNLOGGED TABLE {PART_PREFIX}dead_1 (x int)")
+    run_import(write_claims(tmp_path / "c.csv", many_rows(facility.npi, claims=5)))
+    assert part_tables() == []
