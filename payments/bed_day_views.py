@@ -222,6 +222,7 @@ def bed_day_facility(request: HttpRequest, facility_id: int) -> HttpResponse:
                 for values, range_id in zip(rows, dispute_ranges, strict=True)
             ],
             "can_dispute": masked,
+            "page_querystring": f"year={year}",
             "member_header": [
                 "Member ID",
                 "First day",

@@ -59,6 +59,20 @@ def import_and_compute(tmp_path: Path, rows: list[dict[str, str]], year: int = 2
     call_command("compute_bed_days", "--program-year", str(year), stdout=io.StringIO())
 
 
+def exported_bed_days(out: Path, *options: str, year: int = 2024) -> bytes:
+    """The bytes `export_bed_days` writes for the program year (contract §5)."""
+    call_command(
+        "export_bed_days",
+        "--program-year",
+        str(year),
+        "--out",
+        str(out),
+        *options,
+        stdout=io.StringIO(),
+    )
+    return out.read_bytes()
+
+
 def days_by_reason(npi: str, year: int = 2024) -> dict[str, int]:
     """{outcome: days} of the facility, only outcomes with days."""
     summary = BedDaySummary.objects.get(facility__npi=npi, program_year=year)

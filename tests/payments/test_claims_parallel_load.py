@@ -17,7 +17,12 @@ from django.db import connection
 from payments.claim_parallel_load import PART_PREFIX, _byte_ranges
 from payments.models import Claim, ClaimLine
 from tests.factories import FacilityFactory
-from tests.payments.claims_helpers import claims_csv, table_counts, write_claims
+from tests.payments.claims_helpers import (
+    claims_csv,
+    exported_bed_days,
+    table_counts,
+    write_claims,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -202,17 +207,8 @@ def test_given_examples_when_loaded_in_parallel_then_expected_exports(
         ([], "expected_bed_days.csv"),
         (["--by-reason"], "expected_bed_days_by_reason.csv"),
     ]:
-        out = tmp_path / expected
-        call_command(
-            "export_bed_days",
-            "--program-year",
-            "2024",
-            "--out",
-            str(out),
-            *options,
-            stdout=io.StringIO(),
-        )
-        assert out.read_bytes() == (examples_dir / expected).read_bytes()
+        exported = exported_bed_days(tmp_path / expected, *options)
+        assert exported == (examples_dir / expected).read_bytes()
 
 
 @pytest.mark.parametrize("parts", [1, 2, 3, 7, 200])

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from payments.models import BedDaySummary
+from tests.payments.claims_helpers import exported_bed_days
 
 
 @pytest.fixture
@@ -31,49 +32,22 @@ def test_given_examples_when_exported_then_identical_to_expected_file(
     computed_examples, tmp_path, options, expected
 ):
     # given computed_examples
-    out = tmp_path / "out.csv"
     # when
-    call_command(
-        "export_bed_days",
-        "--program-year",
-        "2024",
-        "--out",
-        str(out),
-        *options,
-        stdout=io.StringIO(),
-    )
+    exported = exported_bed_days(tmp_path / "out.csv", *options)
     # then
-    assert out.read_bytes() == (computed_examples / expected).read_bytes()
+    assert exported == (computed_examples / expected).read_bytes()
 
 
 @pytest.mark.django_db
 def test_given_examples_when_computed_twice_then_same_export(computed_examples, tmp_path):
     # given
-    first = tmp_path / "first.csv"
-    call_command(
-        "export_bed_days",
-        "--program-year",
-        "2024",
-        "--out",
-        str(first),
-        "--by-reason",
-        stdout=io.StringIO(),
-    )
+    first = exported_bed_days(tmp_path / "first.csv", "--by-reason")
     # when
     call_command("import_claims", str(computed_examples / "claims.csv"), stdout=io.StringIO())
     call_command("compute_bed_days", "--program-year", "2024", stdout=io.StringIO())
-    second = tmp_path / "second.csv"
-    call_command(
-        "export_bed_days",
-        "--program-year",
-        "2024",
-        "--out",
-        str(second),
-        "--by-reason",
-        stdout=io.StringIO(),
-    )
+    second = exported_bed_days(tmp_path / "second.csv", "--by-reason")
     # then
-    assert first.read_bytes() == second.read_bytes()
+    assert first == second
     assert BedDaySummary.objects.filter(program_year=2024).count() == 10
 
 
