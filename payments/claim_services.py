@@ -891,6 +891,7 @@ def _import_claims(
                 progress=progress,
                 part_tables=part_tables,
             )
+        typed_by_workers = loaded is not None
         if loaded is None:
             columns, loaded = _load(cursor, path, source, progress)
         logger.info("claims %s: loaded in %.1f s", path.name, time.perf_counter() - started)
@@ -898,7 +899,7 @@ def _import_claims(
             raise CsvImportError([RowError(2, "", "the file has no data rows")], source)
         if progress:
             progress("validating", 0.0)
-        if _table_exists(cursor, "claim_typed"):  # the parallel load's view over its parts
+        if typed_by_workers:  # claim_typed is a view over the workers' analysed parts
             proven = _check_typed(cursor, analyze=False)
         else:
             proven = _fast_check(cursor, columns, trim=loaded.needs_trim)
