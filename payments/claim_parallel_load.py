@@ -119,6 +119,17 @@ class _Worker:
         self.params = params
         self.stop = stop
         self.bytes_done = 0
+        self.conn: psycopg.Connection | None = None
+
+    def cancel(self) -> None:
+        """Cancel the statement this worker's session runs (another worker failed)."""
+        conn = self.conn
+        if conn is None or conn.closed:
+            return
+        try:
+            conn.cancel_safe(timeout=5)
+        except psycopg.Error:  # closed meanwhile: nothing to cancel
+            logger.debug("claims load: nothing to cancel", exc_info=True)
 
     def run(self, table: str, start: int, end: int) -> int:
         ncols = len(self.columns)
@@ -126,6 +137,7 @@ class _Worker:
         cols = ", ".join(f"c{i} text" for i in range(ncols))
         needs_trim = False
         with psycopg.connect(**self.params) as conn, conn.cursor() as cursor:
+            self.conn = conn
             _tune_session(cursor)
             cursor.execute(
                 "CREATE TEMP TABLE claim_staging "
@@ -144,6 +156,8 @@ class _Worker:
                     self.bytes_done += len(chunk)
             cursor.execute("SELECT count(*) FROM claim_staging")
             rows = cursor.fetchone()[0]
+            if self.stop.is_set():
+                raise _NotForParallel("another worker stopped")
             target = f"CREATE UNLOGGED TABLE {table}"
             cursor.execute(_typed_sql(self.columns, trim=needs_trim, target=target))
             cursor.execute(f"ANALYZE {table}")  # the import's session plans on the view
@@ -203,8 +217,10 @@ def load_typed(
         pending = set(futures)
         while pending:
             done, pending = wait(pending, timeout=0.5, return_when=FIRST_EXCEPTION)
-            if any(f.exception() for f in done):
-                stop.set()
+            if any(f.exception() for f in done) and not stop.is_set():
+                stop.set()  # the others stop at their next chunk, or now if in a statement
+                for worker in workers_by_part:
+                    worker.cancel()
             if progress:
                 progress(
                     "loading", min(sum(w.bytes_done for w in workers_by_part) / total_bytes, 1.0)

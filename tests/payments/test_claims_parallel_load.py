@@ -277,3 +277,38 @@ def test_given_part_left_by_dead_import_when_importing_in_one_session_then_swept
         cursor.execute(f"CREATE UNLOGGED TABLE {PART_PREFIX}dead_1 (x int)")
     run_import(write_claims(tmp_path / "c.csv", many_rows(facility.npi, claims=5)))
     assert part_tables() == []
+
+
+def test_given_one_worker_fails_when_another_runs_a_long_statement_then_it_is_cancelled(
+    tmp_path, facility, parallel, monkeypatch
+):
+    import time
+
+    from payments import claim_parallel_load
+    from payments.claim_services import CLAIM_COLUMNS
+
+    # given: the first part's typed pass fails after 2 s, when the second's has started a
+    # statement that would run for a minute
+    def typed_sql(columns, *, trim, target):
+        if target.endswith("_0"):
+            return f"{target} AS SELECT 1 / (count(*) - count(*)) AS x FROM pg_sleep(2)"  # noqa: S608
+        return f"{target} AS SELECT 1 AS x FROM pg_sleep(60)"  # noqa: S608
+
+    monkeypatch.setattr(claim_parallel_load, "_typed_sql", typed_sql)
+    path = write_claims(tmp_path / "c.csv", many_rows(facility.npi))
+    tables: list[str] = []
+    started = time.monotonic()
+    # when
+    with connection.cursor() as cursor:
+        loaded = claim_parallel_load.load_typed(
+            cursor.cursor,
+            path=path,
+            columns=list(CLAIM_COLUMNS),
+            workers=2,
+            progress=None,
+            part_tables=tables,
+        )
+    # then: the single-session path takes over without waiting for the long statement
+    assert loaded is None
+    assert time.monotonic() - started < 30
+    assert part_tables() == []
