@@ -81,6 +81,21 @@ def stored_lines() -> list[tuple]:
     )
 
 
+def load_typed(cursor, path, *, workers: int, part_tables: list[str]):  # type: ignore[no-untyped-def]
+    """claim_parallel_load.load_typed on a Django cursor, for a file of the contract's columns."""
+    from payments import claim_parallel_load
+    from payments.claim_services import CLAIM_COLUMNS
+
+    return claim_parallel_load.load_typed(
+        cursor.cursor,
+        path=path,
+        columns=list(CLAIM_COLUMNS),
+        workers=workers,
+        progress=None,
+        part_tables=part_tables,
+    )
+
+
 def refused(path) -> str:
     before = table_counts()
     with pytest.raises(CommandError) as excinfo:
@@ -250,21 +265,11 @@ def test_given_repeatable_read_transaction_when_loading_then_parallel_load_decli
 ):
     from django.db import transaction
 
-    from payments.claim_parallel_load import load_typed
-    from payments.claim_services import CLAIM_COLUMNS
-
     path = write_claims(tmp_path / "c.csv", many_rows(facility.npi))
     tables: list[str] = []
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        loaded = load_typed(
-            cursor.cursor,
-            path=path,
-            columns=list(CLAIM_COLUMNS),
-            workers=3,
-            progress=None,
-            part_tables=tables,
-        )
+        loaded = load_typed(cursor, path, workers=3, part_tables=tables)
     assert loaded is None
     assert tables == []
 
@@ -285,7 +290,6 @@ def test_given_one_worker_fails_when_another_runs_a_long_statement_then_it_is_ca
     import time
 
     from payments import claim_parallel_load
-    from payments.claim_services import CLAIM_COLUMNS
 
     # given: the first part's typed pass fails after 2 s, when the second's has started a
     # statement that would run for a minute
@@ -300,14 +304,7 @@ def test_given_one_worker_fails_when_another_runs_a_long_statement_then_it_is_ca
     started = time.monotonic()
     # when
     with connection.cursor() as cursor:
-        loaded = claim_parallel_load.load_typed(
-            cursor.cursor,
-            path=path,
-            columns=list(CLAIM_COLUMNS),
-            workers=2,
-            progress=None,
-            part_tables=tables,
-        )
+        loaded = load_typed(cursor, path, workers=2, part_tables=tables)
     # then: the single-session path takes over without waiting for the long statement
     assert loaded is None
     assert time.monotonic() - started < 30
