@@ -6,9 +6,10 @@ are the two longest single-threaded steps of a large import. For a large file im
 outside any transaction, the file is cut at line ends into one byte range per worker; each
 worker thread opens its own session, streams its range into a temporary table with COPY
 and writes the typed rows to an UNLOGGED part table (the only kind of table another session
-can read). The import's own transaction then gathers the parts into ``claim_typed`` (file
-lines restored from the parts' row counts) and goes on exactly as after a single-session
-load: the cross-row checks, the merge and the all-or-nothing commit stay in one transaction.
+can read). The import's own transaction then reads the parts through a temporary view
+``claim_typed`` (file lines restored from the parts' row counts) and goes on exactly as after
+a single-session load: the cross-row checks, the merge and the all-or-nothing commit stay
+in one transaction.
 
 This is only a fast path for files that need nothing special: as soon as a worker meets
 something the single-session path handles with care (a quote, a carriage return, invalid
@@ -42,7 +43,6 @@ from payments.claim_services import (
     _has_blank_next_to_separator,
     _line_aligned_chunks,
     _Loaded,
-    _read_header,
     _tune_session,
     _typed_sql,
     has_end_of_data_line,
@@ -180,12 +180,14 @@ def load_typed(
     *,
     path: Path,
     columns: list[str],
+    data_start: int,
     workers: int,
     progress: ProgressCallback | None,
     part_tables: list[str],
 ) -> _Loaded | None:
-    """Create ``claim_typed`` from ``workers`` sessions; None when the file needs the
-    single-session path (nothing is left behind in this session then)."""
+    """Create ``claim_typed`` from ``workers`` sessions (the data rows start at byte
+    ``data_start``, after the header); None when the file needs the single-session path
+    (its parts are dropped in this transaction then)."""
     # the parts are committed by other sessions: this transaction must see later commits
     # (READ COMMITTED) and the workers must be allowed to create tables
     cursor.execute(
@@ -195,11 +197,8 @@ def load_typed(
     if not cursor.fetchone()[0]:
         logger.info("claims %s: parallel load not used (isolation or privileges)", path.name)
         return None
-    with open(path, "rb") as handle:
-        _read_header(handle, str(path))
-        first = handle.tell()
     started = time.perf_counter()
-    ranges = _byte_ranges(path, first, workers)
+    ranges = _byte_ranges(path, data_start, workers)
     token = uuid.uuid4().hex[:12]
     tables = [f"{PART_PREFIX}{token}_{i}" for i in range(len(ranges))]
     part_tables.extend(tables)
@@ -208,7 +207,7 @@ def load_typed(
     workers_by_part = [
         _Worker(path=path, columns=columns, params=params, stop=stop) for _ in ranges
     ]
-    total_bytes = max(ranges[-1][1] - first, 1)
+    total_bytes = max(ranges[-1][1] - data_start, 1)
     with ThreadPoolExecutor(max_workers=len(ranges), thread_name_prefix="claims-load") as pool:
         futures: list[Future[int]] = [
             pool.submit(w.run, table, start, end)
@@ -249,13 +248,10 @@ def load_typed(
 
 
 def drop_typed_view(cursor, part_tables: list[str]) -> None:  # type: ignore[no-untyped-def]
-    """At the end of the import's transaction: the claim_typed view and its parts."""
-    if not part_tables:
-        return
-    cursor.execute("SELECT relkind FROM pg_class WHERE oid = to_regclass('pg_temp.claim_typed')")
-    if cursor.fetchone() == ("v",):  # a table when the single-session path took over
-        cursor.execute("DROP VIEW claim_typed")
-    cursor.execute(f"DROP TABLE IF EXISTS {', '.join(part_tables)}")
+    """At the end of the import's transaction, after load_typed succeeded: the claim_typed
+    view and its parts."""
+    cursor.execute("DROP VIEW claim_typed")
+    cursor.execute(f"DROP TABLE {', '.join(part_tables)}")
 
 
 def drop_part_tables(tables: list[str]) -> None:

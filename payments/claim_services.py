@@ -883,10 +883,12 @@ def _import_claims(
         if workers:
             with open(path, "rb") as handle:
                 columns = _read_header(handle, source)
+                data_start = handle.tell()
             loaded = claim_parallel_load.load_typed(
                 cursor,
                 path=path,
                 columns=columns,
+                data_start=data_start,
                 workers=workers,
                 progress=progress,
                 part_tables=part_tables,
@@ -920,7 +922,8 @@ def _import_claims(
                 _detailed_validation(cursor, path, columns, loaded, source)
             cursor.execute("DROP TABLE IF EXISTS new_claims")
             claims_added, lines_added = _merge(cursor, has_duplicate_keys=True)
-        claim_parallel_load.drop_typed_view(cursor, part_tables)
+        if typed_by_workers:
+            claim_parallel_load.drop_typed_view(cursor, part_tables)
         cursor.execute(
             "DROP TABLE IF EXISTS claim_rows, claim_staging, claim_errors, claim_good_rows, "
             "claim_typed, claim_versions, new_claims"

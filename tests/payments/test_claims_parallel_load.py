@@ -90,6 +90,7 @@ def load_typed(cursor, path, *, workers: int, part_tables: list[str]):  # type: 
         cursor.cursor,
         path=path,
         columns=list(CLAIM_COLUMNS),
+        data_start=path.read_bytes().index(b"\n") + 1,  # after the header line
         workers=workers,
         progress=None,
         part_tables=part_tables,
