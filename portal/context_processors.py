@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 
+from portal.middleware import session_seconds_left
 from portal.navigation import nav_for
 from portal.notifications.selectors import unread_notice_count
 
@@ -12,7 +13,11 @@ from portal.notifications.selectors import unread_notice_count
 def portal(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None) or AnonymousUser()
     return {
-        "session_timeout_seconds": settings.SESSION_COOKIE_AGE,
+        "session_timeout_seconds": (
+            session_seconds_left(request)
+            if hasattr(request, "session")
+            else settings.SESSION_COOKIE_AGE
+        ),
         "session_warning_seconds": settings.WQIP_IDLE_WARNING_SECONDS,
         "main_nav": nav_for(request) if hasattr(request, "user") else [],
         # a callable: the query runs only on pages that show the inbox badge

@@ -29,7 +29,8 @@ class DemoUser:
     email: str
     full_name: str
     role: str
-    totp_secret: str = ""  # plan staff sign in with TOTP; the secret is published for demos
+    # plan staff sign in with TOTP; the secret (160 bits, RFC 4226) is published for demos
+    totp_secret: str = ""
     facility_npis: tuple[str, ...] = ()
 
     @property
@@ -44,10 +45,24 @@ DEMO_USERS = (
     DemoUser(
         "staff@harborview.demo", "Sol Staff", Role.FACILITY_STAFF, facility_npis=DEMO_FACILITY_NPIS
     ),
-    DemoUser("liaison@plan.demo", "Lia Liaison", Role.LTSS_LIAISON, "WQIPDEMOLIAISONA"),
-    DemoUser("analyst@plan.demo", "Ana Analyst", Role.FINANCE_ANALYST, "WQIPDEMOANALYSTA"),
-    DemoUser("approver@plan.demo", "Abe Approver", Role.FINANCE_APPROVER, "WQIPDEMOAPPROVER"),
-    DemoUser("programadmin@plan.demo", "Pat Program", Role.PROGRAM_ADMIN, "WQIPDEMOPROGADMN"),
+    DemoUser(
+        "liaison@plan.demo", "Lia Liaison", Role.LTSS_LIAISON, "6HITWKDUVRWJDIHZKP5H7TPEGZORAI2Q"
+    ),
+    DemoUser(
+        "analyst@plan.demo", "Ana Analyst", Role.FINANCE_ANALYST, "SAJIJB6N7B35FCW52LX2EU5RZK5PQXV2"
+    ),
+    DemoUser(
+        "approver@plan.demo",
+        "Abe Approver",
+        Role.FINANCE_APPROVER,
+        "LBXVCWIS6V3EKI2EFNQFLLM2A67CSD32",
+    ),
+    DemoUser(
+        "programadmin@plan.demo",
+        "Pat Program",
+        Role.PROGRAM_ADMIN,
+        "3AZIYGW4AG3HBCP4UFQ23Y35M467GP4P",
+    ),
 )
 
 
@@ -62,6 +77,7 @@ def current_totp_code(secret: str) -> str:
 def _ensure_user(demo: DemoUser) -> bool:
     from allauth.mfa.models import Authenticator
     from allauth.mfa.totp.internal.auth import TOTP
+    from allauth.mfa.utils import decrypt
 
     user = User.objects.filter(email=demo.email).first()
     created = user is None
@@ -75,11 +91,13 @@ def _ensure_user(demo: DemoUser) -> bool:
             is_staff=is_program_admin,
             is_superuser=is_program_admin,
         )
-    if (
-        demo.totp_secret
-        and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
-    ):
-        TOTP.activate(user, demo.totp_secret)
+    if demo.totp_secret:
+        current = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+        if current is not None and decrypt(current.data["secret"]) != demo.totp_secret:
+            current.delete()  # an older demo secret (80 bits, before the 160-bit ones)
+            current = None
+        if current is None:
+            TOTP.activate(user, demo.totp_secret)
     for npi in demo.facility_npis:
         facility = Facility.objects.get(npi=npi)
         FacilityMembership.objects.get_or_create(user=user, facility=facility)

@@ -1,10 +1,12 @@
-"""Plan staff must have TOTP set up before they use the portal."""
+"""Plan staff must have TOTP set up before they use the portal; the idle timeout."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -26,4 +28,46 @@ class RequireStaffMFAMiddleware:
             and not is_mfa_enabled(user)
         ):
             return redirect(f"{reverse('mfa_activate_totp')}?next={request.path}")
+        return self.get_response(request)
+
+
+SESSION_TOUCHED_KEY = "_idle_touched_at"
+
+
+def session_seconds_left(request: HttpRequest) -> int:
+    """Seconds until the idle timeout ends this session, as the server will enforce it."""
+    touched = request.session.get(SESSION_TOUCHED_KEY)
+    if not isinstance(touched, int):
+        return settings.SESSION_COOKIE_AGE
+    return max(0, settings.SESSION_COOKIE_AGE - (int(time.time()) - touched))
+
+
+def renew_session(request: HttpRequest) -> None:
+    """Restart the idle clock: the session row is saved with a new expiry at the response."""
+    request.session[SESSION_TOUCHED_KEY] = int(time.time())
+
+
+class IdleSessionMiddleware:
+    """The idle timeout without a database write on every page.
+
+    ``SESSION_SAVE_EVERY_REQUEST`` would rewrite the session row on every request; instead a
+    signed-in user's session is renewed (saved, so its expiry moves to now +
+    ``SESSION_COOKIE_AGE``) when it was last renewed ``WQIP_SESSION_RENEW_SECONDS`` or more ago.
+    The session therefore ends between ``SESSION_COOKIE_AGE - WQIP_SESSION_RENEW_SECONDS`` and
+    ``SESSION_COOKIE_AGE`` seconds after the last request; pages tell the idle dialog the exact
+    time left (``session_seconds_left``).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            touched = request.session.get(SESSION_TOUCHED_KEY)
+            stale = not isinstance(touched, int) or (
+                int(time.time()) - touched >= settings.WQIP_SESSION_RENEW_SECONDS
+            )
+            if stale:
+                renew_session(request)
         return self.get_response(request)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from portal import services
 from portal.forms import ConfirmForm, FacilityFilterForm, InviteUserForm, ProgramYearWindowForm
+from portal.middleware import renew_session
 from portal.models import ProgramYear, Role
 from portal.navigation import facility_links
 from portal.permissions import role_required
@@ -47,7 +48,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def keepalive(request: HttpRequest) -> JsonResponse:
-    """Touched by the idle-timeout dialog: any request renews the session."""
+    """Touched by the idle-timeout dialog ("Stay signed in"): always renews the session."""
+    renew_session(request)
     return JsonResponse({"ok": True, "expires_in": settings.SESSION_COOKIE_AGE})
 
 

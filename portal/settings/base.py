@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "portal.middleware.IdleSessionMiddleware",
     "portal.middleware.RequireStaffMFAMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -86,6 +87,9 @@ if env.str("DATABASE_URL", default=""):
 else:
     DATABASES = {"default": embedded_postgres(data_dir=VAR_DIR / "pgdata")}
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
+# one connection per process (or gunicorn thread) reused across requests, checked before reuse
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- accounts ------------------------------------------------------------------------------
@@ -117,23 +121,45 @@ ACCOUNT_ADAPTER = "portal.adapters.PortalAccountAdapter"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_SESSION_REMEMBER = False
-ACCOUNT_RATE_LIMITS = {"login_failed": None}  # django-axes owns lockout
+# Sign-in throttling (docs/security.md). django-axes locks an account after 5 failed sign-ins
+# from anywhere; allauth's rate limits throttle an address (failed sign-ins of any accounts, and
+# all sign-in posts). Behind a load balancer the client address comes from X-Forwarded-For,
+# trusting exactly WQIP_TRUSTED_PROXY_COUNT proxies (one setting for both libraries).
+WQIP_TRUSTED_PROXY_COUNT = env.int("WQIP_TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = WQIP_TRUSTED_PROXY_COUNT
+ACCOUNT_RATE_LIMITS = {
+    "login": env.str("WQIP_RATE_LIMIT_LOGIN", default="30/m/ip"),
+    "login_failed": env.str("WQIP_RATE_LIMIT_LOGIN_FAILED", default="20/15m/ip"),
+    "reset_password": env.str("WQIP_RATE_LIMIT_RESET_PASSWORD", default="20/m/ip,5/m/key"),
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "WQIP Portal"
+# a code typed just before a 30-second boundary still works when the request arrives after it;
+# a used code is refused for the whole window (allauth remembers it in the cache)
+MFA_TOTP_TOLERANCE = env.int("WQIP_TOTP_TOLERANCE", default=1)
 PASSWORD_RESET_TIMEOUT = 60 * 60  # reset link valid one hour
 
-# django-axes: 5 failures lock the account for 30 minutes
-AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = 0.5  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_USERNAME_FORM_FIELD = "login"
+# django-axes: 5 failures lock the account (whatever the address) for 30 minutes
+AXES_FAILURE_LIMIT = env.int("WQIP_LOCKOUT_FAILURES", default=5)
+AXES_COOLOFF_TIME = env.float("WQIP_LOCKOUT_MINUTES", default=30) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 asks for "ip_address" among the lock-out parameters, against lock-outs that a
+# rotated User-Agent or cookie escapes. Ours is keyed on the account alone, which no rotation
+# escapes; addresses are throttled by allauth's "login_failed" rate limit instead, because an
+# axes lock per address would lock out every user behind one proxy or office network after
+# five typos (issue 20). docs/security.md says this; tests/portal/test_signin_security.py checks it.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_USERNAME_CALLABLE = "portal.signin.signin_username"
+AXES_CLIENT_IP_CALLABLE = "portal.signin.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 AXES_VERBOSE = False
 
-# idle timeout: 15 minutes, renewed on every request
+# idle timeout: 15 minutes without a request. The session row is renewed at most once a minute
+# (portal.middleware.IdleSessionMiddleware), not written on every page.
 SESSION_COOKIE_AGE = 15 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+WQIP_SESSION_RENEW_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 WQIP_IDLE_WARNING_SECONDS = 2 * 60  # warn two minutes before the idle timeout

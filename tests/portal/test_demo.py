@@ -69,3 +69,20 @@ def test_given_demo_users_when_demo_totp_command_then_six_digit_codes(capsys):
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 4
     assert all(line.split()[-1].isdigit() and len(line.split()[-1]) == 6 for line in lines)
+
+
+def test_given_demo_user_with_old_80_bit_secret_when_demo_loaded_again_then_published_secret():
+    # given: a database made before the demo secrets became 160 bits
+    from allauth.mfa.totp.internal.auth import TOTP
+    from allauth.mfa.utils import decrypt
+
+    load_portal_demo_data()
+    demo = next(d for d in DEMO_USERS if d.totp_secret)
+    user = User.objects.get(email=demo.email)
+    Authenticator.objects.filter(user=user).delete()
+    TOTP.activate(user, "WQIPDEMOLIAISONA")
+    # when
+    load_portal_demo_data()
+    # then
+    stored = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+    assert decrypt(stored.data["secret"]) == demo.totp_secret

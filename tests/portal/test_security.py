@@ -38,7 +38,8 @@ def test_given_production_settings_when_check_deploy_then_no_issue():
     )
     # then
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "System check identified no issues (0 silenced)." in result.stdout
+    # the one silenced check is axes.W006 (docs/security.md: addresses are throttled by allauth)
+    assert "System check identified no issues (1 silenced)." in result.stdout
 
 
 def test_given_production_settings_when_weak_secret_key_then_refused():
