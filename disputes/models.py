@@ -206,6 +206,9 @@ class DisputeAttachment(StoredUpload):
     def __str__(self) -> str:
         return self.original_name
 
+    def storage_folder(self) -> str:
+        return f"disputes/{self.dispute_id}"
+
 
 class DisputeEvent(models.Model):
     """Timeline: every transition and action on a dispute (who, when, why)."""

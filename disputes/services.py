@@ -648,9 +648,8 @@ def upload_attachment(*, dispute: Dispute, upload: UploadedFile, actor: User) ->
         sha256=checked.sha256,
         uploaded_by=actor,
     )
-    attachment.file.save(
-        f"disputes/{dispute.pk}/{uuid.uuid4().hex}.{checked.extension}", upload, save=False
-    )
+    # stored under a generated name (StoredUpload.file's upload_to); the uploaded one is ignored
+    attachment.file.save(checked.original_name, upload, save=False)
     try:
         attachment.save()
     except Exception:

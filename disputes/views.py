@@ -258,7 +258,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     return FileResponse(
         handle,
         as_attachment=True,
-        filename=attachment.original_name,
+        filename=attachment.download_name,
         content_type=attachment.content_type,
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 
@@ -32,6 +33,38 @@ def payment_lines_for(*, user: User) -> QuerySet[PaymentLine]:
     return lines.select_related("facility", "run")
 
 
+RUN_LINE_SORTS = {
+    "npi": ("facility__npi",),
+    "name": ("facility__name", "facility__npi"),
+    "-name": ("-facility__name", "facility__npi"),
+    "-net": ("-net_amount", "facility__npi"),
+    "net": ("net_amount", "facility__npi"),
+    "-gross": ("-gross_amount", "facility__npi"),
+}
+
+
+def search_run_lines(
+    *, user: User, run: PaymentRun, query: str = "", sort: str = "npi"
+) -> QuerySet[PaymentLine]:
+    """A run's lines of visible facilities, by facility name or NPI, sorted."""
+    lines = payment_lines_for(user=user).filter(run=run)
+    if query:
+        lines = lines.filter(
+            Q(facility__name__icontains=query) | Q(facility__npi__startswith=query)
+        )
+    return lines.order_by(*RUN_LINE_SORTS.get(sort, RUN_LINE_SORTS["npi"]))
+
+
+def run_line_totals(lines: QuerySet[PaymentLine]) -> dict[str, Any]:
+    """Days and amounts over all the lines (not only the page shown): one query."""
+    return lines.order_by().aggregate(
+        days=Sum("qualifying_bed_days"),
+        gross=Sum("gross_amount"),
+        previously_paid=Sum("previously_paid"),
+        net=Sum("net_amount"),
+    )
+
+
 def posted_lines_for(*, user: User, facility: Facility) -> QuerySet[PaymentLine]:
     return (
         payment_lines_for(user=user)
@@ -57,6 +90,41 @@ def ledger_balances(*, facilities: Iterable[Facility] | QuerySet[Facility]) -> Q
             entries=Count("id"),
         )
         .order_by("facility__name", "facility_id", "program_year")
+    )
+
+
+LEDGER_SORTS = {
+    "name": ("facility__name", "facility_id", "program_year"),
+    "-name": ("-facility__name", "facility_id", "program_year"),
+    "npi": ("facility__npi", "program_year"),
+    "-balance": ("-balance", "facility__npi", "program_year"),
+    "balance": ("balance", "facility__npi", "program_year"),
+}
+
+
+def _facilities_matching(*, user: User, query: str) -> QuerySet[Facility]:
+    facilities = visible_facilities(user=user)
+    if query:
+        facilities = facilities.filter(Q(name__icontains=query) | Q(npi__startswith=query))
+    return facilities
+
+
+def search_ledger_balances(*, user: User, query: str = "", sort: str = "name") -> QuerySet:  # type: ignore[type-arg]
+    """Balances per visible facility and program year, by facility name or NPI, sorted."""
+    balances = ledger_balances(facilities=_facilities_matching(user=user, query=query))
+    return balances.order_by(*LEDGER_SORTS.get(sort, LEDGER_SORTS["name"]))
+
+
+def ledger_totals(*, user: User, query: str = "") -> dict[str, Any]:
+    """Paid, recouped, balance and entries over all the matching balances (not only the page
+    shown): one query."""
+    return LedgerEntry.objects.filter(
+        facility__in=_facilities_matching(user=user, query=query)
+    ).aggregate(
+        balance=Sum("amount"),
+        paid=Sum("amount", filter=Q(amount__gt=0)),
+        recouped=Sum("amount", filter=Q(amount__lt=0)),
+        entries=Count("id"),
     )
 
 

@@ -7,7 +7,7 @@ import csv
 import io
 import tempfile
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from functools import wraps
 from pathlib import Path
@@ -16,11 +16,13 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Sum
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
 from payments import selectors, services
@@ -39,6 +41,49 @@ from portal.csvio import CsvImportError
 from portal.models import Role
 from portal.pdf import html_to_pdf
 from portal.selectors import visible_facilities
+
+LIST_PAGE_SIZE = 50
+RUN_LINE_SORT_LABELS = {
+    "npi": "NPI",
+    "name": "Facility name (A-Z)",
+    "-name": "Facility name (Z-A)",
+    "-net": "Net amount (high to low)",
+    "net": "Net amount (low to high)",
+    "-gross": "Gross amount (high to low)",
+}
+LEDGER_SORT_LABELS = {
+    "name": "Facility name (A-Z)",
+    "-name": "Facility name (Z-A)",
+    "npi": "NPI",
+    "-balance": "Balance (high to low)",
+    "balance": "Balance (low to high)",
+}
+
+
+def _list_params(request: HttpRequest, *, sorts: Mapping[str, str], default: str) -> dict[str, Any]:
+    """The page number, search and sort of a paginated list; anything else falls back quietly
+    (page 1, no search, the default order)."""
+    page = request.GET.get("page", "")
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
+    sort = request.GET.get("sort", "")
+    return {
+        "page_number": int(page) if page.isascii() and page.isdigit() and len(page) <= 6 else 1,
+        "query": query,
+        "sort": sort if sort in sorts else default,
+    }
+
+
+def _list_context(rows: QuerySet, params: dict[str, Any], sorts: dict[str, str]) -> dict[str, Any]:  # type: ignore[type-arg]
+    """One page of the rows (50), with what the search form and the page links need."""
+    page = Paginator(rows, LIST_PAGE_SIZE).get_page(max(params["page_number"], 1))
+    kept = {"q": params["query"], "sort": params["sort"]}
+    return {
+        "page": page,
+        "query": params["query"],
+        "sort": params["sort"],
+        "sorts": sorts,
+        "querystring": urlencode({name: value for name, value in kept.items() if value}),
+    }
 
 
 def finance_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -86,24 +131,26 @@ def run_start(request: HttpRequest) -> HttpResponse:
     return render(request, "payments/payment_run_start.html", {"form": form})
 
 
-def _run_context(run: PaymentRun) -> dict[str, Any]:
-    lines = list(run.lines.select_related("facility").order_by("facility__npi"))
+def _run_context(request: HttpRequest, run: PaymentRun) -> dict[str, Any]:
+    """A page of the run's lines (search by facility name or NPI, sorted) and the totals over
+    every matching line; the downloads keep the whole run."""
+    params = _list_params(request, sorts=RUN_LINE_SORT_LABELS, default="npi")
+    matching = selectors.search_run_lines(
+        user=request.user, run=run, query=params["query"], sort=params["sort"]
+    )
+    context = _list_context(matching, params, RUN_LINE_SORT_LABELS)
+    lines = list(context["page"].object_list)
     paid_on = run.posted_at.date() if run.posted_at else None
     for line in lines:
         line.is_past_due = _is_past_due(due_on=line.due_date, paid_on=paid_on, net=line.net_amount)  # type: ignore[attr-defined]
-    totals = run.lines.aggregate(
-        days=Sum("qualifying_bed_days"),
-        gross=Sum("gross_amount"),
-        previously_paid=Sum("previously_paid"),
-        net=Sum("net_amount"),
-    )
-    return {"run": run, "lines": lines, "totals": totals}
+    context.update(run=run, lines=lines, totals=selectors.run_line_totals(matching))
+    return context
 
 
 @finance_required
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(selectors.payment_runs_for(user=request.user), pk=pk)
-    context = _run_context(run)
+    context = _run_context(request, run)
     user = request.user
     context["can_approve"] = (
         run.status == PaymentRun.Status.DRAFT
@@ -179,7 +226,7 @@ def run_approve(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Payment run {run.pk} approved; ledger entries posted.")
         return redirect("payments:run_detail", pk=run.pk)
-    context = _run_context(run)
+    context = _run_context(request, run)
     context["form"] = form
     return render(request, "payments/payment_run_approve.html", context)
 
@@ -188,10 +235,18 @@ def run_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def ledger(request: HttpRequest) -> HttpResponse:
-    facilities = visible_facilities(user=request.user)
-    balances = list(selectors.ledger_balances(facilities=facilities))
-    entries = selectors.ledger_entries_for(user=request.user).order_by("-posted_at", "-id")[:200]
-    return render(request, "payments/ledger.html", {"balances": balances, "entries": entries})
+    """A page of the balances (search by facility name or NPI, sorted) with the totals over
+    every matching balance, and the latest entries."""
+    params = _list_params(request, sorts=LEDGER_SORT_LABELS, default="name")
+    balances = selectors.search_ledger_balances(
+        user=request.user, query=params["query"], sort=params["sort"]
+    )
+    context = _list_context(balances, params, LEDGER_SORT_LABELS)
+    context["totals"] = selectors.ledger_totals(user=request.user, query=params["query"])
+    context["entries"] = selectors.ledger_entries_for(user=request.user).order_by(
+        "-posted_at", "-id"
+    )[:200]
+    return render(request, "payments/ledger.html", context)
 
 
 def _chart(points: list[tuple[str, Decimal]]) -> dict[str, Any]:

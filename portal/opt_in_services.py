@@ -9,7 +9,6 @@ schedules the notice (sent by the notification engine's sweeper once this commit
 from __future__ import annotations
 
 import datetime
-import uuid
 from collections.abc import Iterable
 from functools import partial
 from typing import Any
@@ -348,8 +347,8 @@ def upload_opt_in_document(
         sha256=checked.sha256,
         uploaded_by=actor,
     )
-    stored_name = f"opt_ins/{opt_in.pk}/{uuid.uuid4().hex}.{checked.extension}"
-    document.file.save(stored_name, upload, save=False)
+    # stored under a generated name (StoredUpload.file's upload_to); the uploaded one is ignored
+    document.file.save(checked.original_name, upload, save=False)
     try:
         if kind == OptInDocument.Kind.W9:
             for old in version.documents.filter(kind=kind):

@@ -353,7 +353,7 @@ def opt_in_document_download(request: HttpRequest, pk: int) -> FileResponse:
     return FileResponse(
         handle,
         as_attachment=True,
-        filename=document.original_name,
+        filename=document.download_name,
         content_type=document.content_type,
     )
 

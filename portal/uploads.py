@@ -1,12 +1,15 @@
-"""Checks for uploaded documents: type by content (magic bytes), size, safe names."""
+"""Checks for uploaded documents: type by content (magic bytes), size, safe names; the name a
+checked upload is stored under and the name it is downloaded as."""
 
 from __future__ import annotations
 
 import hashlib
 import re
 import unicodedata
+import uuid
 from dataclasses import dataclass
 from pathlib import PurePath
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -111,3 +114,36 @@ def check_upload(upload: UploadedFile, *, allowed_types: tuple[str, ...]) -> Che
         sha256=digest.hexdigest(),
         original_name=original_name,
     )
+
+
+def stored_upload_path(instance: Any, filename: str) -> str:
+    """``upload_to`` of every stored upload (portal.models.opt_in.StoredUpload).
+
+    The stored name is generated: the owner's folder (``instance.storage_folder()``), a uuid4
+    and the extension of the type detected from the content (``instance.content_type``, set
+    from check_upload). ``filename``, the uploaded name, is ignored: it is kept, cleaned, only
+    as data (``original_name``), so ``poly.html`` holding a PDF is stored as ``<uuid>.pdf``.
+    """
+    signature = SIGNATURES.get(instance.content_type)
+    if signature is None:
+        raise ValueError(
+            f"no stored name for content type {instance.content_type!r}: "
+            "check the upload with check_upload first"
+        )
+    return f"{instance.storage_folder()}/{uuid.uuid4().hex}.{signature[1]}"
+
+
+def download_name(original_name: str, content_type: str) -> str:
+    """The name a stored upload is downloaded as (Content-Disposition): the cleaned original
+    name, ending in the extension of the type detected from the content.
+
+    A name that already ends in one of the type's extensions is kept (``W-9.PDF``,
+    ``photo.jpeg``); otherwise the extension is appended and the rest kept, so ``poly.html``
+    holding a PDF downloads as ``poly.html.pdf`` and opens as a PDF when saved. Rows stored
+    before names were generated get the same treatment when served.
+    """
+    name = sanitise_filename(original_name)
+    if EXTENSIONS.get(PurePath(name).suffix.lower().lstrip(".")) == content_type:
+        return name
+    signature = SIGNATURES.get(content_type)
+    return f"{name}.{signature[1] if signature else 'bin'}"

@@ -18,6 +18,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.functional import cached_property
 
+from portal.uploads import download_name, stored_upload_path
+
 tin_validator = RegexValidator(r"^\d{9}$", "Enter the 9-digit TIN (EIN or SSN) without dashes.")
 
 
@@ -127,9 +129,11 @@ class OptInVersion(models.Model):
 
 class StoredUpload(models.Model):
     """An uploaded file kept in private storage (checked by portal.uploads), served only
-    through permission-checked views; the original name is kept for display."""
+    through permission-checked views. It is stored under a generated name with the extension
+    of the type detected from its content (``stored_upload_path``), never the uploaded name;
+    the original name, cleaned, is kept as data for display and ``download_name``."""
 
-    file = models.FileField(storage=private_storage, max_length=200)
+    file = models.FileField(storage=private_storage, upload_to=stored_upload_path, max_length=200)
     original_name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=60)
     size = models.PositiveIntegerField()
@@ -141,6 +145,15 @@ class StoredUpload(models.Model):
 
     class Meta:
         abstract = True
+
+    def storage_folder(self) -> str:
+        """The folder this upload's file is stored in (one per owner)."""
+        raise NotImplementedError
+
+    @property
+    def download_name(self) -> str:
+        """The file name for Content-Disposition: ends in the detected type's extension."""
+        return download_name(self.original_name, self.content_type)
 
 
 class OptInDocument(StoredUpload):
@@ -156,6 +169,9 @@ class OptInDocument(StoredUpload):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.original_name}"
+
+    def storage_folder(self) -> str:
+        return f"opt_ins/{self.version.opt_in_id}"
 
 
 class OptInReportContact(models.Model):

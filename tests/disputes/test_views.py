@@ -5,9 +5,11 @@ the SLA dashboard and the finance page."""
 from __future__ import annotations
 
 import datetime
+from pathlib import PurePath
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,6 +22,7 @@ from tests.disputes.helpers import (
     add_internal_note,
     complete_fields,
     determined,
+    draft_dispute,
     paid_facility,
     pdf_upload,
     program_year,
@@ -85,6 +88,30 @@ def test_given_facility_user_when_downloading_own_attachment_then_file_returned(
     # then
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
+
+
+def test_given_pdf_named_html_when_attached_and_downloaded_then_stored_and_served_as_pdf(
+    world, client_as, settings, tmp_path
+):
+    # given: a PDF/HTML polyglot under an .html name, on a dispute being filed
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    dispute = draft_dispute(facility=world.facility, filer=world.users["facility_staff"])
+    client = client_as("facility_staff")
+    polyglot = SimpleUploadedFile("poly.html", b"%PDF-1.4 <script>alert(1)</script>")
+    # when
+    client.post(reverse("disputes:attachment_upload", args=[dispute.pk]), {"file": polyglot})
+    attachment = dispute.attachments.get()
+    response = client.get(reverse("disputes:attachment_download", args=[attachment.pk]))
+    # then: a generated name with the detected extension; the download is a PDF attachment
+    stored = PurePath(attachment.file.name).name
+    assert stored.endswith(".pdf")
+    assert "poly" not in stored
+    assert "html" not in stored
+    assert [p.name for p in settings.PRIVATE_MEDIA_ROOT.rglob("*") if p.is_file()] == [stored]
+    assert attachment.original_name == "poly.html"
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Disposition"] == 'attachment; filename="poly.html.pdf"'
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from portal import opt_in_services as services
 from portal.models import OptInDocument
-from portal.uploads import detect_content_type, sanitise_filename
+from portal.uploads import (
+    detect_content_type,
+    download_name,
+    sanitise_filename,
+    stored_upload_path,
+)
 from tests.factories import FacilityFactory
 from tests.portal.opt_in_helpers import (
     EXE_BYTES,
@@ -68,6 +73,31 @@ def test_given_bytes_when_type_detected_then_by_magic_number(head, expected):
 )
 def test_given_hostile_name_when_sanitised_then_safe_display_name(name, expected):
     assert sanitise_filename(name) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "content_type", "expected"),
+    [
+        ("poly.html", "application/pdf", "poly.html.pdf"),
+        ("W-9.PDF", "application/pdf", "W-9.PDF"),
+        ("photo.jpeg", "image/jpeg", "photo.jpeg"),
+        ("photo.jpg", "image/png", "photo.jpg.png"),
+        ("scan", "image/png", "scan.png"),
+        ('../a";b.svg', "application/pdf", "a__b.svg.pdf"),
+    ],
+)
+def test_given_stored_name_when_downloaded_then_name_ends_in_detected_type(
+    name, content_type, expected
+):
+    assert download_name(name, content_type) == expected
+
+
+def test_given_row_without_detected_type_when_file_stored_then_refused():
+    # given
+    document = OptInDocument(content_type="text/html", original_name="poly.html")
+    # when / then
+    with pytest.raises(ValueError, match="check_upload first"):
+        stored_upload_path(document, "poly.html")
 
 
 def test_given_executable_renamed_pdf_when_uploaded_then_refused_and_nothing_stored(

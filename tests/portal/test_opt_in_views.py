@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -74,6 +77,59 @@ def test_given_member_when_downloading_document_then_attachment_with_original_na
     assert response["Content-Disposition"] == 'attachment; filename="w9.pdf"'
     assert response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content) == PDF_BYTES
+
+
+POLYGLOT_BYTES = b"%PDF-1.4 <script>alert(1)</script>"
+
+
+def test_given_pdf_named_html_when_uploaded_and_downloaded_then_stored_and_served_as_pdf(
+    client, draft, private_root
+):
+    # given: a PDF/HTML polyglot under an .html name
+    opt_in, admin = draft
+    client.force_login(admin)
+    # when
+    client.post(
+        reverse("portal:opt_in_step", args=[opt_in.pk, "documents"]),
+        {"kind": "other", "file": SimpleUploadedFile("poly.html", POLYGLOT_BYTES), "upload": "1"},
+    )
+    document = OptInDocument.objects.get()
+    response = client.get(reverse("portal:opt_in_document_download", args=[document.pk]))
+    # then: a generated name with the detected extension; the download is a PDF attachment
+    stored = PurePath(document.file.name).name
+    assert stored.endswith(".pdf")
+    assert "poly" not in stored
+    assert "html" not in stored
+    assert [p.name for p in private_root.rglob("*") if p.is_file()] == [stored]
+    assert document.original_name == "poly.html"
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Disposition"] == 'attachment; filename="poly.html.pdf"'
+
+
+def test_given_row_stored_under_its_uploaded_name_when_downloaded_then_still_served_as_pdf(
+    client, draft
+):
+    # given: a row from before names were generated, its file under the uploaded name
+    opt_in, admin = draft
+    storage = OptInDocument._meta.get_field("file").storage
+    name = storage.save(f"opt_ins/{opt_in.pk}/poly.html", ContentFile(POLYGLOT_BYTES))
+    document = OptInDocument.objects.create(
+        version=opt_in.versions.get(),
+        kind=OptInDocument.Kind.OTHER,
+        file=name,
+        original_name="poly.html",
+        content_type="application/pdf",
+        size=len(POLYGLOT_BYTES),
+        sha256="0" * 64,
+        uploaded_by=admin,
+    )
+    client.force_login(admin)
+    # when
+    response = client.get(reverse("portal:opt_in_document_download", args=[document.pk]))
+    # then
+    assert b"".join(response.streaming_content) == POLYGLOT_BYTES
+    assert response["Content-Disposition"] == 'attachment; filename="poly.html.pdf"'
 
 
 def test_given_disguised_executable_when_uploaded_through_form_then_error_summary_and_no_row(
