@@ -13,6 +13,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import BinaryIO
 
+from portal.params import int_param
+
 MAX_REPORTED_ERRORS = 200
 
 
@@ -149,9 +151,9 @@ def parse_money(text: str, *, places: int = 2) -> Decimal:
 
 
 def parse_int(text: str, *, minimum: int = 0) -> int:
-    if not text.strip().lstrip("-").isdigit():
+    value = int_param(text)
+    if value is None:
         raise ValueError(f"'{text}' is not a whole number")
-    value = int(text)
     if value < minimum:
         raise ValueError(f"{value} is below {minimum}")
     return value
