@@ -57,11 +57,14 @@ def _decoded_lines(handle: BinaryIO) -> Iterator[str]:
         if number == 1 and raw.startswith(codecs.BOM_UTF8):
             raw = raw[len(codecs.BOM_UTF8) :]
         try:
-            yield raw.decode("utf-8")
+            line = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise CsvImportError(
                 [RowError(number, "", f"not valid UTF-8 (byte {exc.start + 1} of the line)")]
             ) from exc
+        if "\x00" in line:  # PostgreSQL stores no NUL in text; a CSV file has none
+            raise CsvImportError([RowError(number, "", "contains a NUL byte (not a text file?)")])
+        yield line
 
 
 class CsvReader:
