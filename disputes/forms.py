@@ -17,6 +17,8 @@ from portal.models import Facility, ProgramYear, User
 from portal.selectors import visible_facilities
 
 MAX_MEMBER_RANGES = 300
+# more bed days than any facility has in a program year (and within PostgreSQL's integer)
+MAX_ADJUSTMENT_DAYS = 1_000_000
 
 
 class DateInput(forms.DateInput):
@@ -47,7 +49,7 @@ class StartDisputeForm(forms.Form):
     )
     dispute_type = forms.ChoiceField(label="What do you dispute?", choices=DisputeType.choices)
     month = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=12)
-    member_range = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    member_range = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -256,6 +258,8 @@ class DeterminationForm(forms.Form):
         label="Bed days to add (bed-day count disputes; negative to remove)",
         initial=0,
         required=False,
+        min_value=-MAX_ADJUSTMENT_DAYS,
+        max_value=MAX_ADJUSTMENT_DAYS,
     )
 
     def __init__(self, *args: Any, dispute: Dispute, **kwargs: Any) -> None:

@@ -28,6 +28,7 @@ from payments.models import (
 from portal.dates import add_working_days
 from portal.models import Role, User
 from portal.models.accounts import FACILITY_ROLES, PLAN_ROLES
+from portal.params import id_param
 from portal.selectors import visible_facilities
 
 SLA_SOON_WORKING_DAYS = 5
@@ -89,8 +90,8 @@ def case_queue(
         rows = rows.filter(assignee=user)
     elif assignee == "none":
         rows = rows.filter(assignee__isnull=True)
-    elif assignee.isdigit():
-        rows = rows.filter(assignee_id=int(assignee))
+    elif (assignee_id := id_param(assignee)) is not None:
+        rows = rows.filter(assignee_id=assignee_id)
     if dispute_type:
         rows = rows.filter(dispute_type=dispute_type)
     today = timezone.localdate()
@@ -204,7 +205,7 @@ def disputes_awaiting_payment() -> QuerySet[Dispute]:
     adjustment_ids = BedDayAdjustment.objects.filter(
         source_type=SOURCE_TYPE, approved_at__isnull=False, posted_run__isnull=True
     ).values_list("source_id", flat=True)
-    ids = [int(pk) for pk in adjustment_ids if pk.isdigit()]
+    ids = [pk for pk in map(id_param, adjustment_ids) if pk is not None]
     return Dispute.objects.filter(pk__in=ids).select_related("facility", "program_year")
 
 

@@ -53,6 +53,7 @@ from payments.models import BedDayAdjustment, PaymentRun
 from payments.services import PaymentRunError
 from portal.models import Role, User
 from portal.models.accounts import FINANCE_ROLES
+from portal.params import id_param, int_param, text_param
 from portal.selectors import visible_facilities
 
 SERVICE_ERRORS = (
@@ -110,29 +111,28 @@ def dispute_start(request: HttpRequest) -> HttpResponse:
     _require_facility(user)
     initial: dict[str, Any] = {}
     prefill_range = None
-    if request.GET.get("member_range", "").isdigit():
-        prefill_range = get_object_or_404(
-            member_ranges_for(user=user), pk=int(request.GET["member_range"])
-        )
+    member_range = id_param(request.GET.get("member_range"))
+    month = int_param(request.GET.get("month"), min_value=1, max_value=12)
+    if member_range is not None:
+        prefill_range = get_object_or_404(member_ranges_for(user=user), pk=member_range)
         initial = {
             "facility": prefill_range.facility_id,
             "program_year": program_year_pk(prefill_range.first_day.year),
             "dispute_type": DisputeType.BED_DAY_COUNT,
             "member_range": prefill_range.pk,
         }
-    elif request.GET.get("month", "").isdigit():
-        initial = {"month": int(request.GET["month"]), "dispute_type": DisputeType.BED_DAY_COUNT}
-        for key in ("facility", "year"):
-            if request.GET.get(key, "").isdigit():
-                value = int(request.GET[key])
-                if key == "facility":
-                    initial["facility"] = value
-                else:
-                    initial["program_year"] = program_year_pk(value)
-    posted_facility = request.POST.get("facility", "")
+    elif month is not None:
+        initial = {"month": month, "dispute_type": DisputeType.BED_DAY_COUNT}
+        facility = id_param(request.GET.get("facility"))
+        year = int_param(request.GET.get("year"), min_value=1)
+        if facility is not None:
+            initial["facility"] = facility
+        if year is not None:
+            initial["program_year"] = program_year_pk(year)
+    posted_facility = id_param(request.POST.get("facility"))
     if (
-        posted_facility.isdigit()
-        and not visible_facilities(user=user).filter(pk=int(posted_facility)).exists()
+        posted_facility is not None
+        and not visible_facilities(user=user).filter(pk=posted_facility).exists()
     ):
         raise Http404  # another facility's id: the same answer as for any foreign object
     form = StartDisputeForm(request.POST or None, user=user, initial=initial)
@@ -464,7 +464,9 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             )
         elif action == "close":
             services.close_dispute(
-                dispute=dispute, actor=user, reason=request.POST.get("reason", "")
+                dispute=dispute,
+                actor=user,
+                reason=text_param(request.POST.get("reason"), max_length=1000),
             )
     except SERVICE_ERRORS as exc:
         _flash(request, exc)

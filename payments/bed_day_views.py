@@ -6,6 +6,7 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 from functools import wraps
+from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
@@ -35,6 +36,7 @@ from payments.models import BedDaySummary
 from payments.models.bed_days import EXCLUSION_REASONS, OUTCOME_LABELS, OUTCOMES
 from portal.models import AccessLogEntry, ProgramYear
 from portal.models.accounts import FINANCE_ROLES
+from portal.params import int_param, text_param
 
 MEMBERS_PER_PAGE = 50
 REPORT_PAGE_SIZE = 50
@@ -62,11 +64,8 @@ def finance_only(view):  # type: ignore[no-untyped-def]
 
 def _year(request: HttpRequest) -> int:
     years = list(ProgramYear.objects.values_list("year", flat=True))
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        year = 0
-    if year not in years:
+    year = int_param(request.GET.get("year"))
+    if year is None or year not in years:
         # the newest year with computed bed days, else the current program year
         computed = newest_computed_year(years=years)
         current = [y for y in years if y <= timezone.localdate().year]
@@ -82,8 +81,8 @@ def _reason_rows(summary: BedDaySummary) -> list[tuple[str, int]]:
 
 def bed_day_report(request: HttpRequest) -> HttpResponse:
     year = _year(request)
-    query = request.GET.get("q", "").strip()[:100]
-    sort = request.GET.get("sort", "npi")
+    query = text_param(request.GET.get("q"), max_length=100)
+    sort = text_param(request.GET.get("sort"), max_length=20)
     sort = sort if sort in REPORT_SORTS else "npi"
     summaries = search_bed_day_summaries(
         user=request.user, program_year=year, query=query, sort=sort
@@ -98,10 +97,8 @@ def bed_day_report(request: HttpRequest) -> HttpResponse:
         return _download(fmt, f"bed_days_{year}", header, rows)
     page = Paginator(summaries, REPORT_PAGE_SIZE).get_page(request.GET.get("page"))
     totals = bed_day_totals(summaries)
-    params = request.GET.copy()
-    params.pop("page", None)
-    params.pop("format", None)
-    params["year"] = str(year)
+    # the cleaned values only: pagination and download links never repeat what was refused
+    params = {"year": year, **({"q": query} if query else {}), "sort": sort}
     return render(
         request,
         "payments/bed_day_report.html",
@@ -112,7 +109,7 @@ def bed_day_report(request: HttpRequest) -> HttpResponse:
             "query": query,
             "sort": sort,
             "sorts": REPORT_SORT_LABELS,
-            "querystring": params.urlencode(),
+            "querystring": urlencode(params),
             "reason_labels": [OUTCOME_LABELS[reason] for reason in EXCLUSION_REASONS],
             "total_qualifying": totals["qualifying"],
             "total_excluded": totals["excluded"],
@@ -237,12 +234,12 @@ def bed_day_facility(request: HttpRequest, facility_id: int) -> HttpResponse:
 @require_POST
 @finance_only
 def bed_day_compute(request: HttpRequest) -> HttpResponse:
-    year_text = request.POST.get("year", "")
-    if not year_text.isdigit() or not ProgramYear.objects.filter(year=int(year_text)).exists():
+    year = int_param(request.POST.get("year"), min_value=1)
+    if year is None or not ProgramYear.objects.filter(year=year).exists():
         raise Http404("unknown program year")
-    queue_bed_day_computation(program_year=int(year_text), actor=request.user)
-    messages.info(request, f"Bed days for {year_text} are being computed.")
-    return redirect(f"{reverse('payments:bed_day_report')}?year={year_text}")
+    queue_bed_day_computation(program_year=year, actor=request.user)
+    messages.info(request, f"Bed days for {year} are being computed.")
+    return redirect(f"{reverse('payments:bed_day_report')}?year={year}")
 
 
 def _download(

@@ -13,6 +13,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import BinaryIO
 
+from portal.params import int_param
+
 MAX_REPORTED_ERRORS = 200
 
 
@@ -55,11 +57,14 @@ def _decoded_lines(handle: BinaryIO) -> Iterator[str]:
         if number == 1 and raw.startswith(codecs.BOM_UTF8):
             raw = raw[len(codecs.BOM_UTF8) :]
         try:
-            yield raw.decode("utf-8")
+            line = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise CsvImportError(
                 [RowError(number, "", f"not valid UTF-8 (byte {exc.start + 1} of the line)")]
             ) from exc
+        if "\x00" in line:  # PostgreSQL stores no NUL in text; a CSV file has none
+            raise CsvImportError([RowError(number, "", "contains a NUL byte (not a text file?)")])
+        yield line
 
 
 class CsvReader:
@@ -149,9 +154,9 @@ def parse_money(text: str, *, places: int = 2) -> Decimal:
 
 
 def parse_int(text: str, *, minimum: int = 0) -> int:
-    if not text.strip().lstrip("-").isdigit():
+    value = int_param(text)
+    if value is None:
         raise ValueError(f"'{text}' is not a whole number")
-    value = int(text)
     if value < minimum:
         raise ValueError(f"{value} is below {minimum}")
     return value

@@ -29,6 +29,7 @@ from portal.opt_in_forms import (
     SubmitForm,
 )
 from portal.opt_in_texts import ATTESTATION_TEXT, TERMS_TEXT
+from portal.params import id_param
 from portal.pdf import html_to_pdf
 from portal.selectors import (
     is_review_overdue,
@@ -201,7 +202,10 @@ def opt_in_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     files = request.FILES if request.method == "POST" else None
     if request.method == "POST" and step == "documents" and "remove" in request.POST:
-        document = get_object_or_404(version.documents.all(), pk=request.POST.get("remove"))
+        document_id = id_param(request.POST.get("remove"))
+        if document_id is None:
+            raise Http404("No such document.")
+        document = get_object_or_404(version.documents.all(), pk=document_id)
         try:
             services.remove_opt_in_document(document=document, actor=request.user)
             messages.success(request, f"Removed {document.original_name}.")

@@ -27,6 +27,7 @@ from portal.models import (
     User,
 )
 from portal.models.facilities import validate_hcai_id, validate_npi
+from portal.params import int_param
 
 FACILITY_COLUMNS = (
     "npi",
@@ -173,7 +174,7 @@ def import_opt_ins(*, path: Path | str, actor: User | None = None) -> ImportSumm
         npi, year_text, status_text = row["facility_npi"], row["program_year"], row["status"]
         if npi and npi not in facilities:
             row_errors.append(RowError(line, "facility_npi", f"unknown facility NPI {npi}"))
-        year = int(year_text) if year_text.isdigit() else None
+        year = int_param(year_text)
         if year_text and year not in years:
             known = ", ".join(str(y) for y in sorted(years))
             row_errors.append(

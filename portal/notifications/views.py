@@ -16,6 +16,7 @@ from portal.notifications.services import (
     mark_notice_read,
     set_notice_preferences,
 )
+from portal.params import text_param
 
 PAGE_SIZE = 25
 
@@ -56,8 +57,9 @@ def notice_preferences(request: HttpRequest) -> HttpResponse:
 
 
 def _back(request: HttpRequest) -> str:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
+    # a path on this site only ("abc" would be taken for a URL name by redirect())
+    target = text_param(request.POST.get("next"), max_length=2000)
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target

@@ -27,6 +27,7 @@ from tests.disputes.helpers import (
     pdf_upload,
     program_year,
     submitted_dispute,
+    under_review,
 )
 
 pytestmark = pytest.mark.django_db
@@ -453,3 +454,92 @@ def test_given_month_link_when_starting_dispute_then_month_item_created(world, c
     dispute = Dispute.objects.get(facility=world.facility)
     assert form.initial["facility"] == world.facility.pk
     assert list(dispute.items.values_list("kind", "month")) == [(DisputeItem.Kind.MONTH, 3)]
+
+
+@pytest.mark.parametrize("value", ["²", "9" * 5000])
+@pytest.mark.parametrize(
+    ("params", "prefilled"),
+    [
+        ({"member_range": "{value}"}, "member_range"),
+        ({"month": "{value}"}, "month"),
+        ({"month": "3", "facility": "{value}"}, "facility"),
+        ({"month": "3", "year": "{value}"}, "program_year"),
+    ],
+    ids=["member_range", "month", "facility", "year"],
+)
+def test_given_number_int_refuses_in_prefill_link_when_starting_dispute_then_page_without_it(
+    world, client_as, params, prefilled, value
+):
+    # given ("²" passes str.isdigit() but not int(); int() refuses 5,000 digits)
+    query = {key: text.format(value=value) for key, text in params.items()}
+    # when
+    response = client_as("facility_staff").get(reverse("disputes:dispute_start"), query)
+    # then
+    assert response.status_code == 200
+    assert prefilled not in response.context["form"].initial
+
+
+@pytest.mark.parametrize("value", ["²", "9" * 5000])
+@pytest.mark.parametrize("key", ["facility", "month", "member_range", "program_year"])
+def test_given_number_int_refuses_in_posted_field_when_starting_dispute_then_400_and_no_draft(
+    world, client_as, key, value
+):
+    # given
+    data = {
+        "facility": world.facility.pk,
+        "program_year": program_year().pk,
+        "dispute_type": "payment_timing",
+        key: value,
+    }
+    # when
+    response = client_as("facility_staff").post(reverse("disputes:dispute_start"), data)
+    # then
+    assert response.status_code == 400
+    assert not Dispute.objects.exists()
+
+
+@pytest.mark.parametrize("days", ["99999999999", "-99999999999", "999999999999999999"])
+def test_given_more_days_than_postgresql_holds_when_overturning_then_400_and_still_under_review(
+    world, client_as, days
+):
+    # given
+    dispute = under_review(
+        facility=world.facility,
+        filer=world.users["facility_staff"],
+        liaison=world.users["ltss_liaison"],
+    )
+    # when
+    response = client_as("ltss_liaison").post(
+        reverse("disputes:determine", args=[dispute.pk]),
+        {
+            "outcome": "overturned",
+            "reasoning": "Counted wrong.",
+            "amount": "0",
+            "adjustment_days": days,
+        },
+    )
+    # then
+    assert response.status_code == 400
+    assert "adjustment_days" in response.context["form"].errors
+    dispute.refresh_from_db()
+    assert dispute.status == Status.UNDER_REVIEW
+
+
+def test_given_determined_dispute_when_closed_with_nul_in_reason_then_closed_without_it(
+    world, client_as
+):
+    # given (PostgreSQL refuses NUL in text)
+    dispute = determined(
+        facility=world.facility,
+        filer=world.users["facility_staff"],
+        liaison=world.users["ltss_liaison"],
+    )
+    # when
+    response = client_as("ltss_liaison").post(
+        reverse("disputes:case_action", args=[dispute.pk, "close"]), {"reason": "Paid\x00 in full"}
+    )
+    # then
+    assert response.status_code == 302
+    dispute.refresh_from_db()
+    assert dispute.status == Status.CLOSED
+    assert dispute.events.get(action="closed").reason == "Paid in full"

@@ -141,6 +141,20 @@ def test_given_finance_user_when_posting_compute_then_bed_days_computed(
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("year", ["²", "9" * 5000, "-2024", "2024abc", "1"])
+def test_given_year_that_is_no_program_year_when_posting_compute_then_404_and_nothing_computed(
+    client, facility, year
+):
+    # given ("²" passes str.isdigit() but not int(); int() refuses 5,000 digits)
+    client.force_login(staff(Role.FINANCE_ANALYST))
+    # when
+    response = client.post(reverse("payments:bed_day_compute"), {"year": year})
+    # then
+    assert response.status_code == 404
+    assert not BedDayComputation.objects.exists()
+
+
+@pytest.mark.django_db
 def test_given_facility_user_when_posting_compute_then_forbidden(client, facility):
     client.force_login(UserFactory(role=Role.FACILITY_ADMIN, facilities=[facility]))
     response = client.post(reverse("payments:bed_day_compute"), {"year": "2024"})
@@ -274,6 +288,35 @@ def test_given_search_when_downloading_csv_then_only_matching_facilities(client,
     lines = response.content.decode().splitlines()
     assert lines[0].startswith("facility_npi,facility_name,program_year,qualifying")
     assert [line.split(",")[1] for line in lines[1:]] == [f"Report Home {n}" for n in range(50, 56)]
+
+
+def test_given_nul_byte_in_search_when_report_opened_then_searched_without_it(
+    client, many_summaries
+):
+    # given (PostgreSQL refuses NUL in a text parameter)
+    client.force_login(staff(Role.FINANCE_ANALYST))
+    # when
+    response = client.get(
+        reverse("payments:bed_day_report"), {"year": 2024, "q": "Report Home 0\x001"}
+    )
+    # then
+    assert response.status_code == 200
+    assert response.context["query"] == "Report Home 01"
+    assert shown_names(response) == ["Report Home 01"]
+
+
+def test_given_search_when_report_opened_then_links_repeat_only_the_cleaned_search(
+    client, many_summaries
+):
+    # given
+    client.force_login(staff(Role.FINANCE_ANALYST))
+    # when
+    response = client.get(
+        reverse("payments:bed_day_report"),
+        {"year": 2024, "q": "Home\x00", "sort": "name", "junk": "x" * 1000},
+    )
+    # then
+    assert response.context["querystring"] == "year=2024&q=Home&sort=name"
 
 
 def test_given_facility_user_when_searching_report_then_only_own_facility(client, many_summaries):

@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from payments.models import Citation, PerDiem, PerDiemExhibit
-from portal.models import DataRevision
-from tests.factories import FacilityFactory
+from portal.models import DataRevision, Role
+from tests.factories import FacilityFactory, UserFactory
+from tests.roles import give_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -201,3 +203,22 @@ def test_given_row_without_facid_when_citations_imported_then_skipped_not_an_err
     call_command("import_citations", str(path))
     # then
     assert list(Citation.objects.values_list("penalty_number", flat=True)) == ["6"]
+
+
+def test_given_citations_file_with_nul_byte_when_uploaded_then_error_listed_and_nothing_stored(
+    client, tmp_path
+):
+    # given (PostgreSQL refuses NUL in text: the import stored it and the page answered 500)
+    FacilityFactory(cdph_facid="060000215")
+    analyst = UserFactory(role=Role.FINANCE_ANALYST)
+    give_totp(analyst)
+    client.force_login(analyst)
+    path = tmp_path / "citations.csv"
+    path.write_bytes(CDPH_HEADER.encode() + b"060000215,OAK\x00 GROVE,1,,2024-03-02,A,\n")
+    # when
+    with open(path, "rb") as handle:
+        response = client.post(reverse("payments:upload_citations"), {"file": handle})
+    # then
+    assert response.status_code == 200
+    assert "line 2: contains a NUL byte" in response.content.decode()
+    assert not Citation.objects.exists()

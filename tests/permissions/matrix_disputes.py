@@ -191,6 +191,20 @@ CASES = {
     ),
 }
 
+# the same URL names with other path values, walked by tests/security/test_hostile_input.py
+WALK_VARIANTS = {
+    "disputes:case_action": tuple(
+        (lambda w, action=action, key=key: _url("case_action", _pk(w, key), action))
+        for action, key in (
+            ("acknowledge", "dispute"),
+            ("assign", "dispute"),
+            ("start_review", "dispute"),
+            ("return", "dispute"),
+            ("close", "dispute_determined"),
+        )
+    ),
+}
+
 
 def _status(world: Any, key: str) -> str:
     return Dispute.objects.get(pk=_pk(world, key)).status

@@ -88,6 +88,14 @@ CASES = {
     ),
 }
 
+# the same URL names with other path values, walked by tests/security/test_hostile_input.py
+WALK_VARIANTS = {
+    "portal:opt_in_step": tuple(
+        (lambda world, step=step: _url("opt_in_step", _opt_in(world).pk, step))
+        for step in ("payee", "contacts", "documents", "acknowledgements")
+    ),
+}
+
 
 def add_opt_in_world(world: Any) -> None:
     """Give ``world`` a draft opt-in with a W-9 for ``world.facility`` (PY4, window opened)."""

@@ -94,3 +94,6 @@ CASES = {
     "payments:upload_citations": (lambda world: reverse("payments:upload_citations"), FINANCE_ONLY),
     "payments:upload_opt_ins": (lambda world: reverse("payments:upload_opt_ins"), FINANCE_ONLY),
 }
+
+# the same URL names with other path values, walked by tests/security/test_hostile_input.py
+WALK_VARIANTS = {"payments:run_export": (_draft_url("payments:run_export", "xlsx"),)}

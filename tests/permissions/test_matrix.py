@@ -5,7 +5,9 @@ Each app adds rows in its own module ``tests/permissions/matrix_<app>.py``:
 * ``CASES = {url_name: (url_builder, statuses)}`` - GET; ``url_builder(world) -> str`` may
   create the objects it needs (``world.extra`` is a place to keep them);
 * ``POST_CASES = {url_name: (url_builder, data_builder, statuses, snapshot)}`` - optional;
-  for every role whose POST is denied, ``snapshot(world)`` must be equal before and after.
+  for every role whose POST is denied, ``snapshot(world)`` must be equal before and after;
+* ``WALK_VARIANTS = {url_name: (url_builder, ...)}`` - optional; the same name with other path
+  values (steps, actions, formats) for the hostile-input walk (tests/security).
 
 ``statuses`` is a tuple in the order of ``tests.roles.ROLES``. A URL name without a row fails
 ``test_every_url_has_a_matrix_row``.

@@ -76,6 +76,10 @@ def test_given_imported_registry_when_reimported_with_change_then_facility_updat
         ("1427051986,206191234,9,X,NF_B,10,0,LA,", "line 3, column facility_type"),
         ("1427051986,306191234,9,X,NF_B_FREESTANDING,10,0,LA,", "line 3, column hcai_id"),
         ("1427051986,206191234,9,X,NF_B_FREESTANDING,ten,0,LA,", "line 3, column licensed_beds"),
+        (
+            "1427051986,206191234,9,X,NF_B_FREESTANDING,²,0,LA,",
+            "line 3, column licensed_beds: '²' is not a whole number",
+        ),
         ("1427051986,206191234,9,X,NF_B_FREESTANDING,10,11,LA,", "line 3, column stp_beds"),
     ],
 )

@@ -162,6 +162,19 @@ def test_given_offsite_next_when_mark_all_read_then_redirect_stays_in_portal(cli
     assert response["Location"] == "/inbox/"
 
 
+@pytest.mark.parametrize("target", ["abc", "0", "²", "/inbox/\x00", "//evil.example/"])
+def test_given_next_that_is_no_path_here_when_mark_all_read_then_redirect_to_inbox(
+    client, staff, target
+):
+    # given (redirect() would take "abc" for a URL name; NUL is dropped)
+    client.force_login(staff)
+    # when
+    response = client.post(reverse("portal:inbox_mark_all_read"), {"next": target})
+    # then
+    assert response.status_code == 302
+    assert response["Location"] == "/inbox/"
+
+
 def test_given_preferences_page_when_opened_then_mandatory_kinds_locked(client, staff):
     # given
     client.force_login(staff)

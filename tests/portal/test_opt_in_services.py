@@ -11,6 +11,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 
 from portal import opt_in_services as services
+from portal.csvio import CsvImportError
 from portal.models import (
     AuditEvent,
     DataRevision,
@@ -345,6 +346,22 @@ def test_given_opt_ins_file_when_imported_then_records_created_with_history(tmp_
     assert opt_in.versions.count() == 0
     assert list(opt_in.transitions.values_list("to_status", flat=True)) == ["approved"]
     assert facility.pk in opted_in_facility_ids(year=2025)
+
+
+@pytest.mark.parametrize("year", ["²", "9" * 5000, "20x5"])
+def test_given_program_year_that_is_no_number_when_opt_ins_imported_then_row_error_no_records(
+    tmp_path: Path, year
+):
+    # given ("²" passes str.isdigit() but not int(); int() refuses 5,000 digits)
+    facility = FacilityFactory()
+    path = tmp_path / "opt_ins.csv"
+    path.write_text(f"facility_npi,program_year,status\n{facility.npi},{year},APPROVED\n")
+    # when
+    with pytest.raises(CsvImportError) as excinfo:
+        import_opt_ins(path=path)
+    # then
+    assert [(e.line, e.column) for e in excinfo.value.errors] == [(2, "program_year")]
+    assert not OptIn.objects.exists()
 
 
 def test_given_facility_with_primary_liaison_when_submitted_then_assigned_and_admins_told(

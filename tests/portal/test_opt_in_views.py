@@ -170,6 +170,46 @@ def test_given_oversized_file_when_uploaded_through_form_then_clear_message_and_
     assert not private_root.exists() or not any(p.is_file() for p in private_root.rglob("*"))
 
 
+def _draft_document(opt_in, admin) -> OptInDocument:
+    return services.upload_opt_in_document(
+        opt_in=opt_in,
+        kind="w9",
+        upload=SimpleUploadedFile("w9.pdf", PDF_BYTES),
+        actor=admin,
+    )
+
+
+def test_given_document_when_removed_through_page_then_gone(client, draft):
+    # given
+    opt_in, admin = draft
+    document = _draft_document(opt_in, admin)
+    client.force_login(admin)
+    # when
+    response = client.post(
+        reverse("portal:opt_in_step", args=[opt_in.pk, "documents"]), {"remove": document.pk}
+    )
+    # then
+    assert response.status_code == 302
+    assert not OptInDocument.objects.filter(pk=document.pk).exists()
+
+
+@pytest.mark.parametrize("remove", ["abc", "²", "9" * 5000, "-1", "0", "99999999999999999999"])
+def test_given_document_when_remove_names_no_document_id_then_404_and_document_kept(
+    client, draft, remove
+):
+    # given
+    opt_in, admin = draft
+    document = _draft_document(opt_in, admin)
+    client.force_login(admin)
+    # when
+    response = client.post(
+        reverse("portal:opt_in_step", args=[opt_in.pk, "documents"]), {"remove": remove}
+    )
+    # then
+    assert response.status_code == 404
+    assert OptInDocument.objects.filter(pk=document.pk).exists()
+
+
 def test_given_signer_step_with_missing_fields_when_posted_then_errors_linked_to_fields(
     client, draft
 ):
