@@ -9,7 +9,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from portal.dates import add_calendar_days, add_working_days
+from portal.calendar.dates import (
+    add_calendar_days,
+    add_working_days,
+)
 
 FILING_LIMIT_CALENDAR_DAYS = 365
 ACK_WORKING_DAYS_ELECTRONIC = 2

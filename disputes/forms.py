@@ -13,8 +13,12 @@ from disputes.models import Dispute, DisputeType, Note, Outcome, Status
 from disputes.selectors import case_workers, member_ranges_for
 from payments.models import PaymentRun
 from payments.selectors import ledger_entries_for
-from portal.models import Facility, ProgramYear, User
-from portal.selectors import visible_facilities
+from portal.models import (
+    Facility,
+    User,
+)
+from portal.registry.selectors import visible_facilities
+from programs.wqip.models import ProgramYear
 
 MAX_MEMBER_RANGES = 300
 # more bed days than any facility has in a program year (and within PostgreSQL's integer)
@@ -124,7 +128,7 @@ class DisputeForm(forms.ModelForm):
             lines__facility=dispute.facility,
         ).distinct()
         self.fields["payment_run"].label_from_instance = lambda r: (
-            f"{r.get_exhibit_kind_display()} run of {r.posted_at:%d %b %Y}"
+            f"{r.get_kind_display()} run of {r.posted_at:%d %b %Y}"
         )
         ranges = member_ranges_for(user=user, facility_id=dispute.facility_id, program_year=year)
         chosen = list(dispute.items.all())

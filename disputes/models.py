@@ -11,7 +11,10 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from portal.models.opt_in import StoredUpload, private_storage
+from portal.files.models import (
+    StoredUpload,
+    private_storage,
+)
 
 
 class DisputeType(models.TextChoices):
@@ -57,7 +60,7 @@ class Dispute(models.Model):
         "portal.Facility", on_delete=models.PROTECT, related_name="disputes"
     )
     program_year = models.ForeignKey(
-        "portal.ProgramYear", on_delete=models.PROTECT, related_name="disputes"
+        "wqip.ProgramYear", on_delete=models.PROTECT, related_name="disputes"
     )
     dispute_type = models.CharField(max_length=24, choices=DisputeType.choices)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
@@ -290,7 +293,7 @@ class Determination(models.Model):
         default=0, help_text="Bed days added (signed) by an overturned bed-day count"
     )
     bed_day_adjustment = models.ForeignKey(
-        "payments.BedDayAdjustment",
+        "wqip.BedDayAdjustment",
         null=True,
         blank=True,
         on_delete=models.PROTECT,

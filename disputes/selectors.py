@@ -18,18 +18,21 @@ from disputes.models import (
     Status,
 )
 from disputes.services import SOURCE_TYPE, is_case_worker
-from payments.models import (
+from payments.models import PaymentRun
+from portal.accounts.models import (
+    FACILITY_ROLES,
+    PLAN_ROLES,
+)
+from portal.calendar.dates import add_working_days
+from portal.models import Role, User
+from portal.params import id_param
+from portal.registry.selectors import visible_facilities
+from programs.wqip.models import (
     BedDayAdjustment,
     BedDayComputation,
     BedDayMemberRange,
     BedDayMonth,
-    PaymentRun,
 )
-from portal.dates import add_working_days
-from portal.models import Role, User
-from portal.models.accounts import FACILITY_ROLES, PLAN_ROLES
-from portal.params import id_param
-from portal.selectors import visible_facilities
 
 SLA_SOON_WORKING_DAYS = 5
 
@@ -210,7 +213,7 @@ def disputes_awaiting_payment() -> QuerySet[Dispute]:
 
 
 def program_year_pk(year: int) -> int | None:
-    from portal.models import ProgramYear
+    from programs.wqip.models import ProgramYear
 
     return ProgramYear.objects.filter(year=year).values_list("pk", flat=True).first()
 

@@ -37,21 +37,41 @@ from disputes.models import (
 )
 from payments import services as payments_services
 from payments.models import (
+    LedgerEntry,
+    PaymentRun,
+)
+from portal.accounts.models import (
+    FACILITY_ROLES,
+    FINANCE_ROLES,
+)
+from portal.audit.services import record_event
+from portal.calendar.dates import (
+    deadline_end,
+    pacific_time,
+    plan_holidays,
+)
+from portal.files.pdf import html_to_pdf
+from portal.files.uploads import check_upload
+from portal.models import (
+    Facility,
+    LiaisonAssignment,
+    Role,
+    ScheduledNotice,
+    User,
+)
+from portal.money import round_money
+from portal.notifications.services import schedule_notice
+from programs.wqip.models import (
     BedDayAdjustment,
     BedDayMemberRange,
     ExhibitKind,
-    LedgerEntry,
-    PaymentRun,
     PerDiemExhibit,
+    ProgramYear,
 )
-from portal.audit import record_event
-from portal.dates import deadline_end, pacific_time, plan_holidays
-from portal.models import Facility, LiaisonAssignment, ProgramYear, Role, ScheduledNotice, User
-from portal.models.accounts import FACILITY_ROLES, FINANCE_ROLES
-from portal.money import round_money
-from portal.notifications.services import schedule_notice
-from portal.pdf import html_to_pdf
-from portal.uploads import check_upload
+from programs.wqip.services import adjustments as wqip_adjustments
+from programs.wqip.services import citations as wqip_citations
+from programs.wqip.services import payments as wqip_payments
+from programs.wqip.services import per_diems as wqip_per_diems
 
 SOURCE_TYPE = "disputes.dispute"  # how payments rows point back at a dispute
 CASE_ROLES = frozenset({Role.LTSS_LIAISON, Role.PROGRAM_ADMIN})
@@ -735,7 +755,7 @@ def determine_dispute(
         decided_at=now,
     )
     if determination.adjustment_days:
-        determination.bed_day_adjustment = payments_services.record_bed_day_adjustment(
+        determination.bed_day_adjustment = wqip_adjustments.record_bed_day_adjustment(
             facility=dispute.facility,
             program_year=dispute.program_year.year,
             days=determination.adjustment_days,
@@ -848,7 +868,7 @@ def dispute_of_adjustment(adjustment: BedDayAdjustment) -> Dispute | None:
 
 @transaction.atomic
 def approve_dispute_adjustment(*, adjustment: BedDayAdjustment, approver: User) -> BedDayAdjustment:
-    adjustment = payments_services.approve_bed_day_adjustment(
+    adjustment = wqip_adjustments.approve_bed_day_adjustment(
         adjustment=adjustment, approver=approver
     )
     dispute = dispute_of_adjustment(adjustment)
@@ -877,7 +897,7 @@ def supplemental_exhibit_kind(program_year: int) -> str:
 def start_supplemental_run(*, dispute: Dispute, actor: User) -> PaymentRun:
     """Rerun the latest exhibit of the dispute's year; the difference posts on approval."""
     year = dispute.program_year.year
-    run = payments_services.start_payment_run(
+    run = wqip_payments.start_payment_run(
         program_year=year, exhibit_kind=supplemental_exhibit_kind(year), started_by=actor
     )
     _event(

@@ -49,12 +49,13 @@ from disputes.selectors import (
     sla_dashboard,
     timeline_for,
 )
-from payments.models import BedDayAdjustment, PaymentRun
+from payments.models import PaymentRun
 from payments.services import PaymentRunError
+from portal.accounts.models import FINANCE_ROLES
 from portal.models import Role, User
-from portal.models.accounts import FINANCE_ROLES
 from portal.params import id_param, int_param, text_param
-from portal.selectors import visible_facilities
+from portal.registry.selectors import visible_facilities
+from programs.wqip.models import BedDayAdjustment
 
 SERVICE_ERRORS = (
     services.InvalidTransition,

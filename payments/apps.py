@@ -3,18 +3,16 @@ from django.apps import AppConfig
 
 class PaymentsConfig(AppConfig):
     name = "payments"
-    verbose_name = "Bed days and payments"
+    verbose_name = "Payments"
 
     def ready(self) -> None:
-        from payments.notices import produce_payment_due_reminders
+        from payments.notices import PAYMENT_NOTICE_KINDS, produce_payment_due_reminders
+        from portal.notifications.kinds import register_kind
         from portal.notifications.reminders import register_daily_producer
 
+        for kind in PAYMENT_NOTICE_KINDS:
+            register_kind(kind)
         register_daily_producer("payment_due", produce_payment_due_reminders)
-
-    def load_demo_data(self, *, stdout=None):  # type: ignore[no-untyped-def]
-        from payments.demo import load_payments_demo_data
-
-        return load_payments_demo_data(stdout=stdout)
 
     def nav_items(self, user):  # type: ignore[no-untyped-def]
         from payments.navigation import payment_nav_items
@@ -25,6 +23,5 @@ class PaymentsConfig(AppConfig):
         from django.urls import reverse
 
         return [
-            ("Bed days", reverse("payments:bed_day_facility", args=[facility.pk])),
             ("Payments", reverse("payments:facility_payments", args=[facility.npi])),
         ]

@@ -5,23 +5,32 @@ from typing import Any
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.conf import settings
 
-from payments.models import ExhibitKind
-from portal.selectors import program_years
+from payments.calculators import calculators
 
 
 def _year_choices() -> list[tuple[int, str]]:
-    return [(py.year, str(py)) for py in program_years()]
+    years = sorted({year for c in calculators() for year in c.program_years()})
+    return [(year, str(year)) for year in years]
+
+
+def _kind_choices() -> list[tuple[str, str]]:
+    """ "program:kind" for every program's kinds of run, labelled with the program."""
+    return [
+        (f"{c.program}:{kind}", f"{c.title}: {label}")
+        for c in calculators()
+        for kind, label in c.kinds
+    ]
 
 
 class StartRunForm(forms.Form):
     program_year = forms.TypedChoiceField(label="Program year", coerce=int, choices=())
-    exhibit = forms.ChoiceField(label="Per-diem exhibit", choices=ExhibitKind.choices)
+    kind = forms.ChoiceField(label="Program and kind of run", choices=())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["program_year"].choices = _year_choices()
+        self.fields["kind"].choices = _kind_choices()
         self.helper = FormHelper()
         self.helper.form_tag = False
 
@@ -36,42 +45,3 @@ class ApproveRunForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("approve", "Approve and post", css_class="btn-danger"))
-
-
-class _UploadForm(forms.Form):
-    file = forms.FileField(label="CSV file", help_text="UTF-8 CSV with a header row")
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.attrs = {"enctype": "multipart/form-data"}
-        self.helper.add_input(Submit("upload", "Upload and import"))
-
-    def clean_file(self):  # type: ignore[no-untyped-def]
-        upload = self.cleaned_data["file"]
-        if upload.size > settings.WQIP_UPLOAD_MAX_BYTES:
-            raise forms.ValidationError("The file is larger than the upload limit.")
-        return upload
-
-
-class PerDiemUploadForm(_UploadForm):
-    program_year = forms.TypedChoiceField(label="Program year", coerce=int, choices=())
-    exhibit = forms.ChoiceField(label="Exhibit", choices=ExhibitKind.choices)
-    received_on = forms.DateField(
-        label="Date the plan received the exhibit",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-
-    field_order = ["program_year", "exhibit", "received_on", "file"]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["program_year"].choices = _year_choices()
-
-
-class CitationUploadForm(_UploadForm):
-    pass
-
-
-class OptInUploadForm(_UploadForm):
-    pass

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
+from portal.accounts.models import FINANCE_ROLES
 from portal.models import User
-from portal.models.accounts import FINANCE_ROLES
 from portal.navigation import NavItem
 
 
 def payment_nav_items(user: User) -> list[NavItem]:
-    items = [NavItem("Bed days", "payments:bed_day_report", prefix="/payments/bed-days/")]
+    items: list[NavItem] = []
     if user.is_superuser or user.role in FINANCE_ROLES:
         items += [
             NavItem("Payment runs", "payments:run_list", prefix="/payments/runs/"),
             NavItem("Ledger", "payments:ledger", prefix="/payments/ledger/"),
-            NavItem("Imports", "payments:claim_upload", prefix="/payments/claims/"),
         ]
     return items

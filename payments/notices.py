@@ -21,7 +21,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from payments.models import PaymentLine, PaymentRun
-from portal.dates import add_working_days, pacific_time, plan_holidays
+from portal.calendar.dates import (
+    add_working_days,
+    pacific_time,
+    plan_holidays,
+)
+from portal.notifications import recipients as r
+from portal.notifications.kinds import NoticeKind
+from portal.notifications.models import ScheduledNotice
 from portal.notifications.reminders import SEND_HOUR
 from portal.notifications.services import PlannedNotice, schedule_notice, schedule_notices
 
@@ -31,7 +38,8 @@ DUE_REMINDER_WORKING_DAYS = (10, 3)
 def _run_data(run: PaymentRun) -> dict[str, object]:
     return {
         "program_year": run.program_year,
-        "exhibit": run.get_exhibit_kind_display(),
+        "program": run.program_title,
+        "exhibit": run.get_kind_display(),  # the kind of run (WQIP: its exhibit)
         "run_id": run.pk,
     }
 
@@ -105,3 +113,52 @@ def produce_payment_due_reminders(today: datetime.date) -> int:
         )
         scheduled += 1
     return scheduled
+
+
+# --- notice kinds (portal.notifications.kinds) --------------------------------------------
+
+
+def _run_still_draft(notice: ScheduledNotice, now: datetime.datetime) -> bool:
+    """Payment-run notices (the subject is a payments PaymentRun, duck-typed: portal does not
+    import payments) stop once the run is posted or superseded."""
+    return getattr(notice.subject, "status", None) == "draft"
+
+
+PAYMENT_NOTICE_KINDS = (
+    NoticeKind(
+        key="report_published",
+        label="Report published",
+        title="A new WQIP payment report is available",
+        description="When the plan publishes a payment report for your facility.",
+        recipients=r.report_contacts,
+    ),
+    NoticeKind(
+        key="payment_run_awaiting_approval",
+        label="Payment run awaiting approval",
+        title="A payment run is waiting for your approval",
+        description="When a payment run started by someone else needs approval.",
+        recipients=r.finance_approvers,
+        audience="plan",
+        is_still_due=_run_still_draft,
+    ),
+    NoticeKind(
+        key="payment_issued",
+        label="Payment issued",
+        title="A WQIP payment has been issued",
+        description="When a payment or recoupment for your facility is marked issued.",
+        recipients=r.report_contacts,
+        is_mandatory=True,
+    ),
+    NoticeKind(
+        key="payment_past_due",
+        label="Payment due and not released",
+        title="{% if is_past_due %}A WQIP payment was due on {{ due_on|date:'j F Y' }} and is "
+        "past due{% else %}A WQIP payment is due on {{ due_on|date:'j F Y' }} and not "
+        "released{% endif %}",
+        description="10 and 3 working days before an unreleased payment is due, and when it "
+        "is past due.",
+        recipients=r.finance_approvers,
+        audience="plan",
+        is_still_due=_run_still_draft,
+    ),
+)

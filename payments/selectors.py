@@ -5,12 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import BigIntegerField, Count, Q, QuerySet, Sum
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
 
-from payments.models import Citation, LedgerEntry, PaymentLine, PaymentRun
+from payments.models import (
+    LedgerEntry,
+    PaymentLine,
+    PaymentRun,
+)
+from portal.accounts.models import FINANCE_ROLES
 from portal.models import Facility, User
-from portal.models.accounts import FINANCE_ROLES
-from portal.selectors import visible_facilities
+from portal.registry.selectors import visible_facilities
 
 
 def is_finance(user: User) -> bool:
@@ -21,7 +27,7 @@ def payment_runs_for(*, user: User) -> QuerySet[PaymentRun]:
     """Whole runs are plan-wide: finance users only."""
     if not is_finance(user):
         return PaymentRun.objects.none()
-    return PaymentRun.objects.select_related("started_by", "approved_by", "exhibit").annotate(
+    return PaymentRun.objects.select_related("started_by", "approved_by").annotate(
         line_count=Count("lines"),
         gross_total=Sum("lines__gross_amount"),
         net_total=Sum("lines__net_amount"),
@@ -55,14 +61,29 @@ def search_run_lines(
     return lines.order_by(*RUN_LINE_SORTS.get(sort, RUN_LINE_SORTS["npi"]))
 
 
-def run_line_totals(lines: QuerySet[PaymentLine]) -> dict[str, Any]:
-    """Days and amounts over all the lines (not only the page shown): one query."""
-    return lines.order_by().aggregate(
-        days=Sum("qualifying_bed_days"),
+def run_line_totals(lines: QuerySet[PaymentLine], *, run: PaymentRun) -> dict[str, Any]:
+    """Amounts (and the program's summed figures) over all the lines, not only the page shown:
+    one query. ``cells`` line up with the program's table columns."""
+    columns = run.calculator.table_columns()
+    summed = {
+        f"column_{c.key}": Sum(Cast(KeyTextTransform(c.key, "details"), BigIntegerField()))
+        for c in columns
+        if c.total
+    }
+    totals = lines.order_by().aggregate(
         gross=Sum("gross_amount"),
         previously_paid=Sum("previously_paid"),
         net=Sum("net_amount"),
+        **summed,
     )
+    totals["cells"] = [
+        {
+            "numeric": c.kind != "text",
+            "text": str(totals.get(f"column_{c.key}") or 0) if c.total else "",
+        }
+        for c in columns
+    ]
+    return totals
 
 
 def posted_lines_for(*, user: User, facility: Facility) -> QuerySet[PaymentLine]:
@@ -125,10 +146,4 @@ def ledger_totals(*, user: User, query: str = "") -> dict[str, Any]:
         paid=Sum("amount", filter=Q(amount__gt=0)),
         recouped=Sum("amount", filter=Q(amount__lt=0)),
         entries=Count("id"),
-    )
-
-
-def citations_for(*, user: User) -> QuerySet[Citation]:
-    return Citation.objects.filter(facility__in=visible_facilities(user=user)).select_related(
-        "facility"
     )

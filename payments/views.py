@@ -5,15 +5,11 @@ from __future__ import annotations
 
 import csv
 import io
-import tempfile
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
-from functools import wraps
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -26,21 +22,16 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
 from payments import selectors, services
-from payments.engine.citations import CitationEffect, attributed_year, plain_words
-from payments.exports import PAYMENT_COLUMNS, payment_row
+from payments.calculators import get_calculator
 from payments.forms import (
     ApproveRunForm,
-    CitationUploadForm,
-    OptInUploadForm,
-    PerDiemUploadForm,
     StartRunForm,
 )
 from payments.models import LedgerEntry, PaymentLine, PaymentRun
-from portal import services as portal_services
-from portal.csvio import CsvImportError
+from portal.accounts.permissions import finance_required
+from portal.files.pdf import html_to_pdf
 from portal.models import Role
-from portal.pdf import html_to_pdf
-from portal.selectors import visible_facilities
+from portal.registry.selectors import visible_facilities
 
 LIST_PAGE_SIZE = 50
 RUN_LINE_SORT_LABELS = {
@@ -86,16 +77,6 @@ def _list_context(rows: QuerySet, params: dict[str, Any], sorts: dict[str, str])
     }
 
 
-def finance_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not selectors.is_finance(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 def _is_past_due(*, due_on, paid_on, net) -> bool:  # type: ignore[no-untyped-def]
     """Money to move (net not zero) that was posted, or is still unposted, after its due date."""
     if net == 0:
@@ -118,9 +99,11 @@ def run_start(request: HttpRequest) -> HttpResponse:
     form = StartRunForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
+            program, kind = form.cleaned_data["kind"].split(":", 1)
             run = services.request_payment_run(
+                program=program,
                 program_year=form.cleaned_data["program_year"],
-                exhibit_kind=form.cleaned_data["exhibit"],
+                kind=kind,
                 started_by=request.user,
             )
         except services.PaymentRunError as exc:
@@ -143,7 +126,13 @@ def _run_context(request: HttpRequest, run: PaymentRun) -> dict[str, Any]:
     paid_on = run.posted_at.date() if run.posted_at else None
     for line in lines:
         line.is_past_due = _is_past_due(due_on=line.due_date, paid_on=paid_on, net=line.net_amount)  # type: ignore[attr-defined]
-    context.update(run=run, lines=lines, totals=selectors.run_line_totals(matching))
+    context.update(
+        run=run,
+        lines=lines,
+        columns=run.calculator.table_columns(),
+        run_facts=run.calculator.run_facts(run),
+        totals=selectors.run_line_totals(matching, run=run),
+    )
     return context
 
 
@@ -162,19 +151,22 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @finance_required
 def run_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The whole run as the program's file layout (WQIP: contract §5), plus the facility name
+    and the change against the previous run."""
     run = get_object_or_404(selectors.payment_runs_for(user=request.user), pk=pk)
+    calculator = run.calculator
     lines = run.lines.select_related("facility", "run").order_by("facility__npi")
-    header = [*PAYMENT_COLUMNS, "facility_name", "previous_gross", "difference"]
+    header = [*calculator.export_header(), "facility_name", "previous_gross", "difference"]
     rows = [
         [
-            *payment_row(line),
+            *calculator.export_row(line),
             line.facility.name,
             "" if line.previous_gross is None else str(line.previous_gross),
             "" if line.difference is None else str(line.difference),
         ]
         for line in lines
     ]
-    name = f"payments_{run.program_year}_{run.exhibit_kind}_run{run.pk}"
+    name = f"payments_{run.program_year}_{run.kind}_run{run.pk}"
     if fmt == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
@@ -189,8 +181,8 @@ def run_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         sheet = workbook.active
         sheet.title = f"Run {run.pk}"
         sheet.append(header)
-        numeric = {"qualifying_bed_days", "per_diem", "factor", "gross_amount"}
-        numeric |= {"previously_paid", "net_amount", "previous_gross", "difference"}
+        numeric = calculator.export_numeric_columns()
+        numeric |= {"gross_amount", "previously_paid", "net_amount", "previous_gross", "difference"}
         for row in rows:
             sheet.append(
                 [
@@ -269,41 +261,43 @@ def _chart(points: list[tuple[str, Decimal]]) -> dict[str, Any]:
     return {"bars": bars, "width": gap + len(points) * (bar + gap), "height": height, "bar": bar}
 
 
-def _citation_year(citation) -> int | None:  # type: ignore[no-untyped-def]
-    return attributed_year(
-        violation_from_date=citation.violation_from_date,
-        penalty_issue_date=citation.penalty_issue_date,
-        date_field=settings.WQIP_CITATION_DATE_FIELD,
-    )
-
-
 def facility_payments(request: HttpRequest, npi: str) -> HttpResponse:
+    """A facility's posted payment lines and ledger adjustments by program and year, with the
+    panels programs add for the year (WQIP: the citations that applied)."""
     facility = get_object_or_404(visible_facilities(user=request.user), npi=npi)
     lines = list(selectors.posted_lines_for(user=request.user, facility=facility))
     entries = list(
         selectors.ledger_entries_for(user=request.user)
         .filter(facility=facility)
-        .order_by("program_year", "posted_at")
+        .order_by("program", "program_year", "posted_at")
     )
     entry_by_line = {entry.payment_line_id: entry for entry in entries if entry.payment_line_id}
-    citations = list(selectors.citations_for(user=request.user).filter(facility=facility))
-    years: dict[int, dict[str, Any]] = defaultdict(lambda: {"lines": [], "adjustments": []})
+    years: dict[tuple[str, int], dict[str, Any]] = defaultdict(
+        lambda: {"lines": [], "adjustments": []}
+    )
     for line in lines:
         paid_on = line.run.posted_at.date() if line.run.posted_at else None
         line.entry = entry_by_line.get(line.pk)  # type: ignore[attr-defined]
         line.is_past_due = _is_past_due(due_on=line.due_date, paid_on=paid_on, net=line.net_amount)  # type: ignore[attr-defined]
-        effect = CitationEffect(line.citation_class, line.class_a_count, line.factor)
-        line.citation_words = plain_words(effect, class_a_mode=line.run.class_a_mode or "once")  # type: ignore[attr-defined]
-        years[line.run.program_year]["lines"].append(line)
+        years[(line.run.program, line.run.program_year)]["lines"].append(line)
     for entry in entries:
         if entry.kind == LedgerEntry.Kind.ADJUSTMENT:
-            years[entry.program_year]["adjustments"].append(entry)
-    for year, data in years.items():
-        data["balance"] = sum((e.amount for e in entries if e.program_year == year), Decimal(0))
-        data["citations"] = [c for c in citations if _citation_year(c) == year]
+            years[(entry.program, entry.program_year)]["adjustments"].append(entry)
+    for (program, year), data in years.items():
+        data["program"] = program
+        data["year"] = year
+        data["title"] = get_calculator(program).title
+        data["balance"] = sum(
+            (e.amount for e in entries if (e.program, e.program_year) == (program, year)),
+            Decimal(0),
+        )
+        panel = get_calculator(program).facility_year_panel(
+            user=request.user, facility=facility, year=year
+        )
+        data["panels"] = [panel] if panel else []
     chart = _chart(
         [
-            (f"{line.run.program_year} {line.run.exhibit_kind}", line.gross_amount)
+            (f"{line.run.program_year} {line.run.kind}", line.gross_amount)
             for line in sorted(lines, key=lambda item: item.run.posted_at)
         ]
     )
@@ -312,9 +306,13 @@ def facility_payments(request: HttpRequest, npi: str) -> HttpResponse:
         "payments/facility_payments.html",
         {
             "facility": facility,
-            "years": sorted(years.items(), reverse=True),
+            "years": [
+                data
+                for _, data in sorted(
+                    years.items(), key=lambda kv: (kv[0][1], kv[0][0]), reverse=True
+                )
+            ],
             "chart": chart,
-            "citations": citations,
         },
     )
 
@@ -327,12 +325,11 @@ def _statement_line(request: HttpRequest, pk: int) -> PaymentLine:
 
 
 def _statement_context(line: PaymentLine) -> dict[str, Any]:
-    effect = CitationEffect(line.citation_class, line.class_a_count, line.factor)
     return {
         "line": line,
         "run": line.run,
         "facility": line.facility,
-        "citation_words": plain_words(effect, class_a_mode=line.run.class_a_mode or "once"),
+        "note": line.note,
         "kind": (
             "Payment"
             if line.net_amount > 0
@@ -344,25 +341,30 @@ def _statement_context(line: PaymentLine) -> dict[str, Any]:
     }
 
 
-STATEMENT_FIELDS = (
-    ("Facility", lambda c: c["facility"].name),
-    ("NPI", lambda c: c["facility"].npi),
-    ("Program year", lambda c: c["run"].program_year),
-    ("Exhibit", lambda c: c["run"].exhibit_kind),
-    ("Payment run", lambda c: c["run"].pk),
-    ("Posted on", lambda c: c["run"].posted_at.date().isoformat()),
-    ("Status", lambda c: c["line"].status),
-    ("Qualifying bed days", lambda c: c["line"].qualifying_bed_days),
-    ("Per diem", lambda c: f"{c['line'].per_diem:.4f}"),
-    ("Citation class", lambda c: c["line"].citation_class),
-    ("Factor", lambda c: f"{c['line'].factor:.2f}"),
-    ("Gross amount", lambda c: f"{c['line'].gross_amount:.2f}"),
-    ("Previously paid", lambda c: f"{c['line'].previously_paid:.2f}"),
-    ("Net amount", lambda c: f"{c['line'].net_amount:.2f}"),
-    ("Type", lambda c: c["kind"]),
-    ("Due date", lambda c: c["line"].due_date.isoformat()),
-    ("Citation effect", lambda c: c["citation_words"]),
-)
+def statement_fields(context: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The rows of a remittance statement: the run, the program's figures, the amounts."""
+    line, run = context["line"], context["run"]
+    rows: list[tuple[str, Any]] = [
+        ("Facility", context["facility"].name),
+        ("NPI", context["facility"].npi),
+        ("Program", run.program_title),
+        ("Program year", run.program_year),
+        (run.calculator.kind_name, run.kind),
+        ("Payment run", run.pk),
+        ("Posted on", run.posted_at.date().isoformat()),
+        ("Status", line.status),
+    ]
+    rows += [(figure["label"], figure["text"]) for figure in line.figures]
+    rows += [
+        ("Gross amount", f"{line.gross_amount:.2f}"),
+        ("Previously paid", f"{line.previously_paid:.2f}"),
+        ("Net amount", f"{line.net_amount:.2f}"),
+        ("Type", context["kind"]),
+        ("Due date", line.due_date.isoformat()),
+    ]
+    if context["note"]:
+        rows.append((run.calculator.note_label, context["note"]))
+    return rows
 
 
 def statement_csv(request: HttpRequest, pk: int) -> HttpResponse:
@@ -371,85 +373,18 @@ def statement_csv(request: HttpRequest, pk: int) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="remittance_{pk}.csv"'
     writer = csv.writer(response, lineterminator="\n")
     writer.writerow(["field", "value"])
-    for label, value in STATEMENT_FIELDS:
-        writer.writerow([label, value(context)])
+    for label, value in statement_fields(context):
+        writer.writerow([label, value])
     return response
 
 
 def statement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     context = _statement_context(_statement_line(request, pk))
-    context["rows"] = [(label, value(context)) for label, value in STATEMENT_FIELDS[:-1]]
+    context["rows"] = statement_fields(context)
+    if context["note"]:
+        context["rows"] = context["rows"][:-1]  # the note is a paragraph of its own
     html = render_to_string("payments/statement_pdf.html", context)
     pdf = html_to_pdf(html, base_url=request.build_absolute_uri("/"))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="remittance_{pk}.pdf"'
     return response
-
-
-# --- uploads (finance) ------------------------------------------------------------------------
-
-
-def _import_upload(request: HttpRequest, form, importer) -> str | list[str] | None:  # type: ignore[no-untyped-def]
-    """Run an import service on the uploaded file; a summary, the error lines, or None."""
-    upload = form.cleaned_data["file"]
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / Path(upload.name).name
-        with open(path, "wb") as handle:
-            for chunk in upload.chunks():
-                handle.write(chunk)
-        try:
-            return str(importer(path))
-        except CsvImportError as exc:
-            return [str(error) for error in exc.errors[:200]]
-
-
-def _upload_view(request: HttpRequest, form_class, title: str, importer) -> HttpResponse:  # type: ignore[no-untyped-def]
-    form = form_class(request.POST or None, request.FILES or None)
-    errors: list[str] = []
-    if request.method == "POST" and form.is_valid():
-        outcome = _import_upload(request, form, lambda path: importer(path, form.cleaned_data))
-        if isinstance(outcome, list):
-            errors = outcome
-        else:
-            messages.success(request, f"{title}: {outcome}")
-            return redirect(request.path)
-    return render(request, "payments/upload.html", {"form": form, "title": title, "errors": errors})
-
-
-@finance_required
-@require_http_methods(["GET", "POST"])
-def upload_per_diems(request: HttpRequest) -> HttpResponse:
-    def importer(path: Path, data: dict) -> object:  # type: ignore[type-arg]
-        summary = services.import_per_diems(
-            path=path,
-            program_year=data["program_year"],
-            kind=data["exhibit"],
-            received_on=data["received_on"],
-            actor=request.user,
-            source_name=data["file"].name,
-        )
-        return f"{summary.created} per diems loaded, {summary.deleted} replaced"
-
-    return _upload_view(request, PerDiemUploadForm, "Per-diem exhibit", importer)
-
-
-@finance_required
-@require_http_methods(["GET", "POST"])
-def upload_citations(request: HttpRequest) -> HttpResponse:
-    return _upload_view(
-        request,
-        CitationUploadForm,
-        "CDPH citations",
-        lambda path, data: services.import_citations(path=path, actor=request.user),
-    )
-
-
-@finance_required
-@require_http_methods(["GET", "POST"])
-def upload_opt_ins(request: HttpRequest) -> HttpResponse:
-    return _upload_view(
-        request,
-        OptInUploadForm,
-        "Opt-in decisions",
-        lambda path, data: portal_services.import_opt_ins(path=path, actor=request.user),
-    )

@@ -12,8 +12,6 @@ class PortalConfig(AppConfig):
             Facility,
             FacilityMembership,
             LiaisonAssignment,
-            OptIn,
-            ProgramYear,
             User,
         )
 
@@ -21,8 +19,6 @@ class PortalConfig(AppConfig):
         auditlog.register(Facility)
         auditlog.register(FacilityMembership)
         auditlog.register(LiaisonAssignment)
-        auditlog.register(ProgramYear)
-        auditlog.register(OptIn)
 
     def nav_items(self, user):  # type: ignore[no-untyped-def]
         from portal.navigation import portal_nav_items

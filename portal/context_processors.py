@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 
-from portal.middleware import session_seconds_left
+from portal.accounts.middleware import session_seconds_left
 from portal.navigation import nav_for
 from portal.notifications.selectors import unread_notice_count
 

@@ -15,9 +15,9 @@ from typing import TextIO
 
 from django.db import transaction
 
-from portal.audit import record_event
-from portal.models import Facility, FacilityMembership, LiaisonAssignment, OptIn, Role, User
-from portal.services import import_facilities, import_opt_ins
+from portal.audit.services import record_event
+from portal.models import Facility, FacilityMembership, LiaisonAssignment, Role, User
+from portal.registry.services import import_facilities
 
 DEMO_DATA_DIR = Path(__file__).parent / "demo_data"
 DEMO_PASSWORD = "Orchard-Lantern-2026"  # noqa: S105 - published demo login, never in prod
@@ -110,21 +110,13 @@ def load_portal_demo_data(*, stdout: TextIO | None = None) -> str:
     facilities: object = "already loaded"
     if not Facility.objects.filter(npi__in=DEMO_FACILITY_NPIS).exists():
         facilities = import_facilities(path=DEMO_DATA_DIR / "facilities.csv")
-    opt_ins: object = "already loaded"
-    if not OptIn.objects.filter(facility__npi__in=DEMO_FACILITY_NPIS).exists():
-        first = import_opt_ins(path=DEMO_DATA_DIR / "opt_ins.csv")
-        second = import_opt_ins(path=DEMO_DATA_DIR / "opt_ins_2026.csv")
-        opt_ins = f"{first.created + second.created} created"
     created = sum(_ensure_user(demo) for demo in DEMO_USERS)
     liaison = User.objects.get(email="liaison@plan.demo")
     for facility in Facility.objects.filter(npi__in=DEMO_FACILITY_NPIS):
         LiaisonAssignment.objects.get_or_create(facility=facility, defaults={"liaison": liaison})
     if created:
         record_event(actor=None, action="demo.users_created", data={"created": created})
-    summary = (
-        f"portal demo data: facilities {facilities}; opt-ins {opt_ins}; "
-        f"{created} demo users created"
-    )
+    summary = f"portal demo data: facilities {facilities}; {created} demo users created"
     if stdout is not None:
         stdout.write(summary + "\n")
     return summary

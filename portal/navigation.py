@@ -9,8 +9,8 @@ from django.apps import apps
 from django.http import HttpRequest
 from django.urls import reverse
 
+from portal.accounts.models import Role
 from portal.models import User
-from portal.models.accounts import Role
 
 
 @dataclass(frozen=True)
@@ -29,12 +29,7 @@ def portal_nav_items(user: User) -> list[NavItem]:
     items = [
         NavItem("Home", "portal:home"),
         NavItem("Facilities", "portal:facility_list", prefix="/facilities/"),
-        NavItem("Program years", "portal:program_year_list", prefix="/program-years/"),
     ]
-    if user.is_facility_user:
-        items.append(NavItem("Opt-ins", "portal:opt_in_list", prefix="/opt-ins/"))
-    if user.role in (Role.LTSS_LIAISON, Role.PROGRAM_ADMIN):
-        items.append(NavItem("Opt-in reviews", "portal:opt_in_queue", prefix="/opt-ins/review/"))
     if user.role == Role.FACILITY_ADMIN:
         items.append(NavItem("Users", "portal:user_list", prefix="/users/"))
     return items

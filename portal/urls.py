@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
 from portal import views
+from portal.accounts import views as account_views
 
 admin.site.site_header = "WQIP Portal administration"
 admin.site.site_title = "WQIP Portal admin"
@@ -21,8 +22,9 @@ urlpatterns = [
     path("", include("portal.portal_urls")),
     path("payments/", include("payments.urls")),
     path("disputes/", include("disputes.urls")),
+    path("", include("programs.wqip.urls")),
     # before allauth's URLs, so this view answers (and reverses) as account_email
-    path("accounts/email/", views.email_managed_by_admin, name="account_email"),
+    path("accounts/email/", account_views.email_managed_by_admin, name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

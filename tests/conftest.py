@@ -3,11 +3,17 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-EXAMPLES_DIR = Path(__file__).parent / "payments" / "golden" / "examples"
+from portal.models import Role
+from programs.wqip.models import OptIn, PerDiem
+from tests.factories import FacilityFactory, OptInFactory, UserFactory
+from tests.programs.wqip.factories import PerDiemExhibitFactory, bed_days
+
+EXAMPLES_DIR = Path(__file__).parent / "programs" / "wqip" / "golden" / "examples"
 
 
 @pytest.fixture
@@ -51,3 +57,32 @@ def _reference_data_in_transactional_tests(request):  # type: ignore[no-untyped-
         from portal.reference_data import ensure_reference_data
 
         ensure_reference_data()
+
+
+# --- finance users and a payable facility (payments and WQIP tests) ------------------------
+
+
+@pytest.fixture
+def analyst(db):
+    return UserFactory(role=Role.FINANCE_ANALYST)
+
+
+@pytest.fixture
+def approver(db):
+    return UserFactory(role=Role.FINANCE_APPROVER)
+
+
+@pytest.fixture
+def second_approver(db):
+    return UserFactory(role=Role.FINANCE_APPROVER)
+
+
+@pytest.fixture
+def payable_facility(db):
+    """Eligible, opted in for 2024, 100 qualifying days, interim per diem 20.0000."""
+    facility = FacilityFactory()
+    OptInFactory(facility=facility, status=OptIn.Status.APPROVED)
+    bed_days(facility, 100)
+    exhibit = PerDiemExhibitFactory(kind="interim")
+    PerDiem.objects.create(exhibit=exhibit, facility=facility, per_diem=Decimal("20.0000"))
+    return facility

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import factory
 
-from portal.models import Facility, FacilityMembership, FacilityType, OptIn, ProgramYear, Role, User
+from portal.models import (
+    Facility,
+    FacilityMembership,
+    FacilityType,
+    Role,
+    User,
+)
+from programs.wqip.models import (
+    OptIn,
+    ProgramYear,
+)
 
 TEST_PASSWORD = "Correct-Horse-Battery-9"
 

@@ -40,7 +40,7 @@ DROP FUNCTION IF EXISTS wqip_ledger_refuse_change();
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("payments", "0002_rates_citations_runs_ledger"),
+        ("payments", "0002_initial"),
     ]
 
     operations = [migrations.RunSQL(FORWARD, REVERSE)]

@@ -1,4 +1,5 @@
-"""The append-only ledger: payments, recoupments and adjustments per facility and program year.
+"""The append-only ledger: payments, recoupments and adjustments per facility, program and
+program year.
 
 No update or delete path: the model and its manager refuse them, and a database trigger
 (migration ``ledger_append_only``) raises on UPDATE, DELETE and TRUNCATE.
@@ -37,6 +38,7 @@ class LedgerEntry(models.Model):
     facility = models.ForeignKey(
         "portal.Facility", on_delete=models.PROTECT, related_name="ledger_entries"
     )
+    program = models.CharField(max_length=30, help_text="Label of the program the money is for")
     program_year = models.PositiveSmallIntegerField()
     kind = models.CharField(max_length=12, choices=Kind.choices)
     amount = models.DecimalField(max_digits=14, decimal_places=2, help_text="Signed dollars")
@@ -66,7 +68,7 @@ class LedgerEntry(models.Model):
     class Meta:
         ordering = ["posted_at", "id"]
         verbose_name_plural = "ledger entries"
-        indexes = [models.Index(fields=["facility", "program_year"])]
+        indexes = [models.Index(fields=["facility", "program", "program_year"])]
         constraints = [
             models.UniqueConstraint(
                 fields=["run", "facility"],

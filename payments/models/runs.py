@@ -1,12 +1,16 @@
-"""Payment runs (contract §4): one program year, one exhibit; a draft until approved."""
+"""Payment runs: one program, one program year, one kind of run (the program's: WQIP's interim
+or final exhibit); a draft until a second person approves it. The lines are what the program's
+calculator (``payments.calculators``) hands over: a gross amount, a due date, a status and the
+figures it was computed from (``details``); payments adds what was paid before and the net."""
 
 from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-
-from payments.models.rates import ExhibitKind, PerDiemExhibit
 
 
 class PaymentRun(models.Model):
@@ -21,10 +25,9 @@ class PaymentRun(models.Model):
         WEB = "web", "Web"
         CLI = "cli", "Command line"
 
+    program = models.CharField(max_length=30, help_text="Label of the program computing the lines")
     program_year = models.PositiveSmallIntegerField()
-    exhibit_kind = models.CharField(max_length=10, choices=ExhibitKind.choices)
-    exhibit = models.ForeignKey(PerDiemExhibit, on_delete=models.PROTECT, related_name="runs")
-    exhibit_received_on = models.DateField(null=True, blank=True)
+    kind = models.CharField(max_length=20, help_text="The program's kind of run")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
     via = models.CharField(max_length=4, choices=Via.choices, default=Via.WEB)
     post_when_computed = models.BooleanField(
@@ -47,59 +50,58 @@ class PaymentRun(models.Model):
     previous_run = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    citation_date_field = models.CharField(max_length=30, blank=True)
-    class_a_mode = models.CharField(max_length=20, blank=True)
+    parameters = models.JSONField(
+        default=dict, blank=True, help_text="The program's inputs and settings this run used"
+    )
     error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-id"]
+        indexes = [models.Index(fields=["program", "program_year", "status"])]
         constraints = [
             models.UniqueConstraint(
-                fields=["program_year", "exhibit_kind", "inputs_digest"],
+                fields=["program", "program_year", "kind", "inputs_digest"],
                 condition=Q(status="draft"),
                 name="uniq_draft_per_inputs",
             )
         ]
 
     def __str__(self) -> str:
-        return f"Run #{self.pk} {self.program_year} {self.exhibit_kind} ({self.status})"
+        return f"Run #{self.pk} {self.program} {self.program_year} {self.kind} ({self.status})"
 
     @property
     def is_posted(self) -> bool:
         return self.status == self.Status.POSTED
 
+    @property
+    def calculator(self) -> Any:
+        from payments.calculators import get_calculator
 
-class LineStatus(models.TextChoices):
-    FACILITY_INELIGIBLE = "facility_ineligible", "Facility not WQIP-eligible"
-    NOT_OPTED_IN = "not_opted_in", "Not opted in"
-    PAYABLE = "payable", "Payable"
+        return get_calculator(self.program)
 
+    def get_kind_display(self) -> str:
+        return self.calculator.kind_label(self.kind)
 
-class CitationClass(models.TextChoices):
-    NONE = "NONE", "No Class A or AA citation"
-    A = "A", "Class A"
-    AA = "AA", "Class AA"
+    @property
+    def program_title(self) -> str:
+        return self.calculator.title
 
 
 class PaymentLine(models.Model):
     run = models.ForeignKey(PaymentRun, on_delete=models.CASCADE, related_name="lines")
     facility = models.ForeignKey("portal.Facility", on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(max_length=20, choices=LineStatus.choices)
-    computed_bed_days = models.IntegerField(default=0)
-    adjustment_days = models.IntegerField(default=0)
-    qualifying_bed_days = models.IntegerField(
-        default=0, help_text="computed + approved adjustments"
-    )
-    per_diem = models.DecimalField(max_digits=12, decimal_places=4)
-    citation_class = models.CharField(max_length=4, choices=CitationClass.choices)
-    class_a_count = models.PositiveIntegerField(default=0)
-    factor = models.DecimalField(max_digits=5, decimal_places=2)
+    status = models.CharField(max_length=30, help_text="The program's status of the line")
     gross_amount = models.DecimalField(max_digits=14, decimal_places=2)
     previously_paid = models.DecimalField(max_digits=14, decimal_places=2)
     net_amount = models.DecimalField(max_digits=14, decimal_places=2)
     due_date = models.DateField()
     previous_gross = models.DecimalField(
         max_digits=14, decimal_places=2, null=True, blank=True, help_text="Gross in previous run"
+    )
+    details = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The figures the program computed the gross from (its line columns)",
     )
 
     class Meta:
@@ -112,8 +114,30 @@ class PaymentLine(models.Model):
         return f"{self.run_id}/{self.facility_id}: {self.net_amount}"
 
     @property
-    def difference(self):  # type: ignore[no-untyped-def]
+    def difference(self) -> Decimal | None:
         """Change in gross against the previous run (None when the facility was not in it)."""
         if self.previous_gross is None:
             return None
         return self.gross_amount - self.previous_gross
+
+    def get_status_display(self) -> str:
+        return self.run.calculator.status_label(self.status)
+
+    @property
+    def is_payable(self) -> bool:
+        return self.status == self.run.calculator.payable_status
+
+    @property
+    def figures(self) -> list[dict[str, Any]]:
+        """The program's line columns with this line's values (label, value, text)."""
+        return self.run.calculator.figures(self)
+
+    @property
+    def table_figures(self) -> list[dict[str, Any]]:
+        """The figures the run's table shows."""
+        return self.run.calculator.figures(self, table_only=True)
+
+    @property
+    def note(self) -> str:
+        """The program's sentence about this line (e.g. a citation's effect)."""
+        return self.run.calculator.line_note(self)

@@ -1,22 +1,17 @@
-from portal.models.accounts import FacilityMembership, LiaisonAssignment, Role, User
-from portal.models.audit import AccessLogEntry, AuditEvent, DataRevision
-from portal.models.calendar import Holiday
-from portal.models.facilities import Facility, FacilityType
-from portal.models.notifications import (
+"""Every model of the core, for Django's app registry and for short imports. Each lives in
+its package: accounts, registry, audit, calendar, notifications (files has an abstract one)."""
+
+from portal.accounts.models import FacilityMembership, LiaisonAssignment, Role, User
+from portal.audit.models import AccessLogEntry, AuditEvent, DataRevision
+from portal.calendar.models import Holiday
+from portal.notifications.models import (
     Channel,
     Notice,
     NoticePreference,
     OutboundEmail,
     ScheduledNotice,
 )
-from portal.models.opt_in import (
-    OptInDocument,
-    OptInExtension,
-    OptInReportContact,
-    OptInTransition,
-    OptInVersion,
-)
-from portal.models.program import OptIn, ProgramYear
+from portal.registry.models import Facility, FacilityType
 
 __all__ = [
     "AccessLogEntry",
@@ -30,14 +25,7 @@ __all__ = [
     "LiaisonAssignment",
     "Notice",
     "NoticePreference",
-    "OptIn",
-    "OptInDocument",
-    "OptInExtension",
-    "OptInReportContact",
-    "OptInTransition",
-    "OptInVersion",
     "OutboundEmail",
-    "ProgramYear",
     "Role",
     "ScheduledNotice",
     "User",

@@ -7,8 +7,8 @@ from collections.abc import Callable, Iterable
 
 from django.db.models import Q, QuerySet
 
+from portal.accounts.models import FACILITY_ROLES
 from portal.models import Role, ScheduledNotice, User
-from portal.models.accounts import FACILITY_ROLES
 
 Resolver = Callable[[ScheduledNotice], Iterable[User]]
 
@@ -50,7 +50,10 @@ def report_contacts(notice: ScheduledNotice) -> QuerySet[User]:
     for the program year: the portal users (active members of the facility) whose e-mail is
     one of the opt-in's report contacts; when none of the contacts is such a user, and
     without an approved web opt-in, every active member of the facility."""
-    from portal.models import OptIn, OptInReportContact
+    from programs.wqip.models import (
+        OptIn,
+        OptInReportContact,
+    )
 
     if notice.facility_id is None:
         return User.objects.none()

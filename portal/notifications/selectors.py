@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from django.db.models import F, QuerySet
 
+from portal.accounts.models import FACILITY_ROLES
 from portal.models import Channel, Notice, NoticePreference, User
-from portal.models.accounts import FACILITY_ROLES
 from portal.notifications.kinds import KINDS, NoticeKind
 
 

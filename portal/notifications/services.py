@@ -20,7 +20,7 @@ from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from portal.audit import record_event
+from portal.audit.services import record_event
 from portal.models import (
     Channel,
     Facility,
@@ -130,7 +130,10 @@ def reminder_due_at(
 ) -> datetime.datetime:
     """When a reminder ``working_days_before`` a deadline goes out (08:00 Pacific), e.g. the
     dispute decision-due reminder 5 working days before ``decision_due``."""
-    from portal.dates import add_working_days, pacific_time
+    from portal.calendar.dates import (
+        add_working_days,
+        pacific_time,
+    )
 
     day = add_working_days(start=deadline_on, days=-working_days_before, holidays=holidays)
     return pacific_time(day, hour)
@@ -221,7 +224,7 @@ def _context(notice: ScheduledNotice, recipient: User, link: str) -> dict[str, A
         "site_url": settings.WQIP_SITE_URL,
         "inbox_url": f"{settings.WQIP_SITE_URL.rstrip('/')}/inbox/",
     }
-    from portal.models import ProgramYear
+    from programs.wqip.models import ProgramYear
 
     if isinstance(subject, ProgramYear):
         context["program_year"] = subject

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "portal",
     "payments",
     "disputes",
+    "programs.wqip",
 ]
 
 MIDDLEWARE = [
@@ -55,8 +56,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "portal.middleware.IdleSessionMiddleware",
-    "portal.middleware.RequireStaffMFAMiddleware",
+    "portal.accounts.middleware.IdleSessionMiddleware",
+    "portal.accounts.middleware.RequireStaffMFAMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -117,7 +118,7 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "none"
-ACCOUNT_ADAPTER = "portal.adapters.PortalAccountAdapter"
+ACCOUNT_ADAPTER = "portal.accounts.adapters.PortalAccountAdapter"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_SESSION_REMEMBER = False
@@ -149,8 +150,8 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 # axes lock per address would lock out every user behind one proxy or office network after
 # five typos (issue 20). docs/security.md says this; tests/portal/test_signin_security.py checks it.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
-AXES_USERNAME_CALLABLE = "portal.signin.signin_username"
-AXES_CLIENT_IP_CALLABLE = "portal.signin.client_ip"
+AXES_USERNAME_CALLABLE = "portal.accounts.signin.signin_username"
+AXES_CLIENT_IP_CALLABLE = "portal.accounts.signin.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 AXES_VERBOSE = False

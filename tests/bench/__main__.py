@@ -58,10 +58,10 @@ def main(argv: list[str]) -> int:
     from django.core.management import call_command
     from django.db import connection
 
-    from payments.bed_day_services import compute_bed_days
-    from payments.claim_services import import_claims
-    from payments.models import BedDaySummary
     from portal.models import Facility
+    from programs.wqip.models import BedDaySummary
+    from programs.wqip.services.bed_days import compute_bed_days
+    from programs.wqip.services.claims_import import import_claims
     from tests.bench.generator import YEAR, facilities, write_claims_file
     from tests.bench.pages import RUNS, time_report_pages
 
@@ -79,9 +79,9 @@ def main(argv: list[str]) -> int:
         write_claims_file(path, size)
         with connection.cursor() as cursor:
             cursor.execute(
-                "TRUNCATE payments_beddaylinerange, payments_beddaymemberrange, "
-                "payments_beddaymonth, payments_beddaysummary, payments_beddaycomputation, "
-                "payments_claimline, payments_claim"
+                "TRUNCATE wqip_beddaylinerange, wqip_beddaymemberrange, "
+                "wqip_beddaymonth, wqip_beddaysummary, wqip_beddaycomputation, "
+                "wqip_claimline, wqip_claim"
             )
         if not Facility.objects.exists():
             Facility.objects.bulk_create(Facility(**row) for row in facilities())

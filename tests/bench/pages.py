@@ -64,8 +64,8 @@ def time_report_pages(year: int) -> list[PageTiming]:
     from django.test import Client
     from django.urls import reverse
 
-    from payments.models import ClaimLine
     from portal.models import Facility
+    from programs.wqip.models import ClaimLine
 
     biggest = (
         ClaimLine.objects.values("facility_id")
@@ -75,8 +75,8 @@ def time_report_pages(year: int) -> list[PageTiming]:
     )
     facility = Facility.objects.get(pk=biggest["facility_id"])
     finance, member = _users(facility)
-    report = f"{reverse('payments:bed_day_report')}?year={year}"
-    drill = f"{reverse('payments:bed_day_facility', args=[facility.pk])}?year={year}"
+    report = f"{reverse('wqip:bed_day_report')}?year={year}"
+    drill = f"{reverse('wqip:bed_day_facility', args=[facility.pk])}?year={year}"
     pages = [
         ("finance: all facilities", finance, report),
         ("finance: facility drill-down, page 1", finance, drill),

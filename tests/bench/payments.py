@@ -49,16 +49,23 @@ def main() -> int:
 def _bench(count: int, repeat: int) -> list[float]:
     from django.utils import timezone
 
-    from payments.models import (
+    from portal.audit.services import latest_revision_id
+    from portal.models import (
+        Facility,
+        FacilityType,
+        Role,
+        User,
+    )
+    from programs.wqip.models import (
         BedDayComputation,
         BedDaySummary,
         Citation,
+        OptIn,
         PerDiem,
         PerDiemExhibit,
+        ProgramYear,
     )
-    from payments.services import start_payment_run
-    from portal.audit import latest_revision_id
-    from portal.models import Facility, FacilityType, OptIn, ProgramYear, Role, User
+    from programs.wqip.services.payments import start_payment_run
     from tests.factories import luhn_npi
 
     rng = random.Random(2024)

@@ -13,17 +13,24 @@ from django.utils import timezone
 from disputes import services
 from disputes.models import Dispute, DisputeType, Note, Outcome
 from payments import services as payments_services
-from payments.models import (
+from payments.models import PaymentRun
+from portal.audit.services import latest_revision_id
+from portal.models import (
+    Facility,
+    Role,
+    User,
+)
+from programs.wqip.models import (
     BedDayComputation,
     BedDayMemberRange,
     BedDayMonth,
     BedDaySummary,
-    PaymentRun,
+    OptIn,
     PerDiem,
     PerDiemExhibit,
+    ProgramYear,
 )
-from portal.audit import latest_revision_id
-from portal.models import Facility, OptIn, ProgramYear, Role, User
+from programs.wqip.services import payments as wqip_payments
 from tests.factories import OptInFactory, UserFactory
 
 YEAR = 2025
@@ -93,7 +100,7 @@ def paid_facility(
     PerDiem.objects.create(exhibit=exhibit, facility=facility, per_diem=PER_DIEM)
     analyst = analyst or UserFactory(role=Role.FINANCE_ANALYST)
     approver = approver or UserFactory(role=Role.FINANCE_APPROVER)
-    run = payments_services.start_payment_run(
+    run = wqip_payments.start_payment_run(
         program_year=YEAR, exhibit_kind="interim", started_by=analyst
     )
     run = payments_services.approve_payment_run(run=run, approver=approver)

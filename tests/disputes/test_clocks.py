@@ -8,7 +8,7 @@ import datetime
 import pytest
 
 from disputes import clocks
-from portal.dates import plan_holidays
+from portal.calendar.dates import plan_holidays
 
 pytestmark = pytest.mark.django_db
 

@@ -14,10 +14,14 @@ from django.utils import timezone
 
 from disputes import clocks, services
 from disputes.models import Dispute, DisputeEvent, DisputeType, Note, Outcome, Status
-from payments.models import BedDayAdjustment, LedgerEntry, PaymentRun
+from payments.models import (
+    LedgerEntry,
+    PaymentRun,
+)
 from payments.services import TwoPersonRuleError
-from portal.dates import PACIFIC
+from portal.calendar.dates import PACIFIC
 from portal.models import ScheduledNotice
+from programs.wqip.models import BedDayAdjustment
 from tests.disputes.helpers import (
     YEAR,
     complete_fields,

@@ -333,7 +333,7 @@ def test_given_case_due_in_3_working_days_when_sla_dashboard_then_listed_as_due_
     world, client_as
 ):
     # given
-    from portal.dates import add_working_days
+    from portal.calendar.dates import add_working_days
 
     dispute = submitted_dispute(facility=world.facility, filer=world.users["facility_staff"])
     Dispute.objects.filter(pk=dispute.pk).update(

@@ -15,10 +15,15 @@ from allauth.mfa.totp.internal.auth import (
 )
 from playwright.sync_api import Browser, Page, expect
 
-from portal.models import OptIn, Role
+from portal.models import Role
+from programs.wqip.models import OptIn
 from tests.e2e.helpers import new_checked_page, recheck_visited_pages
 from tests.factories import TEST_PASSWORD, FacilityFactory, UserFactory
-from tests.portal.opt_in_helpers import PDF_BYTES, open_window, program_year
+from tests.programs.wqip.opt_in_helpers import (
+    PDF_BYTES,
+    open_window,
+    program_year,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

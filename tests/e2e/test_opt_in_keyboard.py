@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from playwright.sync_api import Locator, Page, expect
 
-from portal.models import OptIn
+from programs.wqip.models import OptIn
 from tests.e2e.helpers import assert_accessible, visit
-from tests.portal.opt_in_helpers import open_window, program_year
+from tests.programs.wqip.opt_in_helpers import (
+    open_window,
+    program_year,
+)
 
 
 def tab_to(page: Page, target: Locator, *, limit: int = 80) -> None:

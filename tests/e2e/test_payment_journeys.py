@@ -20,11 +20,11 @@ HARBOR_VIEW_NPI = "1427051986"
 
 @pytest.fixture
 def demo(transactional_db, live_server):  # type: ignore[no-untyped-def]
-    from payments.demo import load_payments_demo_data
     from portal.demo import DEMO_USERS, load_portal_demo_data
+    from programs.wqip.demo import load_wqip_demo_data
 
     load_portal_demo_data()
-    load_payments_demo_data()
+    load_wqip_demo_data()
     return {
         d.role: LoginUser(email=d.email, password=d.password, totp_secret=d.totp_secret)
         for d in DEMO_USERS
@@ -47,7 +47,7 @@ def test_given_facility_admin_when_opening_bed_days_then_totals_and_masked_drill
     visit(page, page.url)
     # then
     harbor = Facility.objects.get(npi=HARBOR_VIEW_NPI)
-    assert page.url.endswith(reverse("payments:bed_day_facility", args=[harbor.pk]) + "?year=2024")
+    assert page.url.endswith(reverse("wqip:bed_day_facility", args=[harbor.pk]) + "?year=2024")
     expect(page.get_by_role("row", name="qualifying 167")).to_be_visible()
     expect(page.get_by_role("cell", name="*****001A", exact=True)).to_be_visible()
     expect(page.get_by_text("91000001A")).to_have_count(0)

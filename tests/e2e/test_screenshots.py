@@ -18,28 +18,29 @@ HARBOR_VIEW_NPI = "1427051986"
 
 
 def _pages(role: str) -> list[tuple[str, str]]:
-    from portal.models import Facility, ProgramYear
+    from portal.models import Facility
+    from programs.wqip.models import ProgramYear
 
     facility = Facility.objects.get(npi=HARBOR_VIEW_NPI)
     pages = [
         ("home", reverse("portal:home")),
         ("facilities", reverse("portal:facility_list")),
         ("facility-detail", reverse("portal:facility_detail", args=[facility.pk])),
-        ("program-years", reverse("portal:program_year_list")),
+        ("program-years", reverse("wqip:program_year_list")),
         ("security", reverse("mfa_index")),
     ]
     pages += [
-        ("bed-days", reverse("payments:bed_day_report") + "?year=2024"),
+        ("bed-days", reverse("wqip:bed_day_report") + "?year=2024"),
         (
             "bed-days-facility",
-            reverse("payments:bed_day_facility", args=[facility.pk]) + "?year=2024",
+            reverse("wqip:bed_day_facility", args=[facility.pk]) + "?year=2024",
         ),
         ("inbox", reverse("portal:inbox")),
     ]
     if role in ("facility_staff", "facility_admin"):
         pages += [
             ("payments", reverse("payments:facility_payments", args=[facility.npi])),
-            ("opt-ins", reverse("portal:opt_in_list")),
+            ("opt-ins", reverse("wqip:opt_in_list")),
             ("disputes", reverse("disputes:dispute_list")),
         ]
     if role in ("finance_analyst", "finance_approver", "program_admin"):
@@ -49,13 +50,13 @@ def _pages(role: str) -> list[tuple[str, str]]:
         pages += [
             ("payment-runs", reverse("payments:run_list")),
             ("ledger", reverse("payments:ledger")),
-            ("claims-upload", reverse("payments:claim_upload")),
+            ("claims-upload", reverse("wqip:claim_upload")),
         ]
         if draft is not None:
             pages.append(("payment-run-draft", reverse("payments:run_detail", args=[draft.pk])))
     if role in ("ltss_liaison", "program_admin"):
         pages += [
-            ("opt-in-reviews", reverse("portal:opt_in_queue")),
+            ("opt-in-reviews", reverse("wqip:opt_in_queue")),
             ("dispute-cases", reverse("disputes:queue")),
             ("dispute-sla", reverse("disputes:sla")),
         ]
@@ -63,17 +64,17 @@ def _pages(role: str) -> list[tuple[str, str]]:
         pages += [("users", reverse("portal:user_list")), ("invite", reverse("portal:user_invite"))]
     if role == "program_admin":
         py = ProgramYear.objects.get(year=2026)
-        pages.append(("program-year-edit", reverse("portal:program_year_edit", args=[py.pk])))
+        pages.append(("program-year-edit", reverse("wqip:program_year_edit", args=[py.pk])))
     return pages
 
 
 @pytest.fixture
 def demo_data(transactional_db, live_server):  # type: ignore[no-untyped-def]
-    from payments.demo import load_payments_demo_data
     from portal.demo import load_portal_demo_data
+    from programs.wqip.demo import load_wqip_demo_data
 
     load_portal_demo_data()
-    load_payments_demo_data()
+    load_wqip_demo_data()
 
 
 def shoot(page, name: str) -> None:  # type: ignore[no-untyped-def]

@@ -15,11 +15,26 @@ import pytest
 from django.conf import settings
 from django.db import connection, connections
 
-from payments.models import LedgerEntry, PaymentRun, PerDiem
+from payments.models import (
+    LedgerEntry,
+    PaymentRun,
+)
 from portal.celery import app
-from portal.models import Facility, OptIn, ProgramYear, Role
+from portal.models import (
+    Facility,
+    Role,
+)
+from programs.wqip.models import (
+    OptIn,
+    PerDiem,
+    ProgramYear,
+)
 from tests.factories import FacilityFactory, UserFactory, luhn_npi
-from tests.payments.factories import PerDiemExhibitFactory, bed_days
+from tests.programs.wqip.factories import (
+    PerDiemExhibitFactory,
+    bed_days,
+    wqip_run_parameters,
+)
 
 pytestmark = [
     pytest.mark.integration,
@@ -98,9 +113,10 @@ def test_given_worker_killed_mid_run_when_restarted_then_ledger_posted_exactly_o
         broker.default_channel.queue_purge("celery")
     analyst = UserFactory(role=Role.FINANCE_ANALYST)
     run = PaymentRun.objects.create(  # as request_payment_run leaves it, before the task
+        program="wqip",
         program_year=2024,
-        exhibit_kind="interim",
-        exhibit=PerDiemExhibitFactory(),
+        kind="interim",
+        parameters=wqip_run_parameters(PerDiemExhibitFactory()),
         started_by=analyst,
         post_when_computed=True,
     )

@@ -8,11 +8,26 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from payments.models import LedgerEntry, PaymentRun, PerDiem
-from payments.services import AlreadyPosted, approve_payment_run, start_payment_run
-from portal.models import OptIn, ProgramYear, Role
+from payments.models import (
+    LedgerEntry,
+    PaymentRun,
+)
+from payments.services import (
+    AlreadyPosted,
+    approve_payment_run,
+)
+from portal.models import Role
+from programs.wqip.models import (
+    OptIn,
+    PerDiem,
+    ProgramYear,
+)
+from programs.wqip.services.payments import start_payment_run
 from tests.factories import FacilityFactory, OptInFactory, UserFactory
-from tests.payments.factories import PerDiemExhibitFactory, bed_days
+from tests.programs.wqip.factories import (
+    PerDiemExhibitFactory,
+    bed_days,
+)
 
 
 def concurrently(*calls):  # type: ignore[no-untyped-def]

@@ -113,6 +113,7 @@ def test_given_posted_entry_when_correction_needed_then_adjustment_is_a_new_entr
     # when
     adjustment = post_ledger_adjustment(
         facility=entry.facility,
+        program="wqip",
         program_year=2024,
         amount=Decimal("-12.345"),
         memo="PDR overturned in part",

@@ -18,7 +18,7 @@ from payments.selectors import LEDGER_SORTS, RUN_LINE_SORTS
 from payments.views import LEDGER_SORT_LABELS, RUN_LINE_SORT_LABELS
 from portal.models import Role
 from tests.factories import FacilityFactory, UserFactory
-from tests.payments.factories import PerDiemExhibitFactory
+from tests.programs.wqip.factories import PerDiemExhibitFactory, wqip_run_parameters
 from tests.roles import give_totp
 
 pytestmark = pytest.mark.django_db
@@ -54,9 +54,10 @@ def run_with_lines(facilities, *, started_by=None) -> PaymentRun:  # type: ignor
     """A draft whose line n has gross 20 x ((7n mod 55) + 1) and previously paid 10n, so each
     order (name, NPI, net, gross) is different."""
     run = PaymentRun.objects.create(
+        program="wqip",
         program_year=2024,
-        exhibit_kind="interim",
-        exhibit=PerDiemExhibitFactory(),
+        kind="interim",
+        parameters=wqip_run_parameters(PerDiemExhibitFactory()),
         status=PaymentRun.Status.DRAFT,
         started_by=started_by,
         inputs_digest=uuid.uuid4().hex,  # one draft per inputs
@@ -69,11 +70,15 @@ def run_with_lines(facilities, *, started_by=None) -> PaymentRun:  # type: ignor
                 run=run,
                 facility=facility,
                 status="payable",
-                computed_bed_days=n,
-                qualifying_bed_days=n,
-                per_diem=Decimal("20.0000"),
-                citation_class="NONE",
-                factor=Decimal("1.00"),
+                details={
+                    "computed_bed_days": n,
+                    "adjustment_days": 0,
+                    "qualifying_bed_days": n,
+                    "per_diem": "20.0000",
+                    "citation_class": "NONE",
+                    "class_a_count": 0,
+                    "factor": "1.00",
+                },
                 gross_amount=gross,
                 previously_paid=Decimal(10 * n),
                 net_amount=gross - Decimal(10 * n),
@@ -142,7 +147,7 @@ def test_given_run_of_55_when_detail_opened_then_50_shown_and_totals_over_all_55
     assert "Page 1 of 2" in response.content.decode()
     assert response.context["totals"]["net"] == sum(line.net_amount for line in lines)
     assert response.context["totals"]["gross"] == sum(line.gross_amount for line in lines)
-    assert response.context["totals"]["days"] == sum(range(1, 56))
+    assert response.context["totals"]["column_qualifying_bed_days"] == sum(range(1, 56))
     assert "Totals of all 55 rows" in response.content.decode()
 
 

@@ -10,21 +10,28 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from payments.models import PaymentRun, PerDiem
+from payments.models import PaymentRun
 from payments.notices import produce_payment_due_reminders
-from payments.services import approve_payment_run, run_payments, start_payment_run
-from portal.dates import pacific_time
+from payments.services import approve_payment_run
+from portal.calendar.dates import pacific_time
 from portal.models import (
     FacilityMembership,
     Notice,
-    OptIn,
-    OptInReportContact,
     Role,
     ScheduledNotice,
 )
 from portal.notifications.services import sweep_due_notices
+from programs.wqip.models import (
+    OptIn,
+    OptInReportContact,
+    PerDiem,
+)
+from programs.wqip.services.payments import run_payments, start_payment_run
 from tests.factories import FacilityFactory, OptInFactory, UserFactory
-from tests.payments.factories import PerDiemExhibitFactory, bed_days
+from tests.programs.wqip.factories import (
+    PerDiemExhibitFactory,
+    bed_days,
+)
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

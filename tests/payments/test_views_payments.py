@@ -8,9 +8,13 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from payments.models import LedgerEntry, PaymentRun, PerDiemExhibit
-from payments.services import start_payment_run
+from payments.models import (
+    LedgerEntry,
+    PaymentRun,
+)
 from portal.models import Role
+from programs.wqip.models import PerDiemExhibit
+from programs.wqip.services.payments import start_payment_run
 from tests.factories import FacilityFactory, UserFactory
 from tests.roles import give_totp
 
@@ -74,7 +78,7 @@ def test_given_analyst_when_starts_run_from_page_then_draft_computed(
     # when
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("payments:run_start"), {"program_year": 2024, "exhibit": "interim"}
+            reverse("payments:run_start"), {"program_year": 2024, "kind": "wqip:interim"}
         )
     # then
     run = PaymentRun.objects.get()
@@ -141,7 +145,7 @@ def test_given_bad_per_diem_file_when_uploaded_then_errors_listed_and_nothing_st
     # when
     with open(upload, "rb") as handle:
         response = client.post(
-            reverse("payments:upload_per_diems"),
+            reverse("wqip:upload_per_diems"),
             {
                 "program_year": 2024,
                 "exhibit": "interim",
@@ -166,7 +170,7 @@ def test_given_good_per_diem_file_when_uploaded_then_exhibit_stored(client, tmp_
     # when
     with open(upload, "rb") as handle:
         response = client.post(
-            reverse("payments:upload_per_diems"),
+            reverse("wqip:upload_per_diems"),
             {"program_year": 2024, "exhibit": "final", "received_on": "2025-12-29", "file": handle},
         )
     # then

@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from disputes import services
 from disputes.models import Dispute, DisputeAttachment, DisputeType, Note
-from payments.models import BedDayAdjustment, PaymentRun
+from payments.models import PaymentRun
+from programs.wqip.models import BedDayAdjustment
 from tests.disputes.helpers import (
     add_internal_note,
     complete_fields,

@@ -37,52 +37,52 @@ def _document(world: Any) -> Any:
 
 
 def _url(name: str, *args: Any) -> str:
-    return reverse(f"portal:{name}", args=args)
+    return reverse(f"wqip:{name}", args=args)
 
 
 CASES = {
-    "portal:opt_in_list": (
+    "wqip:opt_in_list": (
         lambda world: _url("opt_in_list"),
         (302, 200, 200, 200, 403, 403, 403, 403),
     ),
-    "portal:opt_in_start": (
+    "wqip:opt_in_start": (
         lambda world: _url("opt_in_start", world.facility.pk, 2025),
         (302, 200, 200, 404, 403, 403, 403, 403),
     ),
-    "portal:opt_in_detail": (
+    "wqip:opt_in_detail": (
         lambda world: _url("opt_in_detail", _opt_in(world).pk),
         (302, 200, 200, 404, 200, 403, 403, 200),
     ),
-    "portal:opt_in_step": (
+    "wqip:opt_in_step": (
         lambda world: _url("opt_in_step", _opt_in(world).pk, "signer"),
         (302, 200, 200, 404, 403, 403, 403, 403),
     ),
-    "portal:opt_in_submit": (
+    "wqip:opt_in_submit": (
         lambda world: _url("opt_in_submit", _opt_in(world).pk),
         (302, 200, 200, 404, 403, 403, 403, 403),
     ),
     # a draft cannot be amended: facility users are sent back to the status page
-    "portal:opt_in_amend": (
+    "wqip:opt_in_amend": (
         lambda world: _url("opt_in_amend", _opt_in(world).pk),
         (302, 302, 302, 404, 403, 403, 403, 403),
     ),
-    "portal:opt_in_pdf": (
+    "wqip:opt_in_pdf": (
         lambda world: _url("opt_in_pdf", _opt_in(world).pk),
         (302, 200, 200, 404, 200, 403, 403, 200),
     ),
-    "portal:opt_in_document_download": (
+    "wqip:opt_in_document_download": (
         lambda world: _url("opt_in_document_download", _document(world).pk),
         (302, 200, 200, 404, 200, 403, 403, 200),
     ),
-    "portal:opt_in_queue": (
+    "wqip:opt_in_queue": (
         lambda world: _url("opt_in_queue"),
         (302, 403, 403, 403, 200, 403, 403, 200),
     ),
-    "portal:opt_in_review": (
+    "wqip:opt_in_review": (
         lambda world: _url("opt_in_review", _opt_in(world).pk),
         (302, 403, 403, 403, 200, 403, 403, 200),
     ),
-    "portal:opt_in_extension": (
+    "wqip:opt_in_extension": (
         lambda world: _url("opt_in_extension", world.facility.pk, 2026),
         (302, 403, 403, 403, 200, 403, 403, 200),
     ),
@@ -90,7 +90,7 @@ CASES = {
 
 # the same URL names with other path values, walked by tests/security/test_hostile_input.py
 WALK_VARIANTS = {
-    "portal:opt_in_step": tuple(
+    "wqip:opt_in_step": tuple(
         (lambda world, step=step: _url("opt_in_step", _opt_in(world).pk, step))
         for step in ("payee", "contacts", "documents", "acknowledgements")
     ),
@@ -104,8 +104,13 @@ def add_opt_in_world(world: Any) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils import timezone
 
-    from portal import opt_in_services
-    from portal.models import FacilityMembership, ProgramYear, Role, User
+    from portal.models import (
+        FacilityMembership,
+        Role,
+        User,
+    )
+    from programs.wqip.models import ProgramYear
+    from programs.wqip.services import opt_in as opt_in_services
 
     py = ProgramYear.objects.get(year=2026)
     today = timezone.localdate()

@@ -14,16 +14,16 @@ from django.urls import reverse
 
 
 def _facility_report_url(world) -> str:  # type: ignore[no-untyped-def]
-    from payments.bed_day_services import compute_bed_days
-    from payments.models import BedDaySummary
+    from programs.wqip.models import BedDaySummary
+    from programs.wqip.services.bed_days import compute_bed_days
 
     if not BedDaySummary.objects.filter(facility=world.facility, program_year=2024).exists():
         compute_bed_days(program_year=2024)
-    return reverse("payments:bed_day_facility", args=[world.facility.pk]) + "?year=2024"
+    return reverse("wqip:bed_day_facility", args=[world.facility.pk]) + "?year=2024"
 
 
 def _claim_import_pk(world) -> int:  # type: ignore[no-untyped-def]
-    from payments.models import ClaimImport
+    from programs.wqip.models import ClaimImport
 
     claim_import = ClaimImport.objects.filter(original_name="matrix.csv").first()
     if claim_import is None:
@@ -39,30 +39,30 @@ def _claim_import_pk(world) -> int:  # type: ignore[no-untyped-def]
 
 
 CASES = {
-    "payments:bed_day_report": (
-        lambda world: reverse("payments:bed_day_report") + "?year=2024",
+    "wqip:bed_day_report": (
+        lambda world: reverse("wqip:bed_day_report") + "?year=2024",
         (302, 200, 200, 200, 200, 200, 200, 200),
     ),
-    "payments:bed_day_facility": (
+    "wqip:bed_day_facility": (
         _facility_report_url,
         (302, 200, 200, 404, 200, 200, 200, 200),
     ),
     # POST only: a GET is 405 for everyone signed in (the POST itself is finance-only, 403
     # for facility users and liaisons: tests/payments/test_bed_day_views.py)
-    "payments:bed_day_compute": (
-        lambda world: reverse("payments:bed_day_compute"),
+    "wqip:bed_day_compute": (
+        lambda world: reverse("wqip:bed_day_compute"),
         (302, 405, 405, 405, 405, 405, 405, 405),
     ),
-    "payments:claim_upload": (
-        lambda world: reverse("payments:claim_upload"),
+    "wqip:claim_upload": (
+        lambda world: reverse("wqip:claim_upload"),
         (302, 403, 403, 403, 403, 200, 200, 200),
     ),
-    "payments:claim_import_detail": (
-        lambda world: reverse("payments:claim_import_detail", args=[_claim_import_pk(world)]),
+    "wqip:claim_import_detail": (
+        lambda world: reverse("wqip:claim_import_detail", args=[_claim_import_pk(world)]),
         (302, 403, 403, 403, 403, 200, 200, 200),
     ),
-    "payments:claim_import_status": (
-        lambda world: reverse("payments:claim_import_status", args=[_claim_import_pk(world)]),
+    "wqip:claim_import_status": (
+        lambda world: reverse("wqip:claim_import_status", args=[_claim_import_pk(world)]),
         (302, 403, 403, 403, 403, 200, 200, 200),
     ),
 }

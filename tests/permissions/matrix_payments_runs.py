@@ -16,6 +16,8 @@ from typing import Any
 
 from django.urls import reverse
 
+from tests.programs.wqip.factories import wqip_run_parameters
+
 
 def _facility(world: Any):  # type: ignore[no-untyped-def]
     return world.facility
@@ -24,8 +26,12 @@ def _facility(world: Any):  # type: ignore[no-untyped-def]
 def _run(world: Any, *, posted: bool):  # type: ignore[no-untyped-def]
     from django.utils import timezone
 
-    from payments.models import PaymentLine, PaymentRun, PerDiemExhibit
+    from payments.models import (
+        PaymentLine,
+        PaymentRun,
+    )
     from portal.models import Role, User
+    from programs.wqip.models import PerDiemExhibit
 
     exhibit, _ = PerDiemExhibit.objects.get_or_create(
         program_year=2024,
@@ -37,9 +43,10 @@ def _run(world: Any, *, posted: bool):  # type: ignore[no-untyped-def]
     )
     now = timezone.now()
     run = PaymentRun.objects.create(
+        program="wqip",
         program_year=2024,
-        exhibit_kind="interim",
-        exhibit=exhibit,
+        kind="interim",
+        parameters=wqip_run_parameters(exhibit),
         status=PaymentRun.Status.POSTED if posted else PaymentRun.Status.DRAFT,
         started_by=starter,
         computed_at=now,
@@ -51,11 +58,15 @@ def _run(world: Any, *, posted: bool):  # type: ignore[no-untyped-def]
         run=run,
         facility=_facility(world),
         status="payable",
-        computed_bed_days=10,
-        qualifying_bed_days=10,
-        per_diem=Decimal("20.0000"),
-        citation_class="NONE",
-        factor=Decimal("1.00"),
+        details={
+            "computed_bed_days": 10,
+            "adjustment_days": 0,
+            "qualifying_bed_days": 10,
+            "per_diem": "20.0000",
+            "citation_class": "NONE",
+            "class_a_count": 0,
+            "factor": "1.00",
+        },
         gross_amount=Decimal("200.00"),
         previously_paid=Decimal("0.00"),
         net_amount=Decimal("200.00"),
@@ -90,9 +101,9 @@ CASES = {
     ),
     "payments:statement_pdf": (_statement_url("payments:statement_pdf"), OWN_FACILITY),
     "payments:statement_csv": (_statement_url("payments:statement_csv"), OWN_FACILITY),
-    "payments:upload_per_diems": (lambda world: reverse("payments:upload_per_diems"), FINANCE_ONLY),
-    "payments:upload_citations": (lambda world: reverse("payments:upload_citations"), FINANCE_ONLY),
-    "payments:upload_opt_ins": (lambda world: reverse("payments:upload_opt_ins"), FINANCE_ONLY),
+    "wqip:upload_per_diems": (lambda world: reverse("wqip:upload_per_diems"), FINANCE_ONLY),
+    "wqip:upload_citations": (lambda world: reverse("wqip:upload_citations"), FINANCE_ONLY),
+    "wqip:upload_opt_ins": (lambda world: reverse("wqip:upload_opt_ins"), FINANCE_ONLY),
 }
 
 # the same URL names with other path values, walked by tests/security/test_hostile_input.py

@@ -13,7 +13,7 @@ PROGRAM_ADMIN_ONLY = (302, 403, 403, 403, 403, 403, 403, 200)
 
 
 def _program_year_2025(world):  # type: ignore[no-untyped-def]
-    from portal.models import ProgramYear
+    from programs.wqip.models import ProgramYear
 
     return ProgramYear.objects.get(year=2025)
 
@@ -27,9 +27,9 @@ CASES = {
         lambda w: reverse("portal:facility_detail", args=[w.facility_a.pk]),
         FACILITY_A,
     ),
-    "portal:program_year_list": (lambda w: reverse("portal:program_year_list"), ALL),
-    "portal:program_year_edit": (
-        lambda w: reverse("portal:program_year_edit", args=[_program_year_2025(w).pk]),
+    "wqip:program_year_list": (lambda w: reverse("wqip:program_year_list"), ALL),
+    "wqip:program_year_edit": (
+        lambda w: reverse("wqip:program_year_edit", args=[_program_year_2025(w).pk]),
         PROGRAM_ADMIN_ONLY,
     ),
     "portal:user_list": (lambda w: reverse("portal:user_list"), FACILITY_ADMIN_ONLY),
@@ -82,8 +82,8 @@ def _facility_user_emails(world):  # type: ignore[no-untyped-def]
 # url_name: (url builder, data builder, expected statuses, snapshot of what a denied POST
 # must leave unchanged)
 POST_CASES = {
-    "portal:program_year_edit": (
-        lambda w: reverse("portal:program_year_edit", args=[_program_year_2025(w).pk]),
+    "wqip:program_year_edit": (
+        lambda w: reverse("wqip:program_year_edit", args=[_program_year_2025(w).pk]),
         lambda w: {"opt_in_opens_on": "2025-06-09", "opt_in_closes_on": "2025-08-08"},
         (302, 403, 403, 403, 403, 403, 403, 302),
         _program_year_window,

@@ -8,7 +8,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.core.management import CommandError, call_command
 
-from portal.dates import (
+from portal.calendar.dates import (
     add_calendar_days,
     add_working_days,
     deadline_end,
@@ -17,7 +17,10 @@ from portal.dates import (
     state_holidays,
     working_days_between,
 )
-from portal.holiday_services import save_plan_closure_day, seed_state_holidays
+from portal.calendar.services import (
+    save_plan_closure_day,
+    seed_state_holidays,
+)
 from portal.models import AuditEvent, Holiday
 from tests.factories import UserFactory
 

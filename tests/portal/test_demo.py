@@ -7,7 +7,14 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from portal.demo import DEMO_PASSWORD, DEMO_USERS, current_totp_code, load_portal_demo_data
-from portal.models import AuditEvent, DataRevision, Facility, OptIn, Role, User
+from portal.models import (
+    AuditEvent,
+    DataRevision,
+    Facility,
+    Role,
+    User,
+)
+from programs.wqip.models import OptIn
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from portal.models import AuditEvent, Facility
-from portal.models.facilities import npi_check_digit_ok
+from portal.registry.models import npi_check_digit_ok
 from tests.factories import luhn_npi
 
 HEADER = "npi,hcai_id,cdph_facid,name,facility_type,licensed_beds,stp_beds,county,email\n"

@@ -9,7 +9,7 @@ from django.core import mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from portal.dates import pacific_time
+from portal.calendar.dates import pacific_time
 from portal.models import (
     Facility,
     FacilityMembership,
@@ -17,7 +17,6 @@ from portal.models import (
     Notice,
     NoticePreference,
     OutboundEmail,
-    ProgramYear,
     Role,
     ScheduledNotice,
 )
@@ -30,6 +29,7 @@ from portal.notifications.services import (
     set_notice_preferences,
     sweep_due_notices,
 )
+from programs.wqip.models import ProgramYear
 from tests.factories import FacilityFactory, OptInFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,12 +9,21 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from portal.models import AuditEvent, FacilityMembership, FacilityType, OptIn, ProgramYear, Role
-from portal.services import (
+from portal.accounts.services import (
     deactivate_facility_user,
     invite_facility_user,
-    update_program_year_window,
 )
+from portal.models import (
+    AuditEvent,
+    FacilityMembership,
+    FacilityType,
+    Role,
+)
+from programs.wqip.models import (
+    OptIn,
+    ProgramYear,
+)
+from programs.wqip.services.program_years import update_program_year_window
 from tests.factories import FacilityFactory, OptInFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -113,7 +122,7 @@ def test_given_program_admin_when_window_saved_then_changed_and_audited(client_a
     py = ProgramYear.objects.get(year=2026)
     # when
     response = client_as("program_admin").post(
-        reverse("portal:program_year_edit", args=[py.pk]),
+        reverse("wqip:program_year_edit", args=[py.pk]),
         {"opt_in_opens_on": "2026-06-08", "opt_in_closes_on": "2026-08-07"},
     )
     # then
@@ -129,7 +138,7 @@ def test_given_window_closing_before_opening_when_saved_then_error_summary(clien
     py = ProgramYear.objects.get(year=2026)
     # when
     response = client_as("program_admin").post(
-        reverse("portal:program_year_edit", args=[py.pk]),
+        reverse("wqip:program_year_edit", args=[py.pk]),
         {"opt_in_opens_on": "2026-08-08", "opt_in_closes_on": "2026-06-01"},
     )
     # then

@@ -11,7 +11,7 @@ from django.db import close_old_connections, connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from portal.middleware import SESSION_TOUCHED_KEY
+from portal.accounts.middleware import SESSION_TOUCHED_KEY
 from tests.factories import FacilityFactory, UserFactory
 
 

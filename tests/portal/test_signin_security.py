@@ -21,10 +21,10 @@ from django.core.cache import cache
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
+from portal.accounts.signin import client_ip
 from portal.demo import DEMO_USERS, current_totp_code
 from portal.models import Role
 from portal.settings import base as base_settings
-from portal.signin import client_ip
 from tests.factories import TEST_PASSWORD, FacilityFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -190,7 +190,7 @@ def test_given_trusted_proxy_count_when_client_ip_read_then_axes_and_allauth_agr
 
 def test_given_settings_when_read_then_one_proxy_count_feeds_both_libraries():
     assert base_settings.ALLAUTH_TRUSTED_PROXY_COUNT == base_settings.WQIP_TRUSTED_PROXY_COUNT
-    assert base_settings.AXES_CLIENT_IP_CALLABLE == "portal.signin.client_ip"
+    assert base_settings.AXES_CLIENT_IP_CALLABLE == "portal.accounts.signin.client_ip"
     assert base_settings.ACCOUNT_RATE_LIMITS["login"] == "30/m/ip"
     assert base_settings.ACCOUNT_RATE_LIMITS["login_failed"] == "20/15m/ip"
 

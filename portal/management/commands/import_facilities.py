@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from portal.csvio import CsvImportError
-from portal.services import import_facilities
+from portal.files.csvio import CsvImportError
+from portal.registry.services import import_facilities
 
 
 class Command(BaseCommand):

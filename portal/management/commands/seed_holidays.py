@@ -6,8 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from portal.dates import HolidaySourceError
-from portal.holiday_services import seed_state_holidays
+from portal.calendar.dates import HolidaySourceError
+from portal.calendar.services import seed_state_holidays
 
 
 class Command(BaseCommand):

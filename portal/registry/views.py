@@ -1,0 +1,65 @@
+"""Registry pages: the facility list and a facility's page."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from portal.navigation import facility_links
+from portal.registry.forms import FacilityFilterForm
+from portal.registry.selectors import (
+    facility_counties,
+    search_facilities,
+    visible_facilities,
+)
+from programs.wqip.selectors.opt_in import (
+    facility_opt_in_years,
+)
+
+FACILITY_PAGE_SIZE = 25
+
+
+def facility_list(request: HttpRequest) -> HttpResponse:
+    form = FacilityFilterForm(request.GET or None, counties=facility_counties(user=request.user))
+    filters = form.cleaned_data if form.is_valid() else {}
+    facilities = search_facilities(
+        user=request.user,
+        query=filters.get("q", ""),
+        eligible=filters.get("eligible", ""),
+        facility_type=filters.get("facility_type", ""),
+        county=filters.get("county", ""),
+        sort=filters.get("sort") or "name",
+    )
+    page = Paginator(facilities, FACILITY_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "portal/facilities/facility_list.html",
+        {
+            "form": form,
+            "page": page,
+            "total": page.paginator.count,
+            "querystring": query.urlencode(),
+            "is_filtered": any(
+                filters.get(k) for k in ("q", "eligible", "facility_type", "county")
+            ),
+        },
+    )
+
+
+def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    facility = get_object_or_404(visible_facilities(user=request.user), pk=pk)
+    years = facility_opt_in_years(facility=facility)
+    liaison = getattr(facility, "liaison_assignment", None)
+    return render(
+        request,
+        "portal/facilities/facility_detail.html",
+        {
+            "facility": facility,
+            "years": years,
+            "liaison": liaison,
+            "links": facility_links(user=request.user, facility=facility),
+        },
+    )

@@ -1,0 +1,57 @@
+"""WQIP, the first program: it plugs into the core through this AppConfig (docs/architecture.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import AppConfig
+
+
+class WqipConfig(AppConfig):
+    name = "programs.wqip"
+    label = "wqip"
+    verbose_name = "SNF Workforce & Quality Incentive Program (WQIP)"
+    title = "WQIP"
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from payments.calculators import register_calculator
+        from portal.notifications.kinds import register_kind
+        from portal.notifications.reminders import register_daily_producer
+        from programs.wqip.models import OptIn, ProgramYear
+        from programs.wqip.notices import WQIP_NOTICE_KINDS
+        from programs.wqip.reminders import (
+            produce_opt_in_incomplete_reminders,
+            produce_opt_in_window_reminders,
+        )
+        from programs.wqip.services.payments import WqipCalculator
+
+        register_calculator(WqipCalculator())
+        auditlog.register(ProgramYear)
+        auditlog.register(OptIn)
+        for kind in WQIP_NOTICE_KINDS:
+            register_kind(kind)
+        register_daily_producer("opt_in_window", produce_opt_in_window_reminders)
+        register_daily_producer("opt_in_incomplete", produce_opt_in_incomplete_reminders)
+
+    def ensure_reference_data(self) -> None:
+        from programs.wqip.models import ProgramYear
+        from programs.wqip.reference_data import seed_program_years
+
+        seed_program_years(ProgramYear)
+
+    def nav_items(self, user: Any) -> list[Any]:
+        from programs.wqip.navigation import wqip_nav_items
+
+        return wqip_nav_items(user)
+
+    def facility_links(self, user: Any, facility: Any) -> list[tuple[str, str]]:
+        from django.urls import reverse
+
+        return [("Bed days", reverse("wqip:bed_day_facility", args=[facility.pk]))]
+
+    def load_demo_data(self, *, stdout: Any = None) -> str:
+        from programs.wqip.demo import load_wqip_demo_data
+
+        return load_wqip_demo_data(stdout=stdout)

@@ -1,0 +1,238 @@
+# ruff: noqa: S608  (SQL is assembled from this module's constants; values go as parameters)
+"""Writes for the bed-day result (contract §2): compute, store atomically, export (§5)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from portal.audit.services import (
+    latest_revision_id,
+    record_event,
+)
+from portal.models import Facility, User
+from programs.wqip.engine.bed_days import run_bed_day_sql
+from programs.wqip.models.bed_days import (
+    EXCLUSION_REASONS,
+    OUTCOMES,
+    BedDayComputation,
+    BedDaySummary,
+)
+from programs.wqip.services.claims_import import CLAIMS_LOCK_KEY
+
+BED_DAYS_LOCK_KEY = 7_340_002  # one computation per program year at a time
+
+
+class BedDaysNotComputed(Exception):
+    """No finished bed-day computation exists for the program year."""
+
+
+def _count_columns() -> str:
+    return ", ".join(["qualifying_days", *EXCLUSION_REASONS])
+
+
+def _sum_by_outcome(alias: str, days: str) -> str:
+    return ", ".join(
+        f"coalesce(sum({days}) FILTER (WHERE {alias}.outcome = {code}), 0)"
+        for code in range(len(OUTCOMES))
+    )
+
+
+STORE_SQL = [
+    "DELETE FROM wqip_beddaysummary WHERE program_year = %(year)s",
+    "DELETE FROM wqip_beddaymonth WHERE program_year = %(year)s",
+    """DELETE FROM wqip_beddaymemberrange WHERE computation_id IN (
+        SELECT id FROM wqip_beddaycomputation WHERE program_year = %(year)s)""",
+    """DELETE FROM wqip_beddaylinerange WHERE computation_id IN (
+        SELECT id FROM wqip_beddaycomputation WHERE program_year = %(year)s)""",
+    f"""
+    INSERT INTO wqip_beddaysummary
+        (computation_id, facility_id, program_year, {_count_columns()},
+         latest_qualifying_received_on)
+    SELECT %(computation)s, f.id, %(year)s, {_sum_by_outcome("m", "m.days")}, q.latest
+    FROM portal_facility f
+    LEFT JOIN bd_member_ranges m ON m.facility_id = f.id
+    LEFT JOIN (
+        SELECT facility_id, max(received_date) AS latest
+        FROM bd_segments WHERE outcome = 0 GROUP BY facility_id
+    ) q ON q.facility_id = f.id
+    GROUP BY f.id, q.latest
+    """,
+    f"""
+    INSERT INTO wqip_beddaymonth
+        (computation_id, facility_id, program_year, month, {_count_columns()})
+    SELECT %(computation)s, m.facility_id, %(year)s, extract(month FROM m.month_start)::int,
+           {_sum_by_outcome("m", "m.days")}
+    FROM (
+        SELECT r.facility_id, r.outcome, mo.month_start,
+               least(r.last_day, (mo.month_start + interval '1 month')::date - 1)
+               - greatest(r.first_day, mo.month_start) + 1 AS days
+        FROM bd_member_ranges r,
+        LATERAL (
+            SELECT g::date AS month_start
+            FROM generate_series(date_trunc('month', r.first_day), r.last_day, interval '1 month') g
+        ) mo
+    ) m
+    GROUP BY m.facility_id, m.month_start
+    """,
+    """
+    INSERT INTO wqip_beddaymemberrange
+        (id, computation_id, facility_id, member_id, outcome, first_day, last_day, days)
+    SELECT %(member_range_first_id)s - 1
+           + row_number() OVER (ORDER BY facility_id, member_id),
+           %(computation)s, facility_id, member_id, outcome, first_day, last_day, days
+    FROM bd_member_ranges
+    """,
+    """
+    INSERT INTO wqip_beddaylinerange
+        (id, computation_id, claim_line_id, facility_id, member_id, outcome, first_day,
+         last_day)
+    SELECT %(line_range_first_id)s - 1
+           + row_number() OVER (ORDER BY facility_id),
+           %(computation)s, line_id, facility_id, member_id, outcome, first_day, last_day
+    FROM bd_line_ranges
+    """,
+    "DROP TABLE bd_winner, bd_effective, bd_segments, bd_outcome_days, "
+    "bd_member_ranges, bd_line_ranges",
+]
+
+
+def _reserve_ids(cursor, *, table: str, source: str) -> int:  # type: ignore[no-untyped-def]
+    """First id of a block as long as ``source`` reserved on ``table``'s sequence with one
+    setval (a nextval per row costs more than the insert)."""
+    cursor.execute(f"SELECT count(*) FROM {source}")
+    count = cursor.fetchone()[0]
+    cursor.execute(
+        "SELECT setval(pg_get_serial_sequence(%s, 'id'), "
+        "nextval(pg_get_serial_sequence(%s, 'id')) + %s)",
+        [table, table, max(count - 1, 0)],
+    )
+    return cursor.fetchone()[0] - max(count - 1, 0)
+
+
+def start_bed_day_computation(*, program_year: int, actor: User | None = None) -> BedDayComputation:
+    """The RUNNING row a UI can show while the work is queued."""
+    return BedDayComputation.objects.create(
+        program_year=program_year,
+        started_by=actor if actor is not None and actor.pk else None,
+        count_leave_days=settings.WQIP_COUNT_LEAVE_DAYS,
+    )
+
+
+def compute_bed_days(
+    *,
+    program_year: int,
+    actor: User | None = None,
+    computation_id: int | None = None,
+) -> BedDayComputation:
+    """Compute and store the program year's bed days; replaces the previous result in one
+    transaction. Safe to call twice for the same computation (a finished one is returned)."""
+    if computation_id is None:
+        computation = start_bed_day_computation(program_year=program_year, actor=actor)
+    else:
+        computation = BedDayComputation.objects.get(pk=computation_id)
+        if computation.status == BedDayComputation.Status.FINISHED:
+            return computation
+    try:
+        return _compute_and_store(computation=computation, actor=actor)
+    except Exception as exc:
+        BedDayComputation.objects.filter(pk=computation.pk).update(
+            status=BedDayComputation.Status.FAILED, finished_at=timezone.now(), error=str(exc)
+        )
+        raise
+
+
+@transaction.atomic
+def _compute_and_store(*, computation: BedDayComputation, actor: User | None) -> BedDayComputation:
+    year = computation.program_year
+    with connection.cursor() as cursor:
+        # claims import holds this lock exclusively: we read a whole import or none of it
+        cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [CLAIMS_LOCK_KEY])
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [BED_DAYS_LOCK_KEY, year])
+        computation = BedDayComputation.objects.select_for_update().get(pk=computation.pk)
+        if computation.status == BedDayComputation.Status.FINISHED:
+            return computation
+        revision_id = latest_revision_id(program_year=year)
+        run_bed_day_sql(cursor.cursor, year=year, count_leave_days=computation.count_leave_days)
+        params = {
+            "year": year,
+            "computation": computation.pk,
+            "member_range_first_id": _reserve_ids(
+                cursor, table="wqip_beddaymemberrange", source="bd_member_ranges"
+            ),
+            "line_range_first_id": _reserve_ids(
+                cursor, table="wqip_beddaylinerange", source="bd_line_ranges"
+            ),
+        }
+        for statement in STORE_SQL:
+            cursor.execute(statement, params if "%(" in statement else None)
+    computation.status = BedDayComputation.Status.FINISHED
+    computation.finished_at = timezone.now()
+    computation.revision_id = revision_id
+    computation.error = ""
+    computation.save(update_fields=["status", "finished_at", "revision_id", "error"])
+    totals = BedDaySummary.objects.filter(computation=computation)
+    qualifying = sum(totals.values_list("qualifying_days", flat=True))
+    record_event(
+        actor=actor,
+        action="bed_days.computed",
+        target=computation,
+        data={"program_year": year, "qualifying_days": qualifying, "revision_id": revision_id},
+    )
+    return computation
+
+
+def current_computation(*, program_year: int) -> BedDayComputation | None:
+    summary = (
+        BedDaySummary.objects.filter(program_year=program_year)
+        .select_related("computation")
+        .first()
+    )
+    return summary.computation if summary else None
+
+
+def export_bed_days(*, program_year: int, out: Path | str, by_reason: bool = False) -> int:
+    """Contract §5 `export_bed_days`: every registry facility, sorted by NPI, LF, UTF-8."""
+    if not BedDaySummary.objects.filter(program_year=program_year).exists():
+        raise BedDaysNotComputed(
+            f"no bed days computed for {program_year}: run compute_bed_days first"
+        )
+    summaries = {s.facility_id: s for s in BedDaySummary.objects.filter(program_year=program_year)}
+    facilities = Facility.objects.order_by("npi").only("id", "npi")
+    rows = 0
+    with open(out, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        if by_reason:
+            writer.writerow(["facility_npi", "program_year", "reason", "days"])
+        else:
+            writer.writerow(["facility_npi", "program_year", "qualifying_bed_days"])
+        for facility in facilities:
+            summary = summaries.get(facility.pk)
+            if not by_reason:
+                days = summary.qualifying_days if summary else 0
+                writer.writerow([facility.npi, program_year, days])
+                rows += 1
+                continue
+            if summary is None:
+                continue
+            counts = [summary.qualifying_days] + [getattr(summary, r) for r in EXCLUSION_REASONS]
+            for reason, days in zip(OUTCOMES, counts, strict=True):
+                if days > 0:
+                    writer.writerow([facility.npi, program_year, reason, days])
+                    rows += 1
+    return rows
+
+
+@transaction.atomic
+def queue_bed_day_computation(*, program_year: int, actor: User) -> BedDayComputation:
+    """The web path: a RUNNING computation row now, the work in a Celery job."""
+    from programs.wqip.tasks import compute_bed_days_task
+
+    computation = start_bed_day_computation(program_year=program_year, actor=actor)
+    record_event(actor=actor, action="bed_days.queued", target=computation)
+    transaction.on_commit(lambda: compute_bed_days_task.delay(computation_id=computation.pk))
+    return computation

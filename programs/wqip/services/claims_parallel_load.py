@@ -1,0 +1,267 @@
+# ruff: noqa: S608  (SQL is assembled from this module's constants and generated names)
+"""The claims import's load and typed pass, split over several database sessions.
+
+Loading (PostgreSQL's CSV parser) and the typed pass (casts and the "proven valid" flag)
+are the two longest single-threaded steps of a large import. For a large file imported
+outside any transaction, the file is cut at line ends into one byte range per worker; each
+worker thread opens its own session, streams its range into a temporary table with COPY
+and writes the typed rows to an UNLOGGED part table (the only kind of table another session
+can read). The import's own transaction then reads the parts through a temporary view
+``claim_typed`` (file lines restored from the parts' row counts) and goes on exactly as after
+a single-session load: the cross-row checks, the merge and the all-or-nothing commit stay
+in one transaction.
+
+This is only a fast path for files that need nothing special: as soon as a worker meets
+something the single-session path handles with care (a quote, a carriage return, invalid
+UTF-8, a NUL byte, a row PostgreSQL refuses or a value it cannot cast), every worker stops,
+the parts are dropped and the file is loaded again the usual way, which names every bad row.
+
+Part tables carry a recognisable prefix. The import drops its own parts in its transaction
+and, whatever happened, once more from a fresh session afterwards; parts left by a process
+that died are swept by the next import (under the import lock, so no import is running).
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import os
+import threading
+import time
+import uuid
+from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
+from pathlib import Path
+
+import psycopg
+from django.conf import settings
+from django.db import connection
+
+from programs.wqip.services.claims_import import (
+    CLAIM_LEVEL_COLUMNS,
+    LINE_VALUE_COLUMNS,
+    ProgressCallback,
+    _has_blank_next_to_separator,
+    _line_aligned_chunks,
+    _Loaded,
+    _tune_session,
+    _typed_sql,
+    has_end_of_data_line,
+)
+
+logger = logging.getLogger(__name__)
+
+PART_PREFIX = "claim_import_part_"
+# claim_typed's columns, in _typed_sql's order
+TYPED_COLUMNS = ("line", "claim_id", "line_no", *CLAIM_LEVEL_COLUMNS, *LINE_VALUE_COLUMNS, "ok")
+
+
+class _NotForParallel(Exception):
+    """The file needs the single-session path (or another worker stopped)."""
+
+
+def workers_for(path: Path) -> int:
+    """How many sessions load the file: 0 (single-session path) unless the file is large,
+    the machine has several cores and no transaction is open (the workers' sessions see only
+    committed facilities, and their part tables must be dropped after the import's commit)."""
+    workers = settings.WQIP_CLAIMS_LOAD_WORKERS
+    if workers is None:
+        workers = min(os.cpu_count() or 1, 4)
+    if (
+        workers < 2
+        or connection.in_atomic_block
+        or not connection.get_autocommit()
+        or connection.settings_dict["OPTIONS"].get("assume_role")  # workers log in as themselves
+    ):
+        return 0
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return 0  # the single-session path reports the unreadable file
+    return workers if size >= settings.WQIP_CLAIMS_PARALLEL_MIN_BYTES else 0
+
+
+def _byte_ranges(path: Path, first: int, parts: int) -> list[tuple[int, int]]:
+    """``parts`` ranges of about equal size from byte ``first``, each ending after a line feed
+    (or at the end of the file)."""
+    size = path.stat().st_size
+    bounds = [first]
+    with open(path, "rb") as handle:
+        for part in range(1, parts):
+            target = first + (size - first) * part // parts
+            if target <= bounds[-1]:
+                continue
+            handle.seek(target - 1)
+            handle.readline()  # to just after the line feed at or after target - 1
+            if bounds[-1] < handle.tell() < size:
+                bounds.append(handle.tell())
+    bounds.append(size)
+    return list(itertools.pairwise(bounds))
+
+
+def _checked(chunk: bytes) -> bytes:
+    if b'"' in chunk or b"\r" in chunk or b"\x00" in chunk:
+        raise _NotForParallel("quotes, carriage returns or NUL bytes")
+    if has_end_of_data_line(chunk):
+        raise _NotForParallel("a line holds only COPY's end-of-data marker")
+    try:
+        chunk.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _NotForParallel("invalid UTF-8") from exc
+    return chunk
+
+
+class _Worker:
+    """One session: COPY of a byte range, then the typed pass into an UNLOGGED part table."""
+
+    def __init__(self, *, path: Path, columns: list[str], params: dict, stop: threading.Event):
+        self.path = path
+        self.columns = columns
+        self.params = params
+        self.stop = stop
+        self.bytes_done = 0
+        self.conn: psycopg.Connection | None = None
+
+    def cancel(self) -> None:
+        """Cancel the statement this worker's session runs (another worker failed)."""
+        conn = self.conn
+        if conn is None or conn.closed:
+            return
+        try:
+            conn.cancel_safe(timeout=5)
+        except psycopg.Error:  # closed meanwhile: nothing to cancel
+            logger.debug("claims load: nothing to cancel", exc_info=True)
+
+    def run(self, table: str, start: int, end: int) -> int:
+        ncols = len(self.columns)
+        names = ", ".join(f"c{i}" for i in range(ncols))
+        cols = ", ".join(f"c{i} text" for i in range(ncols))
+        needs_trim = False
+        with psycopg.connect(**self.params) as conn, conn.cursor() as cursor:
+            self.conn = conn
+            _tune_session(cursor)
+            cursor.execute(
+                "CREATE TEMP TABLE claim_staging "
+                f"(line bigint GENERATED BY DEFAULT AS IDENTITY (START 1), {cols}) ON COMMIT DROP"
+            )
+            copy_sql = (
+                f"COPY claim_staging ({names}) FROM STDIN (FORMAT csv, FORCE_NOT_NULL ({names}))"
+            )
+            with open(self.path, "rb") as handle, cursor.copy(copy_sql) as copy:
+                handle.seek(start)
+                for chunk in _line_aligned_chunks(handle, end):
+                    if self.stop.is_set():
+                        raise _NotForParallel("another worker stopped")
+                    copy.write(_checked(chunk))
+                    needs_trim = needs_trim or _has_blank_next_to_separator(chunk)
+                    self.bytes_done += len(chunk)
+            cursor.execute("SELECT count(*) FROM claim_staging")
+            rows = cursor.fetchone()[0]
+            if self.stop.is_set():
+                raise _NotForParallel("another worker stopped")
+            target = f"CREATE UNLOGGED TABLE {table}"
+            cursor.execute(_typed_sql(self.columns, trim=needs_trim, target=target))
+            cursor.execute(f"ANALYZE {table}")  # the import's session plans on the view
+        return rows  # the with block committed: the part is visible to the import's session
+
+
+def sweep_stale_parts(cursor) -> None:  # type: ignore[no-untyped-def]
+    """Drop parts that a dead process left (the caller holds the import lock)."""
+    cursor.execute(
+        "SELECT quote_ident(tablename) FROM pg_tables "
+        "WHERE schemaname = current_schema() AND starts_with(tablename, %s)",
+        [PART_PREFIX],
+    )
+    for (name,) in cursor.fetchall():
+        cursor.execute(f"DROP TABLE IF EXISTS {name}")
+
+
+def load_typed(
+    cursor,  # type: ignore[no-untyped-def]
+    *,
+    path: Path,
+    columns: list[str],
+    data_start: int,
+    workers: int,
+    progress: ProgressCallback | None,
+    part_tables: list[str],
+) -> _Loaded | None:
+    """Create ``claim_typed`` from ``workers`` sessions (the data rows start at byte
+    ``data_start``, after the header); None when the file needs the single-session path
+    (its parts are dropped in this transaction then)."""
+    # the parts are committed by other sessions: this transaction must see later commits
+    # (READ COMMITTED) and the workers must be allowed to create tables
+    cursor.execute(
+        "SELECT current_setting('transaction_isolation') = 'read committed' "
+        "AND has_schema_privilege(current_schema(), 'CREATE')"
+    )
+    if not cursor.fetchone()[0]:
+        logger.info("claims %s: parallel load not used (isolation or privileges)", path.name)
+        return None
+    started = time.perf_counter()
+    ranges = _byte_ranges(path, data_start, workers)
+    token = uuid.uuid4().hex[:12]
+    tables = [f"{PART_PREFIX}{token}_{i}" for i in range(len(ranges))]
+    part_tables.extend(tables)
+    stop = threading.Event()
+    params = connection.get_connection_params()
+    workers_by_part = [
+        _Worker(path=path, columns=columns, params=params, stop=stop) for _ in ranges
+    ]
+    total_bytes = max(ranges[-1][1] - data_start, 1)
+    with ThreadPoolExecutor(max_workers=len(ranges), thread_name_prefix="claims-load") as pool:
+        futures: list[Future[int]] = [
+            pool.submit(w.run, table, start, end)
+            for w, table, (start, end) in zip(workers_by_part, tables, ranges, strict=True)
+        ]
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, timeout=0.5, return_when=FIRST_EXCEPTION)
+            if any(f.exception() for f in done) and not stop.is_set():
+                stop.set()  # the others stop at their next chunk, or now if in a statement
+                for worker in workers_by_part:
+                    worker.cancel()
+            if progress:
+                progress(
+                    "loading", min(sum(w.bytes_done for w in workers_by_part) / total_bytes, 1.0)
+                )
+    failures = [f.exception() for f in futures if f.exception()]
+    if failures:
+        logger.info("claims %s: parallel load not used (%s)", path.name, failures[0])
+        cursor.execute(f"DROP TABLE IF EXISTS {', '.join(tables)}")
+        return None
+    counts = [f.result() for f in futures]
+    selects = []
+    offset = 1  # file line = the part's row number + the lines before the part
+    for table, rows in zip(tables, counts, strict=True):
+        picks = ", ".join(f"line + {offset} AS line" if c == "line" else c for c in TYPED_COLUMNS)
+        selects.append(f"SELECT {picks} FROM {table}")
+        offset += rows
+    # a view, not a copy: the parts are read where they are (dropped by drop_typed_view)
+    cursor.execute("CREATE TEMP VIEW claim_typed AS " + " UNION ALL ".join(selects))
+    logger.info(
+        "claims %s: loaded by %d sessions in %.1f s",
+        path.name,
+        len(tables),
+        time.perf_counter() - started,
+    )
+    return _Loaded(rows=sum(counts), line_numbers_exact=True, needs_trim=False)
+
+
+def drop_typed_view(cursor, part_tables: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """At the end of the import's transaction, after load_typed succeeded: the claim_typed
+    view and its parts."""
+    cursor.execute("DROP VIEW claim_typed")
+    cursor.execute(f"DROP TABLE {', '.join(part_tables)}")
+
+
+def drop_part_tables(tables: list[str]) -> None:
+    """Drop the parts from a fresh session (after the import's transaction ended). Waits at
+    most a few seconds for a lock: a part that stays is swept by the next import."""
+    if not tables:
+        return
+    try:
+        with psycopg.connect(**connection.get_connection_params(), autocommit=True) as conn:
+            conn.execute("SET lock_timeout = '5s'")
+            conn.execute(f"DROP TABLE IF EXISTS {', '.join(tables)}")
+    except psycopg.Error:
+        logger.warning("claims import: could not drop the work tables %s", tables, exc_info=True)
