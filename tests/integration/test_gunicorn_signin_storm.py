@@ -92,6 +92,18 @@ def gunicorn_server():  # type: ignore[no-untyped-def]
     yield base
     process.terminate()
     process.wait(timeout=30)
+    # the workers' database sessions (one per thread, CONN_MAX_AGE) end with the process;
+    # wait until PostgreSQL has noticed, so the test database can be dropped at the end
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0] == 0:
+                break
+        time.sleep(0.2)
 
 
 def test_given_config_when_read_then_threaded_workers():
