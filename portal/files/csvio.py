@@ -16,6 +16,10 @@ from typing import BinaryIO
 from portal.params import int_param
 
 MAX_REPORTED_ERRORS = 200
+# the longest value a cell of our files may hold; longer means a stray quote joined lines,
+# or not our file (Python's csv module would stop at 131,072 with an internal error)
+MAX_FIELD_CHARS = 10_000
+csv.field_size_limit(max(csv.field_size_limit(), 1_000_000))
 
 
 @dataclass(frozen=True)
@@ -102,11 +106,26 @@ class CsvReader:
 
     def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
         width = len(self.columns)
-        for values in self._reader:
-            line = self._reader.line_num
+        while True:
+            start = self._reader.line_num + 1  # the line where the next record starts
+            try:
+                values = next(self._reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise CsvImportError([_csv_error(start, exc)], self.source) from None
+            line = start
             if not values or (len(values) == 1 and not values[0].strip()):
                 continue  # blank line
             self.rows_read += 1
+            _check_record(
+                values,
+                line=line,
+                end=self._reader.line_num,
+                width=width,
+                columns=self.columns,
+                source=self.source,
+            )
             if len(values) < width:
                 values = values + [""] * (width - len(values))
             row = {name: values[i].strip() for name, i in self.index.items()}
@@ -116,6 +135,66 @@ class CsvReader:
     def check_not_empty(self) -> None:
         if self.rows_read == 0:
             raise CsvImportError([RowError(2, "", "the file has no data rows")], self.source)
+
+
+def _csv_error(line: int, exc: csv.Error) -> RowError:
+    """What Python's csv module refused, said so a person can find and fix it."""
+    text = str(exc)
+    if "new-line character seen in unquoted field" in text:
+        return RowError(
+            line, "", "a line break (carriage return) inside a value that is not quoted"
+        )
+    if "field larger than field limit" in text:
+        return RowError(
+            line,
+            "",
+            f"a value is longer than {MAX_FIELD_CHARS:,} characters: "
+            'a double quote (") that is never closed joins the lines after it',
+        )
+    return RowError(line, "", f"not a readable CSV record ({text})")
+
+
+def _check_record(
+    values: list[str], *, line: int, end: int, width: int, columns: list[str], source: str
+) -> None:
+    """Refuse what the csv module reads without complaint but is not a row of our files: a
+    quoted value running over several lines (an unclosed quote), a value too long, more values
+    than the header has columns."""
+    if end > line:
+        raise CsvImportError(
+            [
+                RowError(
+                    line,
+                    "",
+                    f'a quoted value runs over lines {line} to {end}: a double quote (") '
+                    "is not closed on its line",
+                )
+            ],
+            source,
+        )
+    for index, value in enumerate(values):
+        if len(value) > MAX_FIELD_CHARS:
+            column = columns[index] if index < len(columns) else f"#{index + 1}"
+            raise CsvImportError(
+                [
+                    RowError(
+                        line, column, f"the value is longer than {MAX_FIELD_CHARS:,} characters"
+                    )
+                ],
+                source,
+            )
+    if len(values) > width and any(value.strip() for value in values[width:]):
+        raise CsvImportError(
+            [
+                RowError(
+                    line,
+                    "",
+                    f"{len(values)} values but the header has {width} columns "
+                    "(a comma too many, or a value that needs quotes)",
+                )
+            ],
+            source,
+        )
 
 
 def read_csv(
@@ -153,13 +232,37 @@ def parse_money(text: str, *, places: int = 2) -> Decimal:
     return value
 
 
-def parse_int(text: str, *, minimum: int = 0) -> int:
+INT_MAX = 2_147_483_647  # PostgreSQL integer
+
+
+def parse_int(text: str, *, minimum: int = 0, maximum: int = INT_MAX) -> int:
     value = int_param(text)
     if value is None:
-        raise ValueError(f"'{text}' is not a whole number")
+        raise ValueError(f"'{text[:40]}' is not a whole number")
     if value < minimum:
         raise ValueError(f"{value} is below {minimum}")
+    if value > maximum:
+        raise ValueError(f"{value} is above {maximum:,}")
     return value
+
+
+def length_errors(row: dict[str, str], limits: dict[str, int], line: int) -> list[RowError]:
+    """A value longer than its column's database field holds, as a row error."""
+    return [
+        RowError(line, column, f"{len(row[column])} characters; at most {limit} fit")
+        for column, limit in limits.items()
+        if len(row.get(column) or "") > limit
+    ]
+
+
+def model_text_limits(model: type, columns: Iterable[str]) -> dict[str, int]:
+    """``{column: max_length}`` of a model's text fields named like the columns."""
+    limits = {}
+    for column in columns:
+        field = model._meta.get_field(column)  # type: ignore[attr-defined]
+        if getattr(field, "max_length", None):
+            limits[column] = field.max_length
+    return limits
 
 
 def require(row: dict[str, str], columns: Iterable[str], line: int) -> list[RowError]:

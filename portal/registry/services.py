@@ -16,6 +16,8 @@ from portal.audit.services import (
 from portal.files.csvio import (
     CsvImportError,
     RowError,
+    length_errors,
+    model_text_limits,
     parse_int,
     read_csv,
     require,
@@ -39,6 +41,11 @@ FACILITY_COLUMNS = (
     "licensed_beds",
     "stp_beds",
     "county",
+)
+
+
+FACILITY_TEXT_LIMITS = model_text_limits(
+    Facility, ("npi", "hcai_id", "cdph_facid", "name", "county", "email")
 )
 
 
@@ -91,6 +98,7 @@ def _parse_facility_row(line: int, row: dict[str, str]) -> tuple[dict, list[RowE
             errors.append(RowError(line, column, str(exc)))
     if not errors and values["stp_beds"] > values["licensed_beds"]:
         errors.append(RowError(line, "stp_beds", "STP beds exceed licensed beds"))
+    errors += length_errors(row, FACILITY_TEXT_LIMITS, line)
     email = row.get("email", "")
     if email:
         errors += _validator_errors(validate_email, email, line, "email")
