@@ -156,8 +156,8 @@ class WqipCalculator(PaymentCalculator):
     program = PROGRAM
     title = "WQIP"
     verbose_title = "Skilled Nursing Facility Workforce & Quality Incentive Program"
-    formula = (
-        "Gross = qualifying bed days × per diem × factor, rounded to the cent once. Net = gross − "
+    formula = (  # shown to people: the true multiplication and minus signs
+        "Gross = qualifying bed days × per diem × factor, rounded to the cent once. Net = gross − "  # noqa: RUF001
         "amounts already paid for this program year; a negative net is recouped."
     )
     kinds = tuple(ExhibitKind.choices)
