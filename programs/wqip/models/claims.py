@@ -2,7 +2,8 @@
 
 `frequency_code`, `original_claim_id`, `adjudicated_date` and `received_date` belong to the
 claim; every other column is read per line. Rows are written only by
-`payments.services.claims.import_claims` (PostgreSQL COPY + set-based SQL), never edited.
+`programs.wqip.services.claims_import.import_claims` (PostgreSQL COPY + set-based SQL), never
+edited.
 """
 
 from __future__ import annotations
