@@ -1,7 +1,7 @@
 """Opt-in events -> notices of the notification engine (kinds ``opt_in_submitted``,
 ``opt_in_returned``, ``opt_in_approved``, ``opt_in_rejected``).
 
-``schedule_transition_notice`` is called by ``opt_in_services._move`` inside the transaction of
+``schedule_transition_notice`` is called by ``opt_in_review._move`` inside the transaction of
 the status change, so the notice exists exactly when the change commits; the sweeper then sends
 it once. Notices carry a link to the opt-in, never form data.
 """

@@ -14,7 +14,7 @@ import random
 from collections.abc import Iterator
 from pathlib import Path
 
-from programs.wqip.services.claims_import import CLAIM_COLUMNS
+from programs.wqip.services.claims_columns import CLAIM_COLUMNS
 
 FACILITY_COUNT = 1_200
 YEAR = 2024

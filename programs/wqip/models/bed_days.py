@@ -6,16 +6,10 @@ from django.conf import settings
 from django.contrib.postgres.indexes import BrinIndex
 from django.db import models
 
-# contract §2.5 order; also the column order of `export_bed_days --by-reason`
-EXCLUSION_REASONS = (
-    "facility_ineligible",
-    "not_paid",
-    "leave_day",
-    "medi_cal_not_primary",
-    "fee_for_service",
-    "hospice",
-    "out_of_network",
-    "discharge_day",
+# the bed-day engine's outcomes (contract §2.5 order), also read from here by views and selectors
+from programs.wqip.engine.bed_days import (
+    EXCLUSION_REASONS,
+    OUTCOMES,
 )
 
 
@@ -89,8 +83,6 @@ class BedDaySummary(models.Model):
         return sum(getattr(self, reason) for reason in EXCLUSION_REASONS)
 
 
-# outcome of a member-facility-day: 0 = qualifying, 1.. = EXCLUSION_REASONS in §2.5 order
-OUTCOMES = ("qualifying", *EXCLUSION_REASONS)
 # on screen (files keep the contract's names)
 OUTCOME_LABELS = {
     "qualifying": "Qualifying",

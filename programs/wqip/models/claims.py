@@ -2,19 +2,18 @@
 
 `frequency_code`, `original_claim_id`, `adjudicated_date` and `received_date` belong to the
 claim; every other column is read per line. Rows are written only by
-`payments.services.claims.import_claims` (PostgreSQL COPY + set-based SQL), never edited.
+`programs.wqip.services.claims_import.import_claims` (PostgreSQL COPY + set-based SQL), never
+edited.
 """
 
 from __future__ import annotations
 
 from django.db import models
 
+from programs.wqip.engine.bed_days import BED_DAY_CODES
+
 CLAIM_ID_MAX_LENGTH = 64
 MEMBER_ID_MAX_LENGTH = 64
-
-ROOM_AND_BOARD_CODES = ("0101", "0190")
-LEAVE_CODES = ("0180", "0185")
-BED_DAY_CODES = ROOM_AND_BOARD_CODES + LEAVE_CODES
 
 
 class Claim(models.Model):

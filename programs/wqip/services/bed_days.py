@@ -15,13 +15,13 @@ from portal.audit.services import (
     record_event,
 )
 from portal.models import Facility, User
-from programs.wqip.engine.bed_days import run_bed_day_sql
 from programs.wqip.models.bed_days import (
     EXCLUSION_REASONS,
     OUTCOMES,
     BedDayComputation,
     BedDaySummary,
 )
+from programs.wqip.services.bed_days_sql import run_bed_day_sql
 from programs.wqip.services.claims_import import CLAIMS_LOCK_KEY
 
 BED_DAYS_LOCK_KEY = 7_340_002  # one computation per program year at a time

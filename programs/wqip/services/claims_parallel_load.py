@@ -36,17 +36,19 @@ import psycopg
 from django.conf import settings
 from django.db import connection
 
-from programs.wqip.services.claims_import import (
+from programs.wqip.services.claims_columns import (
     CLAIM_LEVEL_COLUMNS,
     LINE_VALUE_COLUMNS,
+)
+from programs.wqip.services.claims_copy import (
     ProgressCallback,
     _has_blank_next_to_separator,
     _line_aligned_chunks,
     _Loaded,
     _tune_session,
-    _typed_sql,
     has_end_of_data_line,
 )
+from programs.wqip.services.claims_typed import _typed_sql
 
 logger = logging.getLogger(__name__)
 

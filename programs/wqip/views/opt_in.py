@@ -49,6 +49,7 @@ from programs.wqip.selectors.opt_in import (
     visible_opt_ins,
 )
 from programs.wqip.services import opt_in as services
+from programs.wqip.services import opt_in_review as review_services
 from programs.wqip.texts import (
     ATTESTATION_TEXT,
     TERMS_TEXT,
@@ -284,7 +285,7 @@ def opt_in_submit(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied("Only a facility administrator can sign and submit.")
         if form.is_valid():
             try:
-                services.submit_opt_in(
+                review_services.submit_opt_in(
                     opt_in=opt_in,
                     actor=request.user,
                     typed_name=form.cleaned_data["typed_name"],
@@ -311,7 +312,7 @@ def opt_in_amend(request: HttpRequest, pk: int) -> HttpResponse:
     form = AmendmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.start_opt_in_amendment(
+            review_services.start_opt_in_amendment(
                 opt_in=opt_in, actor=request.user, reason=form.cleaned_data["reason"]
             )
         except services.OptInError as exc:
@@ -411,21 +412,21 @@ def opt_in_review(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             if "start_review" in request.POST:
-                services.start_opt_in_review(opt_in=opt_in, reviewer=user)
+                review_services.start_opt_in_review(opt_in=opt_in, reviewer=user)
                 messages.success(request, "Review started.")
                 return redirect("wqip:opt_in_review", opt_in.pk)
             if "take" in request.POST:
-                services.assign_opt_in(opt_in=opt_in, liaison=user, actor=user)
+                review_services.assign_opt_in(opt_in=opt_in, liaison=user, actor=user)
                 messages.success(request, "Assigned to you.")
                 return redirect("wqip:opt_in_review", opt_in.pk)
             if "assign" in request.POST and assign_form.is_valid():
-                services.assign_opt_in(
+                review_services.assign_opt_in(
                     opt_in=opt_in, liaison=assign_form.cleaned_data["liaison"], actor=user
                 )
                 messages.success(request, "Assignment saved.")
                 return redirect("wqip:opt_in_review", opt_in.pk)
             if "allow_late" in request.POST and late_form.is_valid():
-                services.allow_late_submission(
+                review_services.allow_late_submission(
                     opt_in=opt_in, reason=late_form.cleaned_data["late_reason"], actor=user
                 )
                 messages.success(request, "Late submission allowed.")
@@ -434,11 +435,11 @@ def opt_in_review(request: HttpRequest, pk: int) -> HttpResponse:
                 decision = decision_form.cleaned_data["decision"]
                 comments = decision_form.cleaned_data["comments"]
                 if decision == "approve":
-                    services.approve_opt_in(opt_in=opt_in, reviewer=user, note=comments)
+                    review_services.approve_opt_in(opt_in=opt_in, reviewer=user, note=comments)
                 elif decision == "return":
-                    services.return_opt_in(opt_in=opt_in, reviewer=user, comments=comments)
+                    review_services.return_opt_in(opt_in=opt_in, reviewer=user, comments=comments)
                 else:
-                    services.reject_opt_in(opt_in=opt_in, reviewer=user, reason=comments)
+                    review_services.reject_opt_in(opt_in=opt_in, reviewer=user, reason=comments)
                 messages.success(request, "Decision recorded. The facility has been told.")
                 return redirect("wqip:opt_in_review", opt_in.pk)
         except (services.OptInError, PermissionDenied) as exc:
@@ -466,7 +467,7 @@ def opt_in_extension(request: HttpRequest, facility_pk: int, year: int) -> HttpR
     form = ExtensionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.grant_opt_in_extension(
+            review_services.grant_opt_in_extension(
                 facility=facility,
                 program_year=program_year,
                 closes_on=form.cleaned_data["closes_on"],

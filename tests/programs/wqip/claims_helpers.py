@@ -15,7 +15,7 @@ from programs.wqip.models import (
     BedDaySummary,
 )
 from programs.wqip.models.bed_days import OUTCOMES
-from programs.wqip.services.claims_import import CLAIM_COLUMNS
+from programs.wqip.services.claims_columns import CLAIM_COLUMNS
 
 DEFAULT_LINE = {
     "claim_id": "K0001",

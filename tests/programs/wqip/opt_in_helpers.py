@@ -18,6 +18,7 @@ from programs.wqip.models import (
     ProgramYear,
 )
 from programs.wqip.services import opt_in as services
+from programs.wqip.services import opt_in_review
 from tests.factories import FacilityFactory, UserFactory
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -95,7 +96,7 @@ def submitted_opt_in(
     admin = facility_user(facility)
     opt_in = services.start_opt_in(facility=facility, program_year=py, actor=admin)
     complete_draft(opt_in, admin)
-    services.submit_opt_in(
+    opt_in_review.submit_opt_in(
         opt_in=opt_in, actor=admin, typed_name="Ana Reyes", attestation_accepted=True
     )
     opt_in.refresh_from_db()

@@ -1,7 +1,8 @@
 """Properties of the bed-day engine on generated claim files (hypothesis, small sizes).
 
-The SQL pipeline is compared day by day with the plain Python reference in
-payments.engine.bed_days (one entry per day), and checked for the contract's invariants."""
+The SQL pipeline (programs.wqip.services.bed_days_sql) is compared day by day with the plain
+Python reference in programs.wqip.engine.bed_days (one entry per day), and checked for the
+contract's invariants."""
 
 from __future__ import annotations
 
@@ -17,14 +18,14 @@ from hypothesis import strategies as st
 
 from portal.models import Facility, FacilityType
 from programs.wqip.engine.bed_days import (
+    BED_DAY_CODES,
+    OUTCOMES,
     ClaimVersion,
     Line,
     compute_days,
     effective_claim_ids,
 )
 from programs.wqip.models import BedDaySummary
-from programs.wqip.models.bed_days import OUTCOMES
-from programs.wqip.models.claims import BED_DAY_CODES
 from tests.factories import FacilityFactory
 from tests.programs.wqip.claims_helpers import (
     claims_csv,

@@ -13,7 +13,7 @@ from programs.wqip.models import (
     Claim,
     ClaimLine,
 )
-from programs.wqip.services.claims_import import CLAIM_COLUMNS
+from programs.wqip.services.claims_columns import CLAIM_COLUMNS
 from tests.factories import FacilityFactory
 from tests.programs.wqip.claims_helpers import (
     DEFAULT_LINE,

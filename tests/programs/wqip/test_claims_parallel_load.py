@@ -1,4 +1,4 @@
-"""The claims import's parallel load (payments.claim_parallel_load): large files imported
+"""The claims import's parallel load (claims_parallel_load): large files imported
 outside a transaction are loaded and typed by several sessions. It must give exactly what the
 single-session load gives, name bad rows by their file line, and leave no work table behind.
 
@@ -90,7 +90,7 @@ def stored_lines() -> list[tuple]:
 def load_typed(cursor, path, *, workers: int, part_tables: list[str]):  # type: ignore[no-untyped-def]
     """claim_parallel_load.load_typed on a Django cursor, for a file of the contract's columns."""
     from programs.wqip.services import claims_parallel_load as claim_parallel_load
-    from programs.wqip.services.claims_import import CLAIM_COLUMNS
+    from programs.wqip.services.claims_columns import CLAIM_COLUMNS
 
     return claim_parallel_load.load_typed(
         cursor.cursor,

@@ -31,6 +31,7 @@ from programs.wqip.selectors.opt_in import (
     review_overdue_cutoff,
 )
 from programs.wqip.services import opt_in as services
+from programs.wqip.services import opt_in_review
 from tests.factories import FacilityFactory, UserFactory
 from tests.programs.wqip.opt_in_helpers import (
     PAYEE,
@@ -71,7 +72,7 @@ def test_given_submission_rolled_back_when_swept_then_no_notice():
 
     @transaction.atomic
     def submit_then_fail() -> None:
-        services.submit_opt_in(
+        opt_in_review.submit_opt_in(
             opt_in=opt_in, actor=admin, typed_name="Ana Reyes", attestation_accepted=True
         )
         planned_inside.append(ScheduledNotice.objects.filter(kind="opt_in_submitted").count())
@@ -131,15 +132,15 @@ def test_given_opt_in_under_review_when_decided_then_facility_administrators_tol
     # given
     opt_in, admin = submitted_opt_in()
     staff = facility_user(opt_in.facility, role=Role.FACILITY_STAFF)
-    services.start_opt_in_review(opt_in=opt_in, reviewer=liaison)
+    opt_in_review.start_opt_in_review(opt_in=opt_in, reviewer=liaison)
     sweep_due_notices()
     # when
     if decide == "return":
-        services.return_opt_in(opt_in=opt_in, reviewer=liaison, comments="TIN mismatch")
+        opt_in_review.return_opt_in(opt_in=opt_in, reviewer=liaison, comments="TIN mismatch")
     elif decide == "approve":
-        services.approve_opt_in(opt_in=opt_in, reviewer=liaison)
+        opt_in_review.approve_opt_in(opt_in=opt_in, reviewer=liaison)
     else:
-        services.reject_opt_in(opt_in=opt_in, reviewer=liaison, reason="Not a SNF")
+        opt_in_review.reject_opt_in(opt_in=opt_in, reviewer=liaison, reason="Not a SNF")
     sweep_due_notices()
     sweep_due_notices()
     # then
@@ -156,11 +157,13 @@ def test_given_opt_in_under_review_when_decided_then_facility_administrators_tol
 def test_given_approved_opt_in_when_amendment_submitted_then_notice_names_amendment(liaison):
     # given
     opt_in, admin = submitted_opt_in()
-    services.start_opt_in_review(opt_in=opt_in, reviewer=liaison)
-    services.approve_opt_in(opt_in=opt_in, reviewer=liaison)
-    services.start_opt_in_amendment(opt_in=opt_in, actor=admin, reason="New remittance contact")
+    opt_in_review.start_opt_in_review(opt_in=opt_in, reviewer=liaison)
+    opt_in_review.approve_opt_in(opt_in=opt_in, reviewer=liaison)
+    opt_in_review.start_opt_in_amendment(
+        opt_in=opt_in, actor=admin, reason="New remittance contact"
+    )
     # when
-    services.submit_opt_in(
+    opt_in_review.submit_opt_in(
         opt_in=opt_in, actor=admin, typed_name="Ana Reyes", attestation_accepted=True
     )
     sweep_due_notices()
@@ -237,8 +240,8 @@ def test_given_open_window_when_beat_jobs_run_twice_in_a_row_then_each_reminder_
     long_ago = timezone.now() - datetime.timedelta(days=10)
     OptInVersion.objects.filter(opt_in=draft).update(updated_at=long_ago)
     returned, returned_admin = submitted_opt_in(FacilityFactory(name="Returned Care"), py)
-    services.start_opt_in_review(opt_in=returned, reviewer=liaison)
-    services.return_opt_in(opt_in=returned, reviewer=liaison, comments="W-9 unsigned")
+    opt_in_review.start_opt_in_review(opt_in=returned, reviewer=liaison)
+    opt_in_review.return_opt_in(opt_in=returned, reviewer=liaison, comments="W-9 unsigned")
     OptInVersion.objects.filter(opt_in=returned).update(
         reviewed_at=timezone.now() - datetime.timedelta(days=20)
     )

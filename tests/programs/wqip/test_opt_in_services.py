@@ -26,7 +26,9 @@ from programs.wqip.models import (
 )
 from programs.wqip.selectors.opt_in import opted_in_facility_ids
 from programs.wqip.services import opt_in as services
+from programs.wqip.services import opt_in_review
 from programs.wqip.services.opt_in_import import import_opt_ins
+from programs.wqip.texts import ATTESTATION_VERSION
 from tests.factories import FacilityFactory, UserFactory
 from tests.programs.wqip.opt_in_helpers import (
     PAYEE,
@@ -95,7 +97,7 @@ def test_given_complete_draft_when_window_closed_then_submission_refused():
     close_window(opt_in.program_year)
     # when / then
     with pytest.raises(services.OptInError, match="window is not open"):
-        services.submit_opt_in(
+        opt_in_review.submit_opt_in(
             opt_in=opt_in, actor=admin, typed_name="Ana Reyes", attestation_accepted=True
         )
     opt_in.refresh_from_db()
@@ -108,7 +110,7 @@ def test_given_closed_window_and_liaison_extension_when_submitting_then_accepted
     opt_in, admin = _draft()
     complete_draft(opt_in, admin)
     py = close_window(opt_in.program_year)
-    services.grant_opt_in_extension(
+    opt_in_review.grant_opt_in_extension(
         facility=opt_in.facility,
         program_year=py,
         closes_on=py.opt_in_closes_on + datetime.timedelta(days=14),
@@ -116,7 +118,7 @@ def test_given_closed_window_and_liaison_extension_when_submitting_then_accepted
         actor=liaison,
     )
     # when
-    services.submit_opt_in(
+    opt_in_review.submit_opt_in(
         opt_in=opt_in, actor=admin, typed_name="Ana Reyes", attestation_accepted=True
     )
     # then
@@ -130,9 +132,11 @@ def test_given_closed_window_when_program_admin_overrides_then_submission_accept
     complete_draft(opt_in, admin)
     close_window(opt_in.program_year)
     program_admin = UserFactory(role=Role.PROGRAM_ADMIN)
-    services.allow_late_submission(opt_in=opt_in, reason="Paper form lost", actor=program_admin)
+    opt_in_review.allow_late_submission(
+        opt_in=opt_in, reason="Paper form lost", actor=program_admin
+    )
     # when
-    services.submit_opt_in(
+    opt_in_review.submit_opt_in(
         opt_in=opt_in, actor=admin, typed_name="Ana Reyes", attestation_accepted=True
     )
     # then
@@ -145,7 +149,7 @@ def test_given_liaison_when_overriding_late_submission_then_permission_denied(li
     opt_in, _ = _draft()
     # when / then
     with pytest.raises(PermissionDenied):
-        services.allow_late_submission(opt_in=opt_in, reason="please", actor=liaison)
+        opt_in_review.allow_late_submission(opt_in=opt_in, reason="please", actor=liaison)
 
 
 def test_given_closed_window_when_editing_draft_then_locked():
@@ -164,7 +168,7 @@ def test_given_facility_staff_when_submitting_then_only_administrator_may():
     staff = facility_user(opt_in.facility, role=Role.FACILITY_STAFF)
     # when / then
     with pytest.raises(PermissionDenied, match="facility administrator"):
-        services.submit_opt_in(
+        opt_in_review.submit_opt_in(
             opt_in=opt_in, actor=staff, typed_name="Staff", attestation_accepted=True
         )
 
@@ -174,7 +178,7 @@ def test_given_incomplete_draft_when_submitting_then_missing_items_named():
     opt_in, admin = _draft()
     # when / then
     with pytest.raises(services.OptInError, match="W-9"):
-        services.submit_opt_in(
+        opt_in_review.submit_opt_in(
             opt_in=opt_in, actor=admin, typed_name="Ana Reyes", attestation_accepted=True
         )
 
@@ -186,7 +190,7 @@ def test_given_submitted_opt_in_then_attestation_recorded_with_text_version():
     version = services.working_version(opt_in)
     assert version.attestation_typed_name == "Ana Reyes"
     assert version.attestation_accepted_by == admin
-    assert version.attestation_text_version == services.ATTESTATION_VERSION
+    assert version.attestation_text_version == ATTESTATION_VERSION
     assert version.attestation_accepted_at is not None
 
 
@@ -199,13 +203,17 @@ def test_given_opt_in_when_walked_through_full_flow_then_history_audit_and_revis
     revisions_before = DataRevision.objects.filter(kind="opt_ins", program_year=2026).count()
     # when
     with django_capture_on_commit_callbacks(execute=True):
-        services.start_opt_in_review(opt_in=opt_in, reviewer=liaison)
-        services.return_opt_in(opt_in=opt_in, reviewer=liaison, comments="TIN does not match W-9")
+        opt_in_review.start_opt_in_review(opt_in=opt_in, reviewer=liaison)
+        opt_in_review.return_opt_in(
+            opt_in=opt_in, reviewer=liaison, comments="TIN does not match W-9"
+        )
     services.save_opt_in_section(opt_in=opt_in, actor=admin, data={"payee_tin": "987654321"})
-    services.submit_opt_in(opt_in=opt_in, actor=admin, typed_name="Ana", attestation_accepted=True)
+    opt_in_review.submit_opt_in(
+        opt_in=opt_in, actor=admin, typed_name="Ana", attestation_accepted=True
+    )
     with django_capture_on_commit_callbacks(execute=True):
-        services.start_opt_in_review(opt_in=opt_in, reviewer=liaison)
-        services.approve_opt_in(opt_in=opt_in, reviewer=liaison)
+        opt_in_review.start_opt_in_review(opt_in=opt_in, reviewer=liaison)
+        opt_in_review.approve_opt_in(opt_in=opt_in, reviewer=liaison)
     # then
     opt_in.refresh_from_db()
     assert opt_in.status == OptIn.Status.APPROVED
@@ -252,16 +260,16 @@ def test_given_submitted_opt_in_when_approving_without_review_then_invalid_trans
     opt_in, _ = submitted_opt_in()
     # when / then
     with pytest.raises(services.InvalidTransition):
-        services.approve_opt_in(opt_in=opt_in, reviewer=liaison)
+        opt_in_review.approve_opt_in(opt_in=opt_in, reviewer=liaison)
 
 
 def test_given_under_review_when_rejecting_without_reason_then_refused(liaison):
     # given
     opt_in, _ = submitted_opt_in()
-    services.start_opt_in_review(opt_in=opt_in, reviewer=liaison)
+    opt_in_review.start_opt_in_review(opt_in=opt_in, reviewer=liaison)
     # when / then
     with pytest.raises(services.OptInError, match="reason"):
-        services.reject_opt_in(opt_in=opt_in, reviewer=liaison, reason="  ")
+        opt_in_review.reject_opt_in(opt_in=opt_in, reviewer=liaison, reason="  ")
     opt_in.refresh_from_db()
     assert opt_in.status == OptIn.Status.UNDER_REVIEW
 
@@ -271,13 +279,13 @@ def test_given_facility_admin_when_approving_then_permission_denied():
     opt_in, admin = submitted_opt_in()
     # when / then
     with pytest.raises(PermissionDenied):
-        services.start_opt_in_review(opt_in=opt_in, reviewer=admin)
+        opt_in_review.start_opt_in_review(opt_in=opt_in, reviewer=admin)
 
 
 def _approved(liaison):
     opt_in, admin = submitted_opt_in()
-    services.start_opt_in_review(opt_in=opt_in, reviewer=liaison)
-    services.approve_opt_in(opt_in=opt_in, reviewer=liaison)
+    opt_in_review.start_opt_in_review(opt_in=opt_in, reviewer=liaison)
+    opt_in_review.approve_opt_in(opt_in=opt_in, reviewer=liaison)
     opt_in.refresh_from_db()
     return opt_in, admin
 
@@ -288,19 +296,21 @@ def test_given_approved_opt_in_when_payee_amended_then_old_version_stays_in_forc
     # given
     opt_in, admin = _approved(liaison)
     # when
-    amendment = services.start_opt_in_amendment(opt_in=opt_in, actor=admin, reason="New payee")
+    amendment = opt_in_review.start_opt_in_amendment(opt_in=opt_in, actor=admin, reason="New payee")
     services.save_opt_in_section(
         opt_in=opt_in, actor=admin, data={"payee_legal_name": "Sunrise Holdings LLC"}
     )
-    services.submit_opt_in(opt_in=opt_in, actor=admin, typed_name="Ana", attestation_accepted=True)
-    services.start_opt_in_review(opt_in=opt_in, reviewer=liaison)
+    opt_in_review.submit_opt_in(
+        opt_in=opt_in, actor=admin, typed_name="Ana", attestation_accepted=True
+    )
+    opt_in_review.start_opt_in_review(opt_in=opt_in, reviewer=liaison)
     # then: the approved version is still in force and the opt-in still approved
     opt_in.refresh_from_db()
     assert opt_in.status == OptIn.Status.APPROVED
     assert services.version_in_force(opt_in).payee_legal_name == "Sunrise Care LLC"
     assert amendment.documents.count() == 1  # the W-9 is carried over
     # when approved
-    services.approve_opt_in(opt_in=opt_in, reviewer=liaison)
+    opt_in_review.approve_opt_in(opt_in=opt_in, reviewer=liaison)
     # then
     in_force = services.version_in_force(opt_in)
     assert (in_force.number, in_force.payee_legal_name) == (2, "Sunrise Holdings LLC")
@@ -323,11 +333,13 @@ def test_given_approved_opt_in_when_contacts_changed_then_at_once_without_review
 def test_given_approved_opt_in_when_amendment_rejected_then_opt_in_stays_approved(liaison):
     # given
     opt_in, admin = _approved(liaison)
-    services.start_opt_in_amendment(opt_in=opt_in, actor=admin, reason="New signer")
-    services.submit_opt_in(opt_in=opt_in, actor=admin, typed_name="Ana", attestation_accepted=True)
-    services.start_opt_in_review(opt_in=opt_in, reviewer=liaison)
+    opt_in_review.start_opt_in_amendment(opt_in=opt_in, actor=admin, reason="New signer")
+    opt_in_review.submit_opt_in(
+        opt_in=opt_in, actor=admin, typed_name="Ana", attestation_accepted=True
+    )
+    opt_in_review.start_opt_in_review(opt_in=opt_in, reviewer=liaison)
     # when
-    services.reject_opt_in(opt_in=opt_in, reviewer=liaison, reason="Signer not authorised")
+    opt_in_review.reject_opt_in(opt_in=opt_in, reviewer=liaison, reason="Signer not authorised")
     # then
     opt_in.refresh_from_db()
     assert opt_in.status == OptIn.Status.APPROVED
@@ -398,7 +410,7 @@ def test_given_facility_admin_when_granting_extension_then_permission_denied():
     opt_in, admin = _draft()
     # when / then
     with pytest.raises(PermissionDenied):
-        services.grant_opt_in_extension(
+        opt_in_review.grant_opt_in_extension(
             facility=opt_in.facility,
             program_year=opt_in.program_year,
             closes_on=datetime.date(2026, 12, 31),

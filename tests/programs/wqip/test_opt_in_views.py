@@ -16,6 +16,7 @@ from programs.wqip.models import (
     OptInDocument,
 )
 from programs.wqip.services import opt_in as services
+from programs.wqip.services import opt_in_review
 from tests.factories import FacilityFactory, UserFactory
 from tests.programs.wqip.opt_in_helpers import (
     EXE_BYTES,
@@ -281,7 +282,7 @@ def test_given_liaison_when_returning_without_comments_then_error_and_status_unc
 ):
     # given
     opt_in, _ = submitted_opt_in()
-    services.start_opt_in_review(opt_in=opt_in, reviewer=liaison)
+    opt_in_review.start_opt_in_review(opt_in=opt_in, reviewer=liaison)
     client.force_login(liaison)
     # when
     response = client.post(
@@ -325,8 +326,8 @@ def test_given_liaison_when_granting_extension_then_recorded(client, liaison):
 def test_given_approved_opt_in_when_contacts_changed_through_page_then_at_once(client, liaison):
     # given
     opt_in, admin = submitted_opt_in()
-    services.start_opt_in_review(opt_in=opt_in, reviewer=liaison)
-    services.approve_opt_in(opt_in=opt_in, reviewer=liaison)
+    opt_in_review.start_opt_in_review(opt_in=opt_in, reviewer=liaison)
+    opt_in_review.approve_opt_in(opt_in=opt_in, reviewer=liaison)
     client.force_login(admin)
     # when
     response = client.post(
@@ -344,8 +345,8 @@ def test_given_approved_opt_in_when_amendment_started_through_page_then_new_draf
 ):
     # given
     opt_in, admin = submitted_opt_in()
-    services.start_opt_in_review(opt_in=opt_in, reviewer=liaison)
-    services.approve_opt_in(opt_in=opt_in, reviewer=liaison)
+    opt_in_review.start_opt_in_review(opt_in=opt_in, reviewer=liaison)
+    opt_in_review.approve_opt_in(opt_in=opt_in, reviewer=liaison)
     client.force_login(admin)
     # when
     response = client.post(

@@ -1,0 +1,168 @@
+# ruff: noqa: S608  (SQL is assembled from this module's constants; values go as parameters)
+"""The production bed-day pipeline (contract §2): the rules of ``programs.wqip.engine.bed_days``
+as set-based SQL over the claim tables, days kept as date ranges (never one row per day).
+
+``run_bed_day_sql`` leaves its result in temporary tables (``bd_segments``,
+``bd_member_ranges``, ``bd_line_ranges``) that ``services.bed_days`` stores. The tests check it
+against the engine's ``compute_days`` on generated data.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from programs.wqip.engine.bed_days import (
+    DISCHARGE_DAY,
+    FACILITY_INELIGIBLE,
+    FEE_FOR_SERVICE,
+    HOSPICE,
+    LEAVE_DAY,
+    MEDI_CAL_NOT_PRIMARY,
+    NOT_PAID,
+    OUT_OF_NETWORK,
+    QUALIFYING,
+)
+
+LINE_REASON_SQL = f"""
+CASE WHEN NOT f.is_wqip_eligible THEN {FACILITY_INELIGIBLE}
+     WHEN l.claim_status <> 'PAID' THEN {NOT_PAID}
+     WHEN l.revenue_code IN ('0180', '0185') AND NOT %(count_leave_days)s THEN {LEAVE_DAY}
+     WHEN l.primary_payer <> 'MEDI_CAL' THEN {MEDI_CAL_NOT_PRIMARY}
+     WHEN l.coverage = 'FFS' THEN {FEE_FOR_SERVICE}
+     WHEN l.hospice = 'Y' THEN {HOSPICE}
+     WHEN l.network_status = 'OUT' THEN {OUT_OF_NETWORK}
+     ELSE {QUALIFYING} END
+"""
+
+PIPELINE_SQL = [
+    # §2.1 at each fork the winner: later adjudicated_date, then greater claim_id as text
+    """
+    CREATE TEMP TABLE bd_winner ON COMMIT DROP AS
+    SELECT DISTINCT ON (replaces_id) replaces_id AS parent_id, id AS child_id,
+           frequency_code AS child_frequency_code, received_date AS child_received_date
+    FROM wqip_claim
+    WHERE replaces_id IS NOT NULL
+    ORDER BY replaces_id, adjudicated_date DESC, claim_id COLLATE "C" DESC
+    """,
+    "CREATE INDEX ON bd_winner (parent_id)",
+    "ANALYZE bd_winner",
+    # walk down from each original along the winners; the end of the walk is effective
+    # unless it is a void. Only originals that were replaced need the walk (which carries
+    # what the end needs, so no second look-up); the others are their own end.
+    """
+    CREATE TEMP TABLE bd_effective ON COMMIT DROP AS
+    WITH RECURSIVE walk (id, frequency_code, received_date, depth) AS (
+        SELECT w.parent_id, c.frequency_code, c.received_date, 0
+        FROM bd_winner w JOIN wqip_claim c ON c.id = w.parent_id
+        WHERE c.replaces_id IS NULL
+        UNION ALL
+        SELECT w.child_id, w.child_frequency_code, w.child_received_date, walk.depth + 1
+        FROM walk JOIN bd_winner w ON w.parent_id = walk.id
+        WHERE walk.depth < 10000
+    )
+    SELECT c.id, c.received_date
+    FROM wqip_claim c
+    WHERE c.replaces_id IS NULL AND c.frequency_code <> '8'
+      AND NOT EXISTS (SELECT 1 FROM bd_winner w WHERE w.parent_id = c.id)
+    UNION ALL
+    SELECT walk.id, walk.received_date
+    FROM walk
+    WHERE walk.frequency_code <> '8'
+      AND NOT EXISTS (SELECT 1 FROM bd_winner w WHERE w.parent_id = walk.id)
+    """,
+    "ANALYZE bd_effective",
+    # §2.2-2.4 bed-day lines of effective claims as day ranges with the line's own outcome;
+    # a line that qualifies and has its discharge day inside gives that day discharge_day
+    f"""
+    CREATE TEMP TABLE bd_segments ON COMMIT DROP AS
+    WITH bed_day_lines AS (
+        SELECT l.id AS line_id, l.claim_id, l.facility_id, l.member_id, e.received_date,
+               l.from_date,
+               CASE WHEN l.discharge_date BETWEEN l.from_date AND l.through_date
+                    THEN l.discharge_date ELSE l.through_date END AS last_day,
+               coalesce(l.discharge_date BETWEEN l.from_date AND l.through_date
+                        AND l.discharge_date <> l.admission_date, false) AS has_discharge_day,
+               {LINE_REASON_SQL} AS reason
+        FROM wqip_claimline l
+        JOIN bd_effective e ON e.id = l.claim_id
+        JOIN portal_facility f ON f.id = l.facility_id
+        WHERE l.revenue_code IN ('0101', '0190', '0180', '0185')
+          AND l.from_date <= %(year_end)s AND l.through_date >= %(year_start)s
+    )
+    SELECT b.line_id, b.claim_id, b.facility_id, b.member_id, b.received_date, p.outcome,
+           greatest(p.first_day, %(year_start)s::date) AS first_day,
+           least(p.last_day, %(year_end)s::date) AS last_day
+    FROM bed_day_lines b,
+    LATERAL (
+        SELECT b.reason, b.from_date,
+               CASE WHEN b.reason = {QUALIFYING} AND b.has_discharge_day
+                    THEN b.last_day - 1 ELSE b.last_day END
+        UNION ALL
+        SELECT {DISCHARGE_DAY}, b.last_day, b.last_day
+        WHERE b.reason = {QUALIFYING} AND b.has_discharge_day
+    ) AS p (outcome, first_day, last_day)
+    WHERE greatest(p.first_day, %(year_start)s::date) <= least(p.last_day, %(year_end)s::date)
+    """,
+    "ANALYZE bd_segments",
+    # §2.5 one member, one facility, one day: the best outcome of any line wins; the days of
+    # an outcome are its ranges minus the ranges of every better outcome
+    """
+    CREATE TEMP TABLE bd_outcome_days ON COMMIT DROP AS
+    WITH per_outcome AS (
+        SELECT facility_id, member_id, outcome,
+               range_agg(daterange(first_day, last_day, '[]')) AS days
+        FROM bd_segments
+        GROUP BY facility_id, member_id, outcome
+    ),
+    with_better AS (
+        SELECT facility_id, member_id, outcome, days,
+               range_agg(days) OVER (
+                   PARTITION BY facility_id, member_id ORDER BY outcome
+                   ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+               ) AS better
+        FROM per_outcome
+    )
+    SELECT facility_id, member_id, outcome,
+           CASE WHEN better IS NULL THEN days ELSE days - better END AS days
+    FROM with_better
+    """,
+    """
+    CREATE TEMP TABLE bd_member_ranges ON COMMIT DROP AS
+    SELECT o.facility_id, o.member_id, o.outcome, lower(r) AS first_day, upper(r) - 1 AS last_day,
+           upper(r) - lower(r) AS days
+    FROM bd_outcome_days o, LATERAL unnest(o.days) AS r
+    """,
+    # provenance: the part of each line segment that gave its days their final outcome (the
+    # member's final ranges of one outcome are disjoint, so plain range overlap is enough)
+    """
+    CREATE TEMP TABLE bd_line_ranges ON COMMIT DROP AS
+    SELECT s.line_id, s.facility_id, s.member_id, s.outcome,
+           greatest(s.first_day, m.first_day) AS first_day,
+           least(s.last_day, m.last_day) AS last_day
+    FROM bd_segments s
+    JOIN bd_member_ranges m
+      ON m.facility_id = s.facility_id AND m.member_id = s.member_id AND m.outcome = s.outcome
+     AND m.first_day <= s.last_day AND m.last_day >= s.first_day
+    """,
+]
+
+
+def run_bed_day_sql(cursor, *, year: int, count_leave_days: bool) -> None:  # type: ignore[no-untyped-def]
+    """Run the pipeline on ``cursor`` (inside the caller's transaction)."""
+    cursor.execute("SET LOCAL jit = off")
+    # 512MB: the per-outcome range aggregation of 5M lines spills ≈100 MB at 256MB
+    cursor.execute("SET LOCAL work_mem = '512MB'")
+    cursor.execute(
+        "DROP TABLE IF EXISTS bd_winner, bd_effective, bd_segments, bd_outcome_days, "
+        "bd_member_ranges, bd_line_ranges"
+    )
+    # literals, not bind parameters: CREATE TABLE AS takes none (values are a date and a bool)
+    values = {
+        "%(year_start)s": f"'{datetime.date(year, 1, 1).isoformat()}'::date",
+        "%(year_end)s": f"'{datetime.date(year, 12, 31).isoformat()}'::date",
+        "%(count_leave_days)s": "true" if count_leave_days else "false",
+    }
+    for statement in PIPELINE_SQL:
+        for placeholder, literal in values.items():
+            statement = statement.replace(placeholder, literal)
+        cursor.execute(statement)
