@@ -1,3 +1,3 @@
-from portal.celery import app as celery_app
-
-__all__ = ("celery_app",)
+"""The project package and the core (docs/architecture.md). The Celery app is loaded by
+PortalConfig.ready(), so importing a plain module of the core (e.g. portal.money) loads
+neither Celery nor Django."""

@@ -6,6 +6,9 @@ class PortalConfig(AppConfig):
     verbose_name = "WQIP Portal"
 
     def ready(self) -> None:
+        from portal.celery import app as celery_app  # the project's Celery app, made current
+
+        del celery_app
         from auditlog.registry import auditlog
 
         from portal.models import (
