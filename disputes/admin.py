@@ -51,6 +51,7 @@ class DisputeAdmin(admin.ModelAdmin):
     list_display = [
         "id",
         "facility",
+        "program",
         "program_year",
         "dispute_type",
         "status",
@@ -67,12 +68,13 @@ class DisputeAdmin(admin.ModelAdmin):
         "level",
         "channel",
         "is_regulatory_breach",
+        "program",
         "program_year",
         ("assignee", admin.RelatedOnlyFieldListFilter),
     ]
     search_fields = ["id", "facility__name", "facility__npi", "explanation", "contact_email"]
     date_hierarchy = "received_at"
-    list_select_related = ["facility", "program_year", "assignee"]
+    list_select_related = ["facility", "assignee"]
     raw_id_fields = ["facility", "payment_run", "ledger_entry", "parent", "filed_by"]
     readonly_fields = [
         "status",
@@ -95,7 +97,14 @@ class DisputeAdmin(admin.ModelAdmin):
 
 @admin.register(Determination)
 class DeterminationAdmin(admin.ModelAdmin):
-    list_display = ["dispute", "outcome", "amount", "adjustment_days", "decided_by", "decided_at"]
+    list_display = [
+        "dispute",
+        "outcome",
+        "amount",
+        "adjustment_quantity",
+        "decided_by",
+        "decided_at",
+    ]
     list_filter = ["outcome"]
     search_fields = ["dispute__id", "dispute__facility__name", "dispute__facility__npi"]
     readonly_fields = [f.name for f in Determination._meta.fields]

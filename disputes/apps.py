@@ -7,7 +7,7 @@ class DisputesConfig(AppConfig):
 
     def ready(self) -> None:
         from disputes.notices import DISPUTE_NOTICE_KINDS
-        from disputes.services import close_unamended_disputes, escalate_overdue_disputes
+        from disputes.services.case_work import close_unamended_disputes, escalate_overdue_disputes
         from portal.notifications.kinds import register_kind
         from portal.notifications.reminders import register_daily_producer
 

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import calendar
 from typing import Any
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 
-from disputes.models import Dispute, DisputeType, Note, Outcome, Status
-from disputes.selectors import case_workers, member_ranges_for
+from disputes.models import Dispute, Note, Outcome, Status
+from disputes.programs import DisputeProgram, ItemChoice, ItemKind, dispute_programs, get_program
+from disputes.selectors import case_workers
 from payments.models import PaymentRun
 from payments.selectors import ledger_entries_for
 from portal.models import (
@@ -18,11 +18,11 @@ from portal.models import (
     User,
 )
 from portal.registry.selectors import visible_facilities
-from programs.wqip.models import ProgramYear
 
-MAX_MEMBER_RANGES = 300
-# more bed days than any facility has in a program year (and within PostgreSQL's integer)
-MAX_ADJUSTMENT_DAYS = 1_000_000
+# more than any adjustment a program makes (WQIP: bed days of a facility in a program year),
+# and within PostgreSQL's integer
+MAX_ADJUSTMENT_QUANTITY = 1_000_000
+BLANK = ("", "---------")
 
 
 class DateInput(forms.DateInput):
@@ -44,41 +44,102 @@ def _inner_helper(label: str, *, name: str) -> FormHelper:
     return helper
 
 
-class StartDisputeForm(forms.Form):
-    """First step: which facility, program year and type (a draft is made from it)."""
+class ProgramChoiceMixin(forms.BaseForm):
+    """The program, program year and dispute type of a new dispute (``disputes.programs``).
+
+    With one program registered the program is a hidden field (an empty value means that
+    program); with several, the years and types are grouped by program and must be the chosen
+    program's. ``self.chosen_program`` is the chosen program once the form is valid."""
+
+    chosen_program: DisputeProgram | None = None
+
+    def set_program_fields(self, *, type_label: str) -> None:
+        programs = dispute_programs()
+        self.programs = {p.program: p for p in programs}
+        single = programs[0] if len(programs) == 1 else None
+        self.fields["program"] = forms.ChoiceField(
+            label="Program",
+            required=False,
+            choices=[BLANK, *((p.program, p.title) for p in programs)],
+            initial=single.program if single else None,
+            widget=forms.HiddenInput if single else forms.Select,
+        )
+        if single:
+            years: list[Any] = list(single.year_choices())
+            types: list[Any] = single.type_choices()
+        else:
+            years = [(p.title, p.year_choices()) for p in programs]
+            types = [(p.title, p.type_choices()) for p in programs]
+        self.fields["program_year"] = forms.TypedChoiceField(
+            label="Program year", coerce=int, empty_value=None, choices=[BLANK, *years]
+        )
+        self.fields["dispute_type"] = forms.ChoiceField(label=type_label, choices=types)
+
+    def clean_program_fields(self, data: dict[str, Any]) -> None:
+        if "program" in self.errors:
+            return
+        label = data.get("program") or ""
+        if not label and len(self.programs) == 1:
+            label = next(iter(self.programs))
+        program = self.programs.get(label)
+        if program is None:
+            self.add_error("program", "Choose the program.")
+            return
+        data["program"] = label
+        self.chosen_program = program
+        year = data.get("program_year")
+        if year is not None and year not in dict(program.year_choices()):
+            self.add_error("program_year", f"Choose a {program.title} program year.")
+        dispute_type = data.get("dispute_type")
+        if dispute_type and dispute_type not in dict(program.type_choices()):
+            self.add_error("dispute_type", f"Choose a {program.title} dispute type.")
+
+
+def prefill_kinds() -> list[ItemKind]:
+    """The item kinds a link can prefill, once per parameter (a "month" of two programs is
+    one field)."""
+    kinds: dict[str, ItemKind] = {}
+    for program in dispute_programs():
+        for kind in program.item_kinds:
+            if kind.prefill_param:
+                kinds.setdefault(kind.prefill_param, kind)
+    return list(kinds.values())
+
+
+class StartDisputeForm(ProgramChoiceMixin, forms.Form):
+    """First step: which facility, program year and type (a draft is made from it); hidden
+    fields carry an item a link prefilled (WQIP: ``month``, ``member_range``)."""
 
     facility = forms.ModelChoiceField(label="Facility", queryset=Facility.objects.none())
-    program_year = forms.ModelChoiceField(
-        label="Program year", queryset=ProgramYear.objects.order_by("-year")
-    )
-    dispute_type = forms.ChoiceField(label="What do you dispute?", choices=DisputeType.choices)
-    month = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=12)
-    member_range = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["facility"].queryset = visible_facilities(user=user).order_by("name")
+        self.set_program_fields(type_label="What do you dispute?")
+        for kind in prefill_kinds():
+            self.fields[kind.prefill_param] = forms.IntegerField(
+                widget=forms.HiddenInput, required=False, min_value=1, max_value=kind.max_key
+            )
         self.helper = _helper("Start draft")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        self.clean_program_fields(data)
+        return data
+
+    def prefilled_keys(self) -> list[tuple[ItemKind, int]]:
+        """The chosen program's item kinds whose hidden field holds a key."""
+        assert self.chosen_program is not None
+        return [
+            (kind, self.cleaned_data[kind.prefill_param])
+            for kind in self.chosen_program.item_kinds
+            if kind.prefill_param and self.cleaned_data.get(kind.prefill_param)
+        ]
 
 
 class DisputeForm(forms.ModelForm):
-    """The filing itself; saved as a draft whether complete or not."""
-
-    months = forms.TypedMultipleChoiceField(
-        label="Disputed months",
-        required=False,
-        coerce=int,
-        choices=[(m, calendar.month_name[m]) for m in range(1, 13)],
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Whole months whose bed days you dispute.",
-    )
-    member_ranges = forms.ModelMultipleChoiceField(
-        label="Disputed member-days",
-        required=False,
-        queryset=None,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Days the plan excluded, per member (member IDs are masked).",
-    )
+    """The filing itself; saved as a draft whether complete or not. The program adds one
+    field per kind of item (``DisputeProgram.item_kinds``: WQIP's months and member-days)."""
 
     class Meta:
         model = Dispute
@@ -115,14 +176,15 @@ class DisputeForm(forms.ModelForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, instance=dispute, **kwargs)
-        year = dispute.program_year.year
+        year = dispute.program_year
         self.fields["ledger_entry"].queryset = ledger_entries_for(user=user).filter(
-            facility=dispute.facility, program_year=year
+            facility=dispute.facility, program=dispute.program, program_year=year
         )
         self.fields["ledger_entry"].label_from_instance = lambda e: (
             f"{e.posted_at:%d %b %Y} {e.get_kind_display()} {e.amount} ({e.memo})"
         )
         self.fields["payment_run"].queryset = PaymentRun.objects.filter(
+            program=dispute.program,
             program_year=year,
             status=PaymentRun.Status.POSTED,
             lines__facility=dispute.facility,
@@ -130,36 +192,49 @@ class DisputeForm(forms.ModelForm):
         self.fields["payment_run"].label_from_instance = lambda r: (
             f"{r.get_kind_display()} run of {r.posted_at:%d %b %Y}"
         )
-        ranges = member_ranges_for(user=user, facility_id=dispute.facility_id, program_year=year)
+        program = get_program(dispute.program)
         chosen = list(dispute.items.all())
-        chosen_keys = {(i.member_id, i.first_day, i.last_day) for i in chosen if i.member_id}
-        selected = [
-            r.pk
-            for r in ranges.filter(member_id__in={key[0] for key in chosen_keys})
-            if (r.member_id, r.first_day, r.last_day) in chosen_keys
-        ]
-        ids = list(ranges.exclude(outcome=0).values_list("pk", flat=True)[:MAX_MEMBER_RANGES])
-        ids += selected
-        self.fields["member_ranges"].queryset = ranges.filter(pk__in=ids)
-        self.fields["member_ranges"].label_from_instance = _range_label
-        self.initial.setdefault("months", [i.month for i in chosen if i.month])
-        self.initial.setdefault("member_ranges", selected)
+        # field name -> the items it offers, by key
+        self.item_choices: dict[str, dict[int, ItemChoice]] = {}
+        for kind in program.item_kinds:
+            choices = program.item_choices(
+                user=user,
+                facility_id=dispute.facility_id,
+                program_year=year,
+                kind=kind.kind,
+                chosen=chosen,
+            )
+            self.item_choices[kind.field] = {choice.key: choice for choice in choices}
+            self.fields[kind.field] = forms.TypedMultipleChoiceField(
+                label=kind.label,
+                required=False,
+                coerce=int,
+                choices=[(choice.key, choice.label) for choice in choices],
+                widget=forms.CheckboxSelectMultiple,
+                help_text=kind.help_text,
+            )
+            self.initial.setdefault(
+                kind.field,
+                [c.key for c in choices if any(c.same_as(item) for item in chosen)],
+            )
         self.fields["amount_sought"].widget.attrs["inputmode"] = "decimal"
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
 
+    def filing_fields(self) -> dict[str, Any]:
+        """The cleaned filing, without the items."""
+        return {k: v for k, v in self.cleaned_data.items() if k not in self.item_choices}
 
-def _range_label(member_range: Any) -> str:
-    tail = member_range.member_id[-4:]
-    return (
-        f"Member •••{tail}: {member_range.first_day:%d %b %Y} to "
-        f"{member_range.last_day:%d %b %Y} ({member_range.days} days, "
-        f"{member_range.reason.replace('_', ' ')})"
-    )
+    def chosen_items(self) -> list[ItemChoice]:
+        return [
+            self.item_choices[field][key]
+            for field in self.item_choices
+            for key in self.cleaned_data.get(field, [])
+        ]
 
 
-class PaperDisputeForm(forms.ModelForm):
+class PaperDisputeForm(ProgramChoiceMixin, forms.ModelForm):
     received_on = forms.DateField(
         label="Date the plan received the paper dispute", widget=DateInput
     )
@@ -168,6 +243,7 @@ class PaperDisputeForm(forms.ModelForm):
         model = Dispute
         fields = [
             "facility",
+            "program",
             "program_year",
             "dispute_type",
             "report_reference",
@@ -184,7 +260,13 @@ class PaperDisputeForm(forms.ModelForm):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["facility"].queryset = visible_facilities(user=user).order_by("name")
+        self.set_program_fields(type_label="Dispute type")
         self.helper = _helper("Enter paper dispute")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        self.clean_program_fields(data)
+        return data
 
 
 class AttachmentForm(forms.Form):
@@ -258,26 +340,30 @@ class DeterminationForm(forms.Form):
         min_value=0,
         initial=0,
     )
-    adjustment_days = forms.IntegerField(
-        label="Bed days to add (bed-day count disputes; negative to remove)",
-        initial=0,
-        required=False,
-        min_value=-MAX_ADJUSTMENT_DAYS,
-        max_value=MAX_ADJUSTMENT_DAYS,
-    )
 
     def __init__(self, *args: Any, dispute: Dispute, **kwargs: Any) -> None:
+        """An adjustment field (in the program's unit) when the dispute's type has one."""
         super().__init__(*args, **kwargs)
-        if dispute.dispute_type != DisputeType.BED_DAY_COUNT:
-            del self.fields["adjustment_days"]
+        program = get_program(dispute.program)
+        self.unit = program.adjustment_unit
+        if program.adjusts(dispute.dispute_type):
+            self.fields["adjustment_quantity"] = forms.IntegerField(
+                label=program.adjustment_label,
+                initial=0,
+                required=False,
+                min_value=-MAX_ADJUSTMENT_QUANTITY,
+                max_value=MAX_ADJUSTMENT_QUANTITY,
+            )
         self.helper = _helper("Issue determination", name="determine")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("outcome") == Outcome.UPHELD and (
-            data.get("amount") or data.get("adjustment_days")
+            data.get("amount") or data.get("adjustment_quantity")
         ):
-            raise forms.ValidationError("An upheld action changes nothing: amount and days are 0.")
+            raise forms.ValidationError(
+                f"An upheld action changes nothing: amount and {self.unit} are 0."
+            )
         return data
 
 
@@ -313,7 +399,11 @@ class QueueFilterForm(forms.Form):
         self.fields["assignee"].choices = [("", "Anyone"), ("me", "Me"), ("none", "Unassigned")] + [
             (str(u.pk), u.full_name or u.email) for u in case_workers()
         ]
-        self.fields["dispute_type"].choices = [("", "All types"), *DisputeType.choices]
+        types: dict[str, str] = {}
+        for program in dispute_programs():
+            for value, label in program.type_choices():
+                types.setdefault(value, label)
+        self.fields["dispute_type"].choices = [("", "All types"), *types.items()]
         self.helper = _helper("Filter", name="filter", method="get")
         self.helper.form_class = "row row-cols-lg-auto g-3 align-items-end"
         self.helper.disable_csrf = True

@@ -1,11 +1,14 @@
 """Provider payment disputes (domain guide §8) and their case management (§9).
 
-A dispute belongs to one facility and program year. Every transition writes a
+A dispute belongs to one facility, one program (``program``, the label a program registers in
+``disputes.programs``) and one of its program years (a plain year). Every transition writes a
 :class:`DisputeEvent` in the same transaction (``disputes.services``); notes are internal (plan
 only) or shared with the facility, and every edit of a note keeps a :class:`NoteRevision`.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -16,11 +19,14 @@ from portal.files.models import (
     private_storage,
 )
 
+if TYPE_CHECKING:
+    from disputes.programs import DisputeProgram
+
 
 class DisputeType(models.TextChoices):
-    BED_DAY_COUNT = "bed_day_count", "Bed-day count"
-    PER_DIEM_APPLIED = "per_diem_applied", "Per diem applied"
-    CITATION_ADJUSTMENT = "citation_adjustment", "Citation adjustment"
+    """The types of dispute every program takes; a program lists its own before them
+    (``DisputeProgram.dispute_types``)."""
+
     PAYMENT_TIMING = "payment_timing", "Payment timing or non-payment"
     RECOUPMENT = "recoupment", "Recoupment"
     OTHER = "other", "Other"
@@ -59,10 +65,11 @@ class Dispute(models.Model):
     facility = models.ForeignKey(
         "portal.Facility", on_delete=models.PROTECT, related_name="disputes"
     )
-    program_year = models.ForeignKey(
-        "wqip.ProgramYear", on_delete=models.PROTECT, related_name="disputes"
+    program = models.CharField(max_length=30, help_text="Label of the program disputed")
+    program_year = models.PositiveSmallIntegerField()
+    dispute_type = models.CharField(
+        max_length=24, help_text="One of the program's types (DisputeProgram.type_choices)"
     )
-    dispute_type = models.CharField(max_length=24, choices=DisputeType.choices)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.ELECTRONIC)
     level = models.PositiveSmallIntegerField(default=1, choices=[(1, "First"), (2, "Second")])
@@ -130,7 +137,7 @@ class Dispute(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["status", "decision_due"]),
-            models.Index(fields=["facility", "program_year"]),
+            models.Index(fields=["facility", "program", "program_year"]),
         ]
         constraints = [
             models.CheckConstraint(
@@ -151,6 +158,23 @@ class Dispute(models.Model):
         return f"D-{self.pk:06d}" if self.pk else "D-new"
 
     @property
+    def dispute_program(self) -> DisputeProgram | None:
+        """The program's dispute hooks (None once a program is no longer installed)."""
+        from disputes.programs import find_program  # disputes.programs imports this module
+
+        return find_program(self.program)
+
+    @property
+    def dispute_type_label(self) -> str:
+        program = self.dispute_program
+        return program.type_label(self.dispute_type) if program else self.dispute_type
+
+    @property
+    def program_year_label(self) -> str:
+        program = self.dispute_program
+        return program.year_label(self.program_year) if program else str(self.program_year)
+
+    @property
     def is_editable(self) -> bool:
         return self.status in EDITABLE_STATUSES
 
@@ -160,8 +184,9 @@ class Dispute(models.Model):
 
 
 class DisputeItem(models.Model):
-    """One disputed item: a month of the program year or a member's range of days (copied from
-    the bed-day result, which is replaced on every recomputation)."""
+    """One disputed item: a month of the program year or a member's range of days, as the
+    program listed it (``disputes.programs.ItemChoice``; copied, since a program's result,
+    e.g. WQIP's bed days, is replaced on every recomputation)."""
 
     class Kind(models.TextChoices):
         MONTH = "month", "Month"
@@ -289,16 +314,14 @@ class Determination(models.Model):
     amount = models.DecimalField(
         max_digits=14, decimal_places=2, help_text="Amount the plan owes as a result"
     )
-    adjustment_days = models.IntegerField(
-        default=0, help_text="Bed days added (signed) by an overturned bed-day count"
+    adjustment_quantity = models.IntegerField(
+        default=0,
+        help_text="Signed quantity an overturn adjusts, in the program's unit (WQIP: bed days)",
     )
-    bed_day_adjustment = models.ForeignKey(
-        "wqip.BedDayAdjustment",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    # the adjustment the program recorded for it (DisputeProgram.record_adjustment): a loose
+    # reference, so disputes import no program
+    adjustment_type = models.CharField(max_length=80, blank=True)
+    adjustment_id = models.PositiveBigIntegerField(null=True, blank=True)
     letter = models.FileField(storage=private_storage, max_length=200, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -17,8 +17,9 @@ from disputes.models import (
     Note,
     Status,
 )
-from disputes.services import SOURCE_TYPE, is_case_worker
-from payments.models import PaymentRun
+from disputes.programs import SOURCE_TYPE, DisputeProgram, dispute_programs
+from disputes.services.common import is_case_worker
+from payments.models import LedgerEntry, PaymentRun
 from portal.accounts.models import (
     FACILITY_ROLES,
     PLAN_ROLES,
@@ -27,12 +28,6 @@ from portal.calendar.dates import add_working_days
 from portal.models import Role, User
 from portal.params import id_param
 from portal.registry.selectors import visible_facilities
-from programs.wqip.models import (
-    BedDayAdjustment,
-    BedDayComputation,
-    BedDayMemberRange,
-    BedDayMonth,
-)
 
 SLA_SOON_WORKING_DAYS = 5
 
@@ -46,7 +41,7 @@ def disputes_for(*, user: User) -> QuerySet[Dispute]:
     disputes = Dispute.objects.filter(facility__in=visible_facilities(user=user))
     if user.role not in FACILITY_ROLES:
         disputes = disputes.exclude(status=Status.DRAFT)  # a draft is the facility's own
-    return disputes.select_related("facility", "program_year", "assignee", "filed_by")
+    return disputes.select_related("facility", "assignee", "filed_by")
 
 
 def attachments_for(*, user: User) -> QuerySet[DisputeAttachment]:
@@ -163,69 +158,47 @@ def case_workers() -> QuerySet[User]:
     ).order_by("full_name", "email")
 
 
-def _current_computation(program_year: int) -> BedDayComputation | None:
-    return (
-        BedDayComputation.objects.filter(
-            program_year=program_year, status=BedDayComputation.Status.FINISHED
-        )
-        .order_by("-id")
-        .first()
-    )
-
-
-def bed_day_months_for(*, user: User, facility_id: int, program_year: int) -> QuerySet[BedDayMonth]:
-    computation = _current_computation(program_year)
-    if computation is None:
-        return BedDayMonth.objects.none()
-    return BedDayMonth.objects.filter(
-        computation=computation,
-        facility_id=facility_id,
-        facility__in=visible_facilities(user=user),
-    ).order_by("month")
-
-
-def member_ranges_for(
-    *, user: User, facility_id: int | None = None, program_year: int | None = None
-) -> QuerySet[BedDayMemberRange]:
-    """Member-day ranges of the current bed-day result the user may see."""
-    ranges = BedDayMemberRange.objects.filter(facility__in=visible_facilities(user=user))
-    if facility_id is not None:
-        ranges = ranges.filter(facility_id=facility_id)
-    if program_year is not None:
-        computation = _current_computation(program_year)
-        ranges = ranges.filter(computation=computation) if computation else ranges.none()
-    return ranges.select_related("computation").order_by("member_id", "first_day")
-
-
-def pending_dispute_adjustments() -> QuerySet[BedDayAdjustment]:
-    return BedDayAdjustment.objects.filter(
-        source_type=SOURCE_TYPE, approved_at__isnull=True
-    ).select_related("facility", "created_by")
-
-
-def disputes_awaiting_payment() -> QuerySet[Dispute]:
-    """Determined disputes with an approved bed-day adjustment no posted run has counted."""
-    adjustment_ids = BedDayAdjustment.objects.filter(
-        source_type=SOURCE_TYPE, approved_at__isnull=False, posted_run__isnull=True
-    ).values_list("source_id", flat=True)
-    ids = [pk for pk in map(id_param, adjustment_ids) if pk is not None]
-    return Dispute.objects.filter(pk__in=ids).select_related("facility", "program_year")
-
-
-def program_year_pk(year: int) -> int | None:
-    from programs.wqip.models import ProgramYear
-
-    return ProgramYear.objects.filter(year=year).values_list("pk", flat=True).first()
-
-
 def editable_notes_for(*, user: User) -> QuerySet[Note]:
     """Notes on the disputes the user may see (internal ones are checked by the caller)."""
     return Note.objects.filter(dispute__in=disputes_for(user=user)).select_related("dispute")
 
 
-def newest_draft_run(*, program_year: int) -> PaymentRun | None:
+def newest_draft_run(*, program: str, program_year: int) -> PaymentRun | None:
     return (
-        PaymentRun.objects.filter(program_year=program_year, status=PaymentRun.Status.DRAFT)
+        PaymentRun.objects.filter(
+            program=program, program_year=program_year, status=PaymentRun.Status.DRAFT
+        )
         .order_by("-pk")
         .first()
     )
+
+
+def dispute_ledger_entries(dispute: Dispute) -> QuerySet[LedgerEntry]:
+    """The ledger entries that pay the dispute's money outcome."""
+    return LedgerEntry.objects.filter(source_type=SOURCE_TYPE, source_id=str(dispute.pk))
+
+
+def money_outcomes(program: DisputeProgram) -> dict[str, object]:
+    """For the finance page: the program's adjustments awaiting approval with their disputes,
+    and the disputes whose approved adjustment awaits a supplemental run, with the program
+    year's newest draft run."""
+    pending = program.pending_adjustments()
+    disputes = Dispute.objects.filter(program=program.program).select_related("facility")
+    by_pk = disputes.in_bulk([a.dispute_id for a in pending if a.dispute_id is not None])
+    unpaid = {a.dispute_id for a in program.unpaid_adjustments() if a.dispute_id is not None}
+    return {
+        "program": program,
+        "adjustments": [(adjustment, by_pk.get(adjustment.dispute_id)) for adjustment in pending],
+        "awaiting": [
+            (
+                dispute,
+                newest_draft_run(program=dispute.program, program_year=dispute.program_year),
+            )
+            for dispute in disputes.filter(pk__in=unpaid)
+        ],
+    }
+
+
+def money_outcome_sections() -> list[dict[str, object]]:
+    """``money_outcomes`` of every program whose overturns record adjustments."""
+    return [money_outcomes(p) for p in dispute_programs() if p.adjustable_types]

@@ -15,7 +15,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from disputes import services
 from disputes.clocks import FilingTooLate
 from disputes.forms import (
     AssignForm,
@@ -30,35 +29,41 @@ from disputes.forms import (
     ReturnForm,
     StartDisputeForm,
 )
-from disputes.models import Dispute, DisputeType, Note, Status
+from disputes.models import Determination, Dispute, Note, Status
+from disputes.programs import (
+    AdjustmentNotFound,
+    DisputeProgram,
+    ItemChoice,
+    ItemKind,
+    dispute_programs,
+    find_program,
+    get_program,
+)
 from disputes.selectors import (
     attachments_for,
-    bed_day_months_for,
     can_see_plan_side,
     case_queue,
     determinations_for,
-    disputes_awaiting_payment,
+    dispute_ledger_entries,
     disputes_for,
     editable_notes_for,
     is_overdue,
-    member_ranges_for,
-    newest_draft_run,
+    money_outcome_sections,
     notes_for,
-    pending_dispute_adjustments,
-    program_year_pk,
     sla_dashboard,
     timeline_for,
 )
+from disputes.services import case_work, determination, filing, money, notes
+from disputes.services.common import InvalidTransition, is_case_worker, is_facility_user
 from payments.models import PaymentRun
 from payments.services import PaymentRunError
 from portal.accounts.models import FINANCE_ROLES
 from portal.models import Role, User
 from portal.params import id_param, int_param, text_param
 from portal.registry.selectors import visible_facilities
-from programs.wqip.models import BedDayAdjustment
 
 SERVICE_ERRORS = (
-    services.InvalidTransition,
+    InvalidTransition,
     ValidationError,
     FilingTooLate,
     PaymentRunError,
@@ -74,17 +79,17 @@ def _flash(request: HttpRequest, exc: Exception) -> None:
 
 
 def _require_facility(user: User) -> None:
-    if not services.is_facility_user(user):
+    if not is_facility_user(user):
         raise PermissionDenied("This page is for facility users.")
 
 
 def _require_case_worker(user: User) -> None:
-    if not services.is_case_worker(user):
+    if not is_case_worker(user):
         raise PermissionDenied("This page is for LTSS liaisons and program administrators.")
 
 
 def _require_viewer(user: User) -> None:
-    if not (services.is_facility_user(user) or can_see_plan_side(user)):
+    if not (is_facility_user(user) or can_see_plan_side(user)):
         raise PermissionDenied
 
 
@@ -105,31 +110,58 @@ def dispute_list(request: HttpRequest) -> HttpResponse:
     return render(request, "disputes/dispute_list.html", {"disputes": disputes})
 
 
+def _prefill_program(params: Any) -> DisputeProgram | None:
+    """The program a prefill link is for: ``?program=``, else the first program that reads
+    one of the link's parameters (WQIP: ``member_range``, ``month``)."""
+    if "program" in params:
+        return find_program(text_param(params.get("program"), max_length=30))
+    for program in dispute_programs():
+        if any(kind.prefill_param in params for kind in program.item_kinds if kind.prefill_param):
+            return program
+    return None
+
+
+def _prefill(user: User, params: Any) -> tuple[dict[str, Any], str]:
+    """The start form's initial data from a link (``?member_range=<id>`` from WQIP's bed-day
+    drill-down, ``?month=&facility=&year=``) and what the page says about its item; another
+    facility's item is a 404. An item that names its facility wins over one that does not."""
+    program = _prefill_program(params)
+    if program is None:
+        return {}, ""
+    found: list[tuple[ItemKind, ItemChoice]] = []
+    for kind in program.item_kinds:
+        if not kind.prefill_param:
+            continue
+        key = int_param(params.get(kind.prefill_param), min_value=1, max_value=kind.max_key)
+        if key is None:
+            continue
+        item = program.find_item(user=user, kind=kind.kind, key=key)
+        if item is None:
+            raise Http404
+        found.append((kind, item))
+    if not found:
+        return {}, ""
+    kind, item = min(found, key=lambda pair: pair[1].facility_id is None)
+    initial: dict[str, Any] = {
+        "program": program.program,
+        "dispute_type": kind.prefill_type,
+        kind.prefill_param: item.key,
+    }
+    facility = item.facility_id or id_param(params.get("facility"))
+    year = item.program_year or int_param(params.get("year"), min_value=1)
+    if facility is not None:
+        initial["facility"] = facility
+    if year is not None:
+        initial["program_year"] = year
+    return initial, program.prefill_sentence(item)
+
+
 def dispute_start(request: HttpRequest) -> HttpResponse:
-    """Start a draft; ``?month=`` / ``?member_range=`` (from the bed-day drill-down) prefill
-    the facility, year, type and the first disputed item."""
+    """Start a draft; a link from a program's report (``?member_range=`` / ``?month=``)
+    prefills the facility, year, type and the first disputed item."""
     user = request.user
     _require_facility(user)
-    initial: dict[str, Any] = {}
-    prefill_range = None
-    member_range = id_param(request.GET.get("member_range"))
-    month = int_param(request.GET.get("month"), min_value=1, max_value=12)
-    if member_range is not None:
-        prefill_range = get_object_or_404(member_ranges_for(user=user), pk=member_range)
-        initial = {
-            "facility": prefill_range.facility_id,
-            "program_year": program_year_pk(prefill_range.first_day.year),
-            "dispute_type": DisputeType.BED_DAY_COUNT,
-            "member_range": prefill_range.pk,
-        }
-    elif month is not None:
-        initial = {"month": month, "dispute_type": DisputeType.BED_DAY_COUNT}
-        facility = id_param(request.GET.get("facility"))
-        year = int_param(request.GET.get("year"), min_value=1)
-        if facility is not None:
-            initial["facility"] = facility
-        if year is not None:
-            initial["program_year"] = program_year_pk(year)
+    initial, prefill_sentence = _prefill(user, request.GET)
     posted_facility = id_param(request.POST.get("facility"))
     if (
         posted_facility is not None
@@ -139,19 +171,21 @@ def dispute_start(request: HttpRequest) -> HttpResponse:
     form = StartDisputeForm(request.POST or None, user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        member_ranges = []
-        if data.get("member_range"):
-            member_ranges = [
-                get_object_or_404(member_ranges_for(user=user), pk=data["member_range"])
-            ]
+        program = get_program(data["program"])
+        items = []
+        for kind, key in form.prefilled_keys():
+            item = program.find_item(user=user, kind=kind.kind, key=key)
+            if item is None:
+                raise Http404
+            items.append(item)
         try:
-            dispute = services.create_dispute_draft(
+            dispute = filing.create_dispute_draft(
                 facility=data["facility"],
+                program=data["program"],
                 program_year=data["program_year"],
                 dispute_type=data["dispute_type"],
                 filed_by=user,
-                months=[data["month"]] if data.get("month") else [],
-                member_ranges=member_ranges,
+                items=items,
             )
         except SERVICE_ERRORS as exc:
             _flash(request, exc)
@@ -161,7 +195,7 @@ def dispute_start(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "disputes/dispute_start.html",
-        {"form": form, "prefill_range": prefill_range},
+        {"form": form, "prefill_sentence": prefill_sentence},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -175,12 +209,9 @@ def dispute_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(dispute)
     form = DisputeForm(request.POST or None, user=user, dispute=dispute)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        months = data.pop("months")
-        member_ranges = data.pop("member_ranges")
         try:
-            services.update_dispute(
-                dispute=dispute, actor=user, months=months, member_ranges=member_ranges, **data
+            filing.update_dispute(
+                dispute=dispute, actor=user, items=form.chosen_items(), **form.filing_fields()
             )
         except SERVICE_ERRORS as exc:
             _flash(request, exc)
@@ -189,17 +220,14 @@ def dispute_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 return _submit(request, dispute)
             messages.success(request, "Saved.")
             return redirect("disputes:dispute_edit", dispute.pk)
-    months = bed_day_months_for(
-        user=user, facility_id=dispute.facility_id, program_year=dispute.program_year.year
-    )
     return render(
         request,
         "disputes/dispute_edit.html",
         {
             "dispute": dispute,
             "form": form,
-            "bed_day_months": months,
-            "missing": services.missing_contents(dispute),
+            "filing_panel": get_program(dispute.program).filing_panel(user=user, dispute=dispute),
+            "missing": filing.missing_contents(dispute),
             "attachments": dispute.attachments.all(),
             "attachment_form": AttachmentForm(),
         },
@@ -210,10 +238,10 @@ def dispute_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _submit(request: HttpRequest, dispute: Dispute) -> HttpResponse:
     try:
         if dispute.status == Status.RETURNED:
-            services.amend_dispute(dispute=dispute, actor=request.user)
+            case_work.amend_dispute(dispute=dispute, actor=request.user)
             messages.success(request, "Amended dispute sent. The 45-working-day clock restarts.")
         else:
-            services.submit_dispute(dispute=dispute, actor=request.user)
+            filing.submit_dispute(dispute=dispute, actor=request.user)
             messages.success(request, "Dispute submitted and acknowledged.")
     except SERVICE_ERRORS as exc:
         _flash(request, exc)
@@ -231,12 +259,12 @@ def dispute_submit(request: HttpRequest, pk: int) -> HttpResponse:
 def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     _require_viewer(request.user)
     dispute = _dispute(request, pk)
-    if not (services.is_facility_user(request.user) or services.is_case_worker(request.user)):
+    if not (is_facility_user(request.user) or is_case_worker(request.user)):
         raise PermissionDenied("Only the facility and the liaisons add attachments.")
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.upload_attachment(
+            notes.upload_attachment(
                 dispute=dispute, upload=form.cleaned_data["file"], actor=request.user
             )
             messages.success(request, "Attachment uploaded.")
@@ -244,7 +272,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
             _flash(request, exc)
     else:
         messages.error(request, "Choose a file to upload.")
-    if dispute.is_editable and services.is_facility_user(request.user):
+    if dispute.is_editable and is_facility_user(request.user):
         return redirect("disputes:dispute_edit", dispute.pk)
     return redirect(dispute)
 
@@ -266,17 +294,17 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 
 def letter_download(request: HttpRequest, pk: int) -> FileResponse:
     _require_viewer(request.user)
-    determination = get_object_or_404(determinations_for(user=request.user), dispute_id=pk)
-    if not determination.letter:
+    decision = get_object_or_404(determinations_for(user=request.user), dispute_id=pk)
+    if not decision.letter:
         raise Http404("No letter.")
     try:
-        handle = determination.letter.open("rb")
+        handle = decision.letter.open("rb")
     except FileNotFoundError as exc:
         raise Http404("The letter is missing.") from exc
     return FileResponse(
         handle,
         as_attachment=True,
-        filename=f"determination-{determination.dispute.reference}.pdf",
+        filename=f"determination-{decision.dispute.reference}.pdf",
         content_type="application/pdf",
     )
 
@@ -286,7 +314,7 @@ def second_level(request: HttpRequest, pk: int) -> HttpResponse:
     _require_facility(request.user)
     parent = _dispute(request, pk)
     try:
-        dispute = services.file_second_level(parent=parent, actor=request.user)
+        dispute = determination.file_second_level(parent=parent, actor=request.user)
     except SERVICE_ERRORS as exc:
         _flash(request, exc)
         return redirect(parent)
@@ -302,18 +330,19 @@ def dispute_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_viewer(user)
     dispute = _dispute(request, pk)
     plan_side = can_see_plan_side(user)
-    is_worker = services.is_case_worker(user)
-    determination = getattr(dispute, "determination", None)
+    is_worker = is_case_worker(user)
+    decision = getattr(dispute, "determination", None)
+    program = dispute.dispute_program
     items = list(dispute.items.all())
     masked = not is_worker  # unmasked member IDs only for the liaisons working the case
     if any(item.member_id for item in items):
-        services.log_member_rows_viewed(dispute=dispute, viewer=user, masked=masked)
+        notes.log_member_rows_viewed(dispute=dispute, viewer=user, masked=masked)
     context: dict[str, Any] = {
         "dispute": dispute,
         "facility": dispute.facility,
         "plan_side": plan_side,
         "is_case_worker": is_worker,
-        "is_facility_user": services.is_facility_user(user),
+        "is_facility_user": is_facility_user(user),
         "items": [
             {"label": item.label(masked=masked), "days": item.days, "outcome": item.outcome}
             for item in items
@@ -321,8 +350,12 @@ def dispute_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "attachments": dispute.attachments.all(),
         "notes": notes_for(user=user, dispute=dispute),
         "timeline": timeline_for(user=user, dispute=dispute),
-        "determination": determination,
-        "ledger_entries": services.dispute_ledger_entries(dispute),
+        "determination": decision,
+        "adjustment": program.adjustment_of(decision)
+        if program and decision and decision.adjustment_id
+        else None,
+        "adjustment_unit": program.adjustment_unit if program else "",
+        "ledger_entries": dispute_ledger_entries(dispute),
         "is_overdue": is_overdue(dispute),
         "second_level": dispute.second_levels.first(),
         "message_form": NoteForm() if plan_side else MessageForm(),
@@ -344,7 +377,7 @@ def add_message(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         visibility = form.cleaned_data.get("visibility", Note.Visibility.SHARED)
         try:
-            services.add_note(
+            notes.add_note(
                 dispute=dispute, author=user, body=form.cleaned_data["body"], visibility=visibility
             )
             messages.success(request, "Message saved.")
@@ -361,12 +394,12 @@ def note_edit(request: HttpRequest, pk: int) -> HttpResponse:
     note = get_object_or_404(editable_notes_for(user=user), pk=pk)
     if note.is_internal and not can_see_plan_side(user):
         raise Http404
-    if not services.can_edit_note(note=note, user=user):
+    if not notes.can_edit_note(note=note, user=user):
         raise PermissionDenied("You cannot edit this note.")
     form = NoteEditForm(request.POST or None, initial={"body": note.body})
     if request.method == "POST" and form.is_valid():
         try:
-            services.edit_note(note=note, editor=user, body=form.cleaned_data["body"])
+            notes.edit_note(note=note, editor=user, body=form.cleaned_data["body"])
         except SERVICE_ERRORS as exc:
             _flash(request, exc)
         else:
@@ -408,8 +441,9 @@ def paper_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            dispute = services.enter_paper_dispute(
+            dispute = filing.enter_paper_dispute(
                 facility=data.pop("facility"),
+                program=data.pop("program"),
                 program_year=data.pop("program_year"),
                 dispute_type=data.pop("dispute_type"),
                 received_on=data.pop("received_on"),
@@ -441,30 +475,30 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise Http404
     try:
         if action == "acknowledge":
-            services.acknowledge_dispute(dispute=dispute, actor=user)
+            case_work.acknowledge_dispute(dispute=dispute, actor=user)
         elif action == "take":
-            services.assign_dispute(dispute=dispute, assignee=user, actor=user)
+            case_work.assign_dispute(dispute=dispute, assignee=user, actor=user)
         elif action == "assign":
             form = AssignForm(request.POST)
             if not form.is_valid():
                 raise ValidationError("Choose a liaison.")
-            services.assign_dispute(
+            case_work.assign_dispute(
                 dispute=dispute,
                 assignee=form.cleaned_data["assignee"],
                 actor=user,
                 reason=form.cleaned_data["reason"],
             )
         elif action == "start_review":
-            services.start_review(dispute=dispute, actor=user)
+            case_work.start_review(dispute=dispute, actor=user)
         elif action == "return":
             form = ReturnForm(request.POST)
             if not form.is_valid():
                 raise ValidationError("Say what is missing.")
-            services.return_for_information(
+            case_work.return_for_information(
                 dispute=dispute, actor=user, missing=form.cleaned_data["missing"]
             )
         elif action == "close":
-            services.close_dispute(
+            case_work.close_dispute(
                 dispute=dispute,
                 actor=user,
                 reason=text_param(request.POST.get("reason"), max_length=1000),
@@ -487,13 +521,13 @@ def determine(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.determine_dispute(
+            determination.determine_dispute(
                 dispute=dispute,
                 actor=user,
                 outcome=data["outcome"],
                 reasoning=data["reasoning"],
                 amount=data["amount"],
-                adjustment_days=data.get("adjustment_days") or 0,
+                adjustment_quantity=data.get("adjustment_quantity") or 0,
             )
         except SERVICE_ERRORS as exc:
             _flash(request, exc)
@@ -515,19 +549,11 @@ def money_outcomes(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not _is_finance(user):
         raise PermissionDenied("This page is for finance users.")
-    adjustments = [
-        (adjustment, services.dispute_of_adjustment(adjustment))
-        for adjustment in pending_dispute_adjustments()
-    ]
-    awaiting = []
-    for dispute in disputes_awaiting_payment():
-        awaiting.append((dispute, newest_draft_run(program_year=dispute.program_year.year)))
     return render(
         request,
         "disputes/money_outcomes.html",
         {
-            "adjustments": adjustments,
-            "awaiting": awaiting,
+            "sections": money_outcome_sections(),
             "is_approver": user.role == Role.FINANCE_APPROVER,
         },
     )
@@ -535,13 +561,25 @@ def money_outcomes(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def adjustment_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    """``pk`` is the program's id of the adjustment (``Determination.adjustment_id``); the
+    form names the program when two programs use the same id."""
     user = request.user
     if user.role != Role.FINANCE_APPROVER:
-        raise PermissionDenied("Only finance approvers approve bed-day adjustments.")
-    adjustment = get_object_or_404(BedDayAdjustment, pk=pk, source_type=services.SOURCE_TYPE)
+        raise PermissionDenied("Only finance approvers approve adjustments.")
+    decisions = Determination.objects.filter(adjustment_id=pk).select_related("dispute")
+    if "program" in request.POST:
+        decisions = decisions.filter(
+            dispute__program=text_param(request.POST.get("program"), max_length=30)
+        )
+    found = list(decisions[:2])
+    if len(found) != 1:
+        raise Http404
     try:
-        services.approve_dispute_adjustment(adjustment=adjustment, approver=user)
-        messages.success(request, "Bed-day adjustment approved.")
+        money.approve_dispute_adjustment(determination=found[0], approver=user)
+        name = get_program(found[0].dispute.program).adjustment_name
+        messages.success(request, f"{name} approved.")
+    except AdjustmentNotFound as exc:
+        raise Http404 from exc
     except SERVICE_ERRORS as exc:
         _flash(request, exc)
     return redirect("disputes:money_outcomes")
@@ -554,7 +592,7 @@ def supplemental_run(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("Only finance users start payment runs.")
     dispute = _dispute(request, pk)
     try:
-        run = services.start_supplemental_run(dispute=dispute, actor=user)
+        run = money.start_supplemental_run(dispute=dispute, actor=user)
         messages.success(
             request, f"Supplemental run {run.pk} computed; another finance approver approves it."
         )
@@ -569,9 +607,11 @@ def supplemental_run_approve(request: HttpRequest, pk: int, run_pk: int) -> Http
     if user.role != Role.FINANCE_APPROVER:
         raise PermissionDenied("Only finance approvers approve payment runs.")
     dispute = _dispute(request, pk)
-    run = get_object_or_404(PaymentRun, pk=run_pk, program_year=dispute.program_year.year)
+    run = get_object_or_404(
+        PaymentRun, pk=run_pk, program=dispute.program, program_year=dispute.program_year
+    )
     try:
-        services.approve_supplemental_run(dispute=dispute, run=run, approver=user)
+        money.approve_supplemental_run(dispute=dispute, run=run, approver=user)
         messages.success(request, f"Run {run.pk} approved and posted to the ledger.")
     except SERVICE_ERRORS as exc:
         _flash(request, exc)

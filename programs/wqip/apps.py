@@ -16,9 +16,11 @@ class WqipConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from disputes.programs import register_dispute_program
         from payments.calculators import register_calculator
         from portal.notifications.kinds import register_kind
         from portal.notifications.reminders import register_daily_producer
+        from programs.wqip.disputes import WqipDisputes
         from programs.wqip.models import OptIn, ProgramYear
         from programs.wqip.notices import WQIP_NOTICE_KINDS
         from programs.wqip.reminders import (
@@ -28,6 +30,7 @@ class WqipConfig(AppConfig):
         from programs.wqip.services.payments import WqipCalculator
 
         register_calculator(WqipCalculator())
+        register_dispute_program(WqipDisputes())
         auditlog.register(ProgramYear)
         auditlog.register(OptIn)
         for kind in WQIP_NOTICE_KINDS:

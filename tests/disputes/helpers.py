@@ -10,8 +10,8 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from disputes import services
-from disputes.models import Dispute, DisputeType, Note, Outcome
+from disputes.models import Dispute, Note, Outcome
+from disputes.services import case_work, determination, filing, notes
 from payments import services as payments_services
 from payments.models import PaymentRun
 from portal.audit.services import latest_revision_id
@@ -20,7 +20,9 @@ from portal.models import (
     Role,
     User,
 )
+from programs.wqip.disputes import WqipDisputeType, month_item
 from programs.wqip.models import (
+    BedDayAdjustment,
     BedDayComputation,
     BedDayMemberRange,
     BedDayMonth,
@@ -121,46 +123,56 @@ def complete_fields(**overrides: Any) -> dict[str, Any]:
 
 
 def draft_dispute(
-    *, facility: Facility, filer: User, dispute_type: str = DisputeType.BED_DAY_COUNT, **fields: Any
+    *,
+    facility: Facility,
+    filer: User,
+    dispute_type: str = WqipDisputeType.BED_DAY_COUNT,
+    **fields: Any,
 ) -> Dispute:
-    return services.create_dispute_draft(
+    return filing.create_dispute_draft(
         facility=facility,
-        program_year=program_year(),
+        program="wqip",
+        program_year=YEAR,
         dispute_type=dispute_type,
         filed_by=filer,
-        months=[3],
+        items=[month_item(3)],
         **complete_fields(**fields),
     )
 
 
 def submitted_dispute(*, facility: Facility, filer: User, **fields: Any) -> Dispute:
     dispute = draft_dispute(facility=facility, filer=filer, **fields)
-    return services.submit_dispute(dispute=dispute, actor=filer)
+    return filing.submit_dispute(dispute=dispute, actor=filer)
 
 
 def under_review(*, facility: Facility, filer: User, liaison: User) -> Dispute:
     dispute = submitted_dispute(facility=facility, filer=filer)
-    return services.start_review(dispute=dispute, actor=liaison)
+    return case_work.start_review(dispute=dispute, actor=liaison)
 
 
 def determined(
     *, facility: Facility, filer: User, liaison: User, days: int = 3, **kwargs: Any
 ) -> Dispute:
     dispute = under_review(facility=facility, filer=filer, liaison=liaison)
-    services.determine_dispute(
+    determination.determine_dispute(
         dispute=dispute,
         actor=liaison,
         outcome=Outcome.PARTIALLY_OVERTURNED,
         reasoning="Two of the three days were paid; one was a discharge day.",
         amount=Decimal("40.00"),
-        adjustment_days=days,
+        adjustment_quantity=days,
     )
     dispute.refresh_from_db()
     return dispute
 
 
+def bed_day_adjustment(dispute: Dispute) -> BedDayAdjustment:
+    """The bed-day adjustment WQIP recorded for the dispute's determination."""
+    return BedDayAdjustment.objects.get(pk=dispute.determination.adjustment_id)
+
+
 def add_internal_note(dispute: Dispute, author: User) -> Note:
-    return services.add_note(
+    return notes.add_note(
         dispute=dispute, author=author, body=INTERNAL_SECRET, visibility=Note.Visibility.INTERNAL
     )
 

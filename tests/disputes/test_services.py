@@ -12,8 +12,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from disputes import clocks, services
+from disputes import clocks
 from disputes.models import Dispute, DisputeEvent, DisputeType, Note, Outcome, Status
+from disputes.selectors import dispute_ledger_entries
+from disputes.services import case_work, determination, filing, money, notes
+from disputes.services.common import InvalidTransition
 from payments.models import (
     LedgerEntry,
     PaymentRun,
@@ -21,14 +24,15 @@ from payments.models import (
 from payments.services import TwoPersonRuleError
 from portal.calendar.dates import PACIFIC
 from portal.models import ScheduledNotice
+from programs.wqip.disputes import ADJUSTMENT_TYPE, WqipDisputeType
 from programs.wqip.models import BedDayAdjustment
 from tests.disputes.helpers import (
     YEAR,
+    bed_day_adjustment,
     complete_fields,
     determined,
     draft_dispute,
     paid_facility,
-    program_year,
     submitted_dispute,
     under_review,
 )
@@ -54,7 +58,7 @@ def test_given_complete_draft_when_submitted_then_acknowledged_at_once_and_recor
     staff = world.users["facility_staff"]
     dispute = draft_dispute(facility=world.facility, filer=staff)
     # when
-    dispute = services.submit_dispute(dispute=dispute, actor=staff)
+    dispute = filing.submit_dispute(dispute=dispute, actor=staff)
     # then
     assert dispute.status == Status.ACKNOWLEDGED
     assert dispute.acknowledged_at == dispute.received_at
@@ -70,7 +74,7 @@ def test_given_submission_on_thanksgiving_wednesday_when_submitted_then_clocks_s
     )
     # when
     with mock.patch("django.utils.timezone.now", return_value=_at(datetime.date(2025, 11, 26))):
-        dispute = services.submit_dispute(dispute=dispute, actor=staff)
+        dispute = filing.submit_dispute(dispute=dispute, actor=staff)
     # then
     assert dispute.received_on == datetime.date(2025, 11, 26)
     assert dispute.ack_due == datetime.date(2025, 12, 2)
@@ -105,15 +109,16 @@ def test_given_submission_when_submitted_then_decision_reminders_and_overdue_sch
 def test_given_incomplete_draft_when_submitted_then_refused_naming_what_is_missing(world):
     # given
     staff = world.users["facility_staff"]
-    dispute = services.create_dispute_draft(
+    dispute = filing.create_dispute_draft(
         facility=world.facility,
-        program_year=program_year(),
-        dispute_type=DisputeType.BED_DAY_COUNT,
+        program="wqip",
+        program_year=YEAR,
+        dispute_type=WqipDisputeType.BED_DAY_COUNT,
         filed_by=staff,
     )
     # when
     with pytest.raises(ValidationError) as refused:
-        services.submit_dispute(dispute=dispute, actor=staff)
+        filing.submit_dispute(dispute=dispute, actor=staff)
     # then
     text = " ".join(refused.value.messages)
     assert "disputed months or member-days" in text
@@ -129,7 +134,7 @@ def test_given_plan_action_366_days_ago_when_submitted_then_refused_with_date(wo
     dispute = draft_dispute(facility=world.facility, filer=staff, plan_action_on=action_on)
     # when
     with pytest.raises(clocks.FilingTooLate) as refused:
-        services.submit_dispute(dispute=dispute, actor=staff)
+        filing.submit_dispute(dispute=dispute, actor=staff)
     # then
     last_day = action_on + datetime.timedelta(days=365)
     assert f"last day to file was {last_day:%-d %B %Y}" in str(refused.value)
@@ -150,9 +155,10 @@ def test_given_paper_dispute_when_entered_then_15_working_day_ack_clock_from_rec
     liaison = world.users["ltss_liaison"]
     received_on = datetime.date(2025, 11, 26)
     # when
-    dispute = services.enter_paper_dispute(
+    dispute = filing.enter_paper_dispute(
         facility=world.facility,
-        program_year=program_year(),
+        program="wqip",
+        program_year=YEAR,
         dispute_type=DisputeType.PAYMENT_TIMING,
         received_on=received_on,
         actor=liaison,
@@ -169,16 +175,17 @@ def test_given_paper_dispute_when_entered_then_15_working_day_ack_clock_from_rec
 def test_given_paper_dispute_when_acknowledged_then_ack_notices_cancelled_decision_kept(world):
     # given
     liaison = world.users["ltss_liaison"]
-    dispute = services.enter_paper_dispute(
+    dispute = filing.enter_paper_dispute(
         facility=world.facility,
-        program_year=program_year(),
+        program="wqip",
+        program_year=YEAR,
         dispute_type=DisputeType.OTHER,
         received_on=timezone.localdate(),
         actor=liaison,
         **complete_fields(),
     )
     # when
-    services.acknowledge_dispute(dispute=dispute, actor=liaison)
+    case_work.acknowledge_dispute(dispute=dispute, actor=liaison)
     # then
     assert _notices(dispute, "dispute_ack_due").count() == 0
     assert list(_notices(dispute, "dispute_overdue").values_list("data__clock", flat=True)) == [
@@ -192,7 +199,7 @@ def test_given_acknowledged_dispute_when_returned_then_30_day_window_and_reminde
     liaison = world.users["ltss_liaison"]
     # when
     with mock.patch("django.utils.timezone.now", return_value=_at(datetime.date(2025, 12, 19))):
-        dispute = services.return_for_information(
+        dispute = case_work.return_for_information(
             dispute=dispute, actor=liaison, missing="Attach the remittance advice."
         )
     # then
@@ -215,12 +222,12 @@ def test_given_returned_dispute_when_amended_then_45_day_clock_restarts_from_ame
         facility=world.facility, filer=staff, plan_action_on=datetime.date(2025, 10, 1)
     )
     with mock.patch("django.utils.timezone.now", return_value=_at(datetime.date(2025, 11, 26))):
-        dispute = services.submit_dispute(dispute=dispute, actor=staff)
+        dispute = filing.submit_dispute(dispute=dispute, actor=staff)
     with mock.patch("django.utils.timezone.now", return_value=_at(datetime.date(2025, 12, 1))):
-        services.return_for_information(dispute=dispute, actor=liaison, missing="Claim IDs")
+        case_work.return_for_information(dispute=dispute, actor=liaison, missing="Claim IDs")
     # when
     with mock.patch("django.utils.timezone.now", return_value=_at(datetime.date(2025, 12, 15))):
-        dispute = services.amend_dispute(dispute=dispute, actor=staff)
+        dispute = case_work.amend_dispute(dispute=dispute, actor=staff)
     # then
     assert dispute.status == Status.AMENDED
     assert dispute.received_on == datetime.date(2025, 12, 15)
@@ -235,27 +242,27 @@ def test_given_amendment_window_closed_when_amending_then_refused(world):
     # given
     staff = world.users["facility_staff"]
     dispute = submitted_dispute(facility=world.facility, filer=staff)
-    services.return_for_information(
+    case_work.return_for_information(
         dispute=dispute, actor=world.users["ltss_liaison"], missing="More"
     )
     Dispute.objects.filter(pk=dispute.pk).update(
         amend_due=timezone.localdate() - datetime.timedelta(days=1)
     )
     # when / then
-    with pytest.raises(services.InvalidTransition):
-        services.amend_dispute(dispute=dispute, actor=staff)
+    with pytest.raises(InvalidTransition):
+        case_work.amend_dispute(dispute=dispute, actor=staff)
 
 
 def test_given_returned_dispute_past_amend_due_when_daily_job_runs_then_closed_incomplete(world):
     # given
     dispute = submitted_dispute(facility=world.facility, filer=world.users["facility_staff"])
-    services.return_for_information(
+    case_work.return_for_information(
         dispute=dispute, actor=world.users["ltss_liaison"], missing="More"
     )
     today = timezone.localdate()
     Dispute.objects.filter(pk=dispute.pk).update(amend_due=today - datetime.timedelta(days=1))
     # when
-    closed = services.close_unamended_disputes(today)
+    closed = case_work.close_unamended_disputes(today)
     # then
     dispute.refresh_from_db()
     assert closed == 1
@@ -266,11 +273,11 @@ def test_given_returned_dispute_past_amend_due_when_daily_job_runs_then_closed_i
 def test_given_returned_dispute_within_window_when_daily_job_runs_then_still_returned(world):
     # given
     dispute = submitted_dispute(facility=world.facility, filer=world.users["facility_staff"])
-    services.return_for_information(
+    case_work.return_for_information(
         dispute=dispute, actor=world.users["ltss_liaison"], missing="More"
     )
     # when
-    closed = services.close_unamended_disputes(timezone.localdate())
+    closed = case_work.close_unamended_disputes(timezone.localdate())
     # then
     dispute.refresh_from_db()
     assert closed == 0
@@ -283,8 +290,8 @@ def test_given_open_dispute_past_decision_due_when_escalation_runs_then_flagged_
     today = timezone.localdate()
     Dispute.objects.filter(pk=dispute.pk).update(decision_due=today - datetime.timedelta(days=2))
     # when
-    first = services.escalate_overdue_disputes(today)
-    second = services.escalate_overdue_disputes(today)
+    first = case_work.escalate_overdue_disputes(today)
+    second = case_work.escalate_overdue_disputes(today)
     # then
     dispute.refresh_from_db()
     assert (first, second) == (1, 0)
@@ -310,7 +317,7 @@ def test_given_liaison_when_reassigning_then_internal_event_recorded(world):
     dispute = submitted_dispute(facility=world.facility, filer=world.users["facility_staff"])
     admin = world.users["program_admin"]
     # when
-    services.assign_dispute(dispute=dispute, assignee=admin, actor=world.users["ltss_liaison"])
+    case_work.assign_dispute(dispute=dispute, assignee=admin, actor=world.users["ltss_liaison"])
     # then
     dispute.refresh_from_db()
     assert dispute.assignee == admin
@@ -322,7 +329,7 @@ def test_given_finance_user_when_assigning_case_then_refused(world):
     dispute = submitted_dispute(facility=world.facility, filer=world.users["facility_staff"])
     # when / then
     with pytest.raises(PermissionDenied):
-        services.assign_dispute(
+        case_work.assign_dispute(
             dispute=dispute,
             assignee=world.users["ltss_liaison"],
             actor=world.users["finance_analyst"],
@@ -333,11 +340,11 @@ def test_given_note_when_edited_then_previous_text_kept_as_revision(world):
     # given
     dispute = submitted_dispute(facility=world.facility, filer=world.users["facility_staff"])
     liaison = world.users["ltss_liaison"]
-    note = services.add_note(
+    note = notes.add_note(
         dispute=dispute, author=liaison, body="first", visibility=Note.Visibility.INTERNAL
     )
     # when
-    services.edit_note(note=note, editor=liaison, body="second")
+    notes.edit_note(note=note, editor=liaison, body="second")
     # then
     note.refresh_from_db()
     assert note.body == "second"
@@ -348,7 +355,7 @@ def test_given_facility_user_when_writing_internal_note_then_it_is_shared(world)
     # given
     dispute = submitted_dispute(facility=world.facility, filer=world.users["facility_staff"])
     # when
-    note = services.add_note(
+    note = notes.add_note(
         dispute=dispute,
         author=world.users["facility_admin"],
         body="hello",
@@ -366,22 +373,23 @@ def test_given_review_when_partially_overturned_then_adjustment_letter_and_notic
         liaison=world.users["ltss_liaison"],
     )
     # when
-    determination = services.determine_dispute(
+    decision = determination.determine_dispute(
         dispute=dispute,
         actor=world.users["ltss_liaison"],
         outcome=Outcome.PARTIALLY_OVERTURNED,
         reasoning="Two of three days qualify.",
         amount=Decimal("40.00"),
-        adjustment_days=2,
+        adjustment_quantity=2,
     )
     # then
     dispute.refresh_from_db()
     assert dispute.status == Status.DETERMINED
-    adjustment = determination.bed_day_adjustment
+    assert decision.adjustment_type == ADJUSTMENT_TYPE
+    adjustment = BedDayAdjustment.objects.get(pk=decision.adjustment_id)
     assert (adjustment.days, adjustment.program_year) == (2, YEAR)
     assert (adjustment.source_type, adjustment.source_id) == ("disputes.dispute", str(dispute.pk))
     assert not adjustment.is_approved
-    assert determination.letter.open("rb").read(5) == b"%PDF-"
+    assert decision.letter.open("rb").read(5) == b"%PDF-"
     assert _notices(dispute, "dispute_decision").count() == 1
     assert _notices(dispute, "dispute_decision_due").count() == 0
     assert dispute.second_level_due == clocks.second_level_due(determined_on=timezone.localdate())
@@ -395,7 +403,7 @@ def test_given_determination_when_letter_rendered_then_mentions_dmhc_rights(worl
         liaison=world.users["ltss_liaison"],
     )
     # when
-    html = services.render_letter_html(dispute, dispute.determination)
+    html = determination.render_letter_html(dispute, dispute.determination)
     # then
     assert "Department of Managed Health Care" in html
     assert "45 working days" in html
@@ -410,7 +418,7 @@ def test_given_upheld_outcome_with_amount_when_determined_then_refused(world):
     )
     # when / then
     with pytest.raises(ValidationError):
-        services.determine_dispute(
+        determination.determine_dispute(
             dispute=dispute,
             actor=world.users["ltss_liaison"],
             outcome=Outcome.UPHELD,
@@ -423,8 +431,8 @@ def test_given_acknowledged_dispute_when_determined_without_review_then_invalid(
     # given
     dispute = submitted_dispute(facility=world.facility, filer=world.users["facility_staff"])
     # when / then
-    with pytest.raises(services.InvalidTransition):
-        services.determine_dispute(
+    with pytest.raises(InvalidTransition):
+        determination.determine_dispute(
             dispute=dispute,
             actor=world.users["ltss_liaison"],
             outcome=Outcome.UPHELD,
@@ -438,9 +446,9 @@ def test_given_determined_dispute_when_second_level_filed_then_draft_linked_to_p
     staff = world.users["facility_staff"]
     parent = determined(facility=world.facility, filer=staff, liaison=world.users["ltss_liaison"])
     # when
-    second = services.file_second_level(parent=parent, actor=staff)
-    services.update_dispute(dispute=second, actor=staff, explanation="The third day qualified.")
-    second = services.submit_dispute(dispute=second, actor=staff)
+    second = determination.file_second_level(parent=parent, actor=staff)
+    filing.update_dispute(dispute=second, actor=staff, explanation="The third day qualified.")
+    second = filing.submit_dispute(dispute=second, actor=staff)
     # then
     assert (second.level, second.parent, second.status) == (2, parent, Status.ACKNOWLEDGED)
     assert second.filing_deadline == parent.second_level_due
@@ -457,13 +465,13 @@ def test_given_approved_adjustment_when_supplemental_run_posted_then_entry_linke
         liaison=world.users["ltss_liaison"],
         days=2,
     )
-    adjustment = dispute.determination.bed_day_adjustment
-    services.approve_dispute_adjustment(adjustment=adjustment, approver=approver)
+    adjustment = bed_day_adjustment(dispute)
+    money.approve_dispute_adjustment(determination=dispute.determination, approver=approver)
     # when
-    run = services.start_supplemental_run(dispute=dispute, actor=analyst)
-    services.approve_supplemental_run(dispute=dispute, run=run, approver=approver)
+    run = money.start_supplemental_run(dispute=dispute, actor=analyst)
+    money.approve_supplemental_run(dispute=dispute, run=run, approver=approver)
     # then: 102 days x $20 = $2,040.00 gross, $40.00 net posted and linked to the dispute
-    entry = services.dispute_ledger_entries(dispute).get()
+    entry = dispute_ledger_entries(dispute).get()
     assert entry.amount == Decimal("40.00")
     assert entry.run == run
     assert entry.facility == world.facility
@@ -480,13 +488,11 @@ def test_given_supplemental_run_when_its_starter_approves_then_two_person_rule_r
         filer=world.users["facility_staff"],
         liaison=world.users["ltss_liaison"],
     )
-    services.approve_dispute_adjustment(
-        adjustment=dispute.determination.bed_day_adjustment, approver=approver
-    )
-    run = services.start_supplemental_run(dispute=dispute, actor=approver)
+    money.approve_dispute_adjustment(determination=dispute.determination, approver=approver)
+    run = money.start_supplemental_run(dispute=dispute, actor=approver)
     # when / then
     with pytest.raises(TwoPersonRuleError):
-        services.approve_supplemental_run(dispute=dispute, run=run, approver=approver)
+        money.approve_supplemental_run(dispute=dispute, run=run, approver=approver)
     assert not LedgerEntry.objects.filter(run=run).exists()
     assert PaymentRun.objects.get(pk=run.pk).status == PaymentRun.Status.DRAFT
 
@@ -531,7 +537,7 @@ def test_given_executable_renamed_pdf_when_attached_then_refused_and_nothing_sto
     upload = SimpleUploadedFile("claims.pdf", b"MZ\x90\x00" + b"\x00" * 64)
     # when
     with pytest.raises(ValidationError) as refused:
-        services.upload_attachment(dispute=dispute, upload=upload, actor=staff)
+        notes.upload_attachment(dispute=dispute, upload=upload, actor=staff)
     # then
     assert "not a PDF" in " ".join(refused.value.messages)
     assert dispute.attachments.count() == 0
@@ -544,5 +550,5 @@ def test_given_submitted_dispute_when_facility_attaches_then_refused(world):
     staff = world.users["facility_staff"]
     dispute = submitted_dispute(facility=world.facility, filer=staff)
     # when / then
-    with pytest.raises(services.InvalidTransition):
-        services.upload_attachment(dispute=dispute, upload=pdf_upload(), actor=staff)
+    with pytest.raises(InvalidTransition):
+        notes.upload_attachment(dispute=dispute, upload=pdf_upload(), actor=staff)

@@ -13,19 +13,20 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from disputes import services
 from disputes.models import Dispute, DisputeItem, Note, Status
+from disputes.services import case_work, determination, filing, notes
 from portal.models import Notice, OutboundEmail, ScheduledNotice
 from portal.notifications.services import sweep_due_notices
+from programs.wqip.disputes import member_range_item
 from tests.disputes.helpers import (
     INTERNAL_SECRET,
+    YEAR,
     add_internal_note,
     complete_fields,
     determined,
     draft_dispute,
     paid_facility,
     pdf_upload,
-    program_year,
     submitted_dispute,
     under_review,
 )
@@ -36,9 +37,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def dispute_of_a(world):
     dispute = submitted_dispute(facility=world.facility, filer=world.users["facility_staff"])
-    services.upload_attachment(
-        dispute=dispute, upload=pdf_upload(), actor=world.users["ltss_liaison"]
-    )
+    notes.upload_attachment(dispute=dispute, upload=pdf_upload(), actor=world.users["ltss_liaison"])
     add_internal_note(dispute, world.users["ltss_liaison"])
     return dispute
 
@@ -170,7 +169,7 @@ def test_given_internal_assignment_event_when_facility_opens_timeline_then_hidde
     world, client_as, dispute_of_a
 ):
     # given
-    services.assign_dispute(
+    case_work.assign_dispute(
         dispute=dispute_of_a,
         assignee=world.users["program_admin"],
         actor=world.users["ltss_liaison"],
@@ -191,7 +190,7 @@ def test_given_internal_note_when_determination_letter_rendered_then_note_absent
     )
     add_internal_note(dispute, world.users["ltss_liaison"])
     # when
-    html = services.render_letter_html(dispute, dispute.determination)
+    html = determination.render_letter_html(dispute, dispute.determination)
     # then
     assert INTERNAL_SECRET not in html
     assert "MEMBER00012345" not in html
@@ -201,8 +200,8 @@ def test_given_internal_note_when_decision_notice_sent_then_facility_mail_has_no
     # given
     dispute = submitted_dispute(facility=world.facility, filer=world.users["facility_staff"])
     add_internal_note(dispute, world.users["ltss_liaison"])
-    services.start_review(dispute=dispute, actor=world.users["ltss_liaison"])
-    services.determine_dispute(
+    case_work.start_review(dispute=dispute, actor=world.users["ltss_liaison"])
+    determination.determine_dispute(
         dispute=dispute,
         actor=world.users["ltss_liaison"],
         outcome="upheld",
@@ -249,7 +248,7 @@ def test_given_member_range_link_when_starting_dispute_then_item_copied_and_memb
         url,
         {
             "facility": world.facility.pk,
-            "program_year": program_year().pk,
+            "program_year": YEAR,
             "dispute_type": "bed_day_count",
             "member_range": paid.member_range.pk,
         },
@@ -282,9 +281,10 @@ def test_given_late_draft_when_submitted_through_page_then_refusal_explains_date
     # given
     staff = world.users["facility_staff"]
     action_on = timezone.localdate() - datetime.timedelta(days=400)
-    dispute = services.create_dispute_draft(
+    dispute = filing.create_dispute_draft(
         facility=world.facility,
-        program_year=program_year(),
+        program="wqip",
+        program_year=YEAR,
         dispute_type="payment_timing",
         filed_by=staff,
         **complete_fields(plan_action_on=action_on),
@@ -425,15 +425,16 @@ def test_given_member_day_dispute_when_page_viewed_then_masking_by_role_and_view
 
     paid = paid_facility(world.facility)
     staff = world.users["facility_staff"]
-    dispute = services.create_dispute_draft(
+    dispute = filing.create_dispute_draft(
         facility=world.facility,
-        program_year=program_year(),
+        program="wqip",
+        program_year=YEAR,
         dispute_type="bed_day_count",
         filed_by=staff,
-        member_ranges=[paid.member_range],
+        items=[member_range_item(paid.member_range)],
         **complete_fields(),
     )
-    services.submit_dispute(dispute=dispute, actor=staff)
+    filing.submit_dispute(dispute=dispute, actor=staff)
     # when
     page = client_as(role).get(dispute.get_absolute_url()).content.decode()
     # then
@@ -449,7 +450,7 @@ def test_given_month_link_when_starting_dispute_then_month_item_created(world, c
     url = reverse("disputes:dispute_start") + f"?month=3&facility={world.facility.pk}&year=2025"
     form = client.get(url).context["form"]
     # when
-    client.post(url, {**form.initial, "program_year": program_year().pk})
+    client.post(url, {**form.initial, "program_year": YEAR})
     # then
     dispute = Dispute.objects.get(facility=world.facility)
     assert form.initial["facility"] == world.facility.pk
@@ -487,7 +488,7 @@ def test_given_number_int_refuses_in_posted_field_when_starting_dispute_then_400
     # given
     data = {
         "facility": world.facility.pk,
-        "program_year": program_year().pk,
+        "program_year": YEAR,
         "dispute_type": "payment_timing",
         key: value,
     }
@@ -515,12 +516,12 @@ def test_given_more_days_than_postgresql_holds_when_overturning_then_400_and_sti
             "outcome": "overturned",
             "reasoning": "Counted wrong.",
             "amount": "0",
-            "adjustment_days": days,
+            "adjustment_quantity": days,
         },
     )
     # then
     assert response.status_code == 400
-    assert "adjustment_days" in response.context["form"].errors
+    assert "adjustment_quantity" in response.context["form"].errors
     dispute.refresh_from_db()
     assert dispute.status == Status.UNDER_REVIEW
 

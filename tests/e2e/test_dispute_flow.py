@@ -19,7 +19,7 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from playwright.sync_api import Browser, Page, expect
 
 from disputes.models import Dispute, Status
-from disputes.services import dispute_ledger_entries
+from disputes.selectors import dispute_ledger_entries
 from portal.models import LiaisonAssignment, Role
 from tests.disputes.helpers import PDF_BYTES, YEAR, paid_facility
 from tests.e2e.helpers import assert_accessible, new_checked_page, recheck_visited_pages

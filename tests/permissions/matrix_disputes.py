@@ -16,18 +16,18 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
-from disputes import services
 from disputes.models import Dispute, DisputeAttachment, DisputeType, Note
+from disputes.services import money, notes
 from payments.models import PaymentRun
 from programs.wqip.models import BedDayAdjustment
 from tests.disputes.helpers import (
+    YEAR,
     add_internal_note,
     complete_fields,
     determined,
     draft_dispute,
     paid_facility,
     pdf_upload,
-    program_year,
     submitted_dispute,
     under_review,
 )
@@ -50,9 +50,7 @@ def _draft(world: Any) -> Dispute:
 
 def _acknowledged(world: Any) -> Dispute:
     dispute = submitted_dispute(facility=world.facility, filer=world.users["facility_staff"])
-    services.upload_attachment(
-        dispute=dispute, upload=pdf_upload(), actor=world.users["ltss_liaison"]
-    )
+    notes.upload_attachment(dispute=dispute, upload=pdf_upload(), actor=world.users["ltss_liaison"])
     add_internal_note(dispute, world.users["ltss_liaison"])
     return dispute
 
@@ -90,16 +88,15 @@ def _paid(world: Any) -> Any:
 def _approved_adjustment_dispute(world: Any) -> Dispute:
     _get(world, "paid")
     dispute = _get(world, "dispute_determined")
-    services.approve_dispute_adjustment(
-        adjustment=dispute.determination.bed_day_adjustment,
-        approver=world.users["finance_approver"],
+    money.approve_dispute_adjustment(
+        determination=dispute.determination, approver=world.users["finance_approver"]
     )
     return dispute
 
 
 def _supplemental_draft(world: Any) -> PaymentRun:
     dispute = _get(world, "dispute_awaiting_run")
-    return services.start_supplemental_run(dispute=dispute, actor=world.users["finance_analyst"])
+    return money.start_supplemental_run(dispute=dispute, actor=world.users["finance_analyst"])
 
 
 BUILDERS = {
@@ -178,7 +175,7 @@ CASES = {
     ),
     "disputes:adjustment_approve": (
         lambda w: _url(
-            "adjustment_approve", _get(w, "dispute_determined").determination.bed_day_adjustment_id
+            "adjustment_approve", _get(w, "dispute_determined").determination.adjustment_id
         ),
         NOT_POST,
     ),
@@ -216,7 +213,7 @@ POST_CASES = {
         lambda w: _url("dispute_start"),
         lambda w: {
             "facility": w.facility.pk,
-            "program_year": program_year().pk,
+            "program_year": YEAR,
             "dispute_type": DisputeType.PAYMENT_TIMING,
         },
         (302, 302, 302, 404, 403, 403, 403, 403),
@@ -267,7 +264,7 @@ POST_CASES = {
         lambda w: _url("paper_create"),
         lambda w: {
             "facility": w.facility.pk,
-            "program_year": program_year().pk,
+            "program_year": YEAR,
             "dispute_type": DisputeType.RECOUPMENT,
             "received_on": timezone.localdate().isoformat(),
             "explanation": "Paper letter",
@@ -290,7 +287,7 @@ POST_CASES = {
     ),
     "disputes:adjustment_approve": (
         lambda w: _url(
-            "adjustment_approve", _get(w, "dispute_determined").determination.bed_day_adjustment_id
+            "adjustment_approve", _get(w, "dispute_determined").determination.adjustment_id
         ),
         lambda w: {},
         (302, 403, 403, 403, 403, 403, 302, 403),
