@@ -39,6 +39,7 @@ def _run_data(run: PaymentRun) -> dict[str, object]:
     return {
         "program_year": run.program_year,
         "program": run.program_title,
+        "program_key": run.program,
         "exhibit": run.get_kind_display(),  # the kind of run (WQIP: its exhibit)
         "run_id": run.pk,
     }

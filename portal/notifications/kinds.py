@@ -29,6 +29,8 @@ class NoticeKind:
     default_channel: str = Channel.IN_APP_EMAIL
     audience: str = "facility"  # "facility" or "plan": who sees it on the preferences page
     is_still_due: StillDue | None = None
+    # what the kind's templates get besides the notice's data (e.g. WQIP's ProgramYear)
+    extra_context: Callable[[ScheduledNotice], dict[str, object]] | None = None
 
     @property
     def text_template(self) -> str:

@@ -45,30 +45,29 @@ def _program_year_of(notice: ScheduledNotice) -> int | None:
     return year if isinstance(year, int) else None
 
 
-def report_contacts(notice: ScheduledNotice) -> QuerySet[User]:
-    """The people who see the facility's reports and payments. With an approved web opt-in
-    for the program year: the portal users (active members of the facility) whose e-mail is
-    one of the opt-in's report contacts; when none of the contacts is such a user, and
-    without an approved web opt-in, every active member of the facility."""
-    from programs.wqip.models import (
-        OptIn,
-        OptInReportContact,
-    )
+# program label -> (facility id, program year) -> the e-mail addresses of the facility's report
+# contacts for that program and year, or [] when it names none (programs register theirs)
+ReportContactsOf = Callable[[int, int], list[str]]
+REPORT_CONTACTS: dict[str, ReportContactsOf] = {}
 
+
+def register_report_contacts(program: str, contacts_of: ReportContactsOf) -> None:
+    REPORT_CONTACTS[program] = contacts_of
+
+
+def report_contacts(notice: ScheduledNotice) -> QuerySet[User]:
+    """The people who see the facility's reports and payments: the portal users (active
+    members of the facility) among the report contacts the program keeps for the facility and
+    year (WQIP: those of its approved web opt-in); every active member of the facility when
+    the program names none of them, or none at all."""
     if notice.facility_id is None:
         return User.objects.none()
     members = _active_members(notice.facility_id)
     year = _program_year_of(notice)
-    if year is None:
+    contacts_of = REPORT_CONTACTS.get(str(notice.data.get("program_key", "")))
+    if year is None or contacts_of is None:
         return members
-    emails = list(
-        OptInReportContact.objects.filter(
-            opt_in__facility_id=notice.facility_id,
-            opt_in__program_year__year=year,
-            opt_in__status=OptIn.Status.APPROVED,
-            opt_in__source="web",
-        ).values_list("email", flat=True)
-    )
+    emails = contacts_of(notice.facility_id, year)
     if not emails:
         return members
     wanted = Q()

@@ -224,10 +224,9 @@ def _context(notice: ScheduledNotice, recipient: User, link: str) -> dict[str, A
         "site_url": settings.WQIP_SITE_URL,
         "inbox_url": f"{settings.WQIP_SITE_URL.rstrip('/')}/inbox/",
     }
-    from programs.wqip.models import ProgramYear
-
-    if isinstance(subject, ProgramYear):
-        context["program_year"] = subject
+    kind = get_kind(notice.kind)
+    if kind.extra_context is not None:
+        context.update(kind.extra_context(notice))
     context.update(_typed(notice.data))
     return context
 

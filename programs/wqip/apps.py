@@ -19,10 +19,11 @@ class WqipConfig(AppConfig):
         from disputes.programs import register_dispute_program
         from payments.calculators import register_calculator
         from portal.notifications.kinds import register_kind
+        from portal.notifications.recipients import register_report_contacts
         from portal.notifications.reminders import register_daily_producer
         from programs.wqip.disputes import WqipDisputes
         from programs.wqip.models import OptIn, ProgramYear
-        from programs.wqip.notices import WQIP_NOTICE_KINDS
+        from programs.wqip.notices import WQIP_NOTICE_KINDS, report_contact_emails
         from programs.wqip.reminders import (
             produce_opt_in_incomplete_reminders,
             produce_opt_in_window_reminders,
@@ -35,6 +36,7 @@ class WqipConfig(AppConfig):
         auditlog.register(OptIn)
         for kind in WQIP_NOTICE_KINDS:
             register_kind(kind)
+        register_report_contacts(self.label, report_contact_emails)
         register_daily_producer("opt_in_window", produce_opt_in_window_reminders)
         register_daily_producer("opt_in_incomplete", produce_opt_in_incomplete_reminders)
 

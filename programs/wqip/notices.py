@@ -19,7 +19,9 @@ from portal.notifications.kinds import NoticeKind
 from portal.notifications.services import schedule_notice
 from programs.wqip.models import (
     OptIn,
+    OptInReportContact,
     OptInVersion,
+    ProgramYear,
 )
 
 VS = OptInVersion.Status
@@ -55,18 +57,29 @@ def schedule_transition_notice(
 # --- notice kinds (portal.notifications.kinds) --------------------------------------------
 
 
-def _opt_in_still_open(notice: ScheduledNotice, now: datetime.datetime) -> bool:
-    """Window reminders stop once the facility has submitted, or the window has closed."""
-    from programs.wqip.models import (
-        OptIn,
-        ProgramYear,
+def _program_year_context(notice: ScheduledNotice) -> dict[str, object]:
+    """Window notices are about a ProgramYear: their templates name it."""
+    return {"program_year": notice.subject} if isinstance(notice.subject, ProgramYear) else {}
+
+
+def report_contact_emails(facility_id: int, year: int) -> list[str]:
+    """The report contacts of the facility's approved web opt-in for the year (the people a
+    WQIP report or payment notice goes to; portal.notifications.recipients.report_contacts)."""
+    return list(
+        OptInReportContact.objects.filter(
+            opt_in__facility_id=facility_id,
+            opt_in__program_year__year=year,
+            opt_in__status=OptIn.Status.APPROVED,
+            opt_in__source="web",
+        ).values_list("email", flat=True)
     )
 
+
+def _opt_in_still_open(notice: ScheduledNotice, now: datetime.datetime) -> bool:
+    """Window reminders stop once the facility has submitted, or the window has closed."""
     program_year = notice.subject
     if not isinstance(program_year, ProgramYear) or program_year.opt_in_closes_on is None:
         return False
-    from django.utils import timezone
-
     if timezone.localdate(now) > program_year.opt_in_closes_on:
         return False
     return (
@@ -113,6 +126,7 @@ WQIP_NOTICE_KINDS = (
         "not opted in.",
         recipients=r.facility_administrators,
         is_still_due=_opt_in_still_open,
+        extra_context=_program_year_context,
     ),
     NoticeKind(
         key="opt_in_window_closing",
@@ -122,6 +136,7 @@ WQIP_NOTICE_KINDS = (
         "has not submitted its opt-in.",
         recipients=r.facility_administrators,
         is_still_due=_opt_in_still_open,
+        extra_context=_program_year_context,
     ),
     NoticeKind(
         key="opt_in_draft_incomplete",
