@@ -177,9 +177,7 @@ class _StrayConfig(PortalApp):
         return [NavItem("Somewhere", "portal:home", group="nowhere")]
 
 
-def test_given_item_in_undeclared_menu_when_nav_built_then_configuration_error(
-    world, monkeypatch
-):
+def test_given_item_in_undeclared_menu_when_nav_built_then_configuration_error(world, monkeypatch):
     # given
     configs = [*apps.get_app_configs(), _StrayConfig()]
     monkeypatch.setattr("portal.navigation.apps.get_app_configs", lambda: configs)
