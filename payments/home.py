@@ -95,6 +95,7 @@ def latest_payments_panel(*, user: User) -> HomePanel:
         empty_text="No payment has been posted to your facilities yet.",
         order=30,
         is_work=False,
+        wide=True,
         template="payments/_home_latest_payments.html",
         context={"lines": latest_payment_lines(user=user)},
     )

@@ -30,6 +30,7 @@ def home_panels_for(user: User) -> list[HomePanel]:
                 merged[panel.key] = replace(
                     first,
                     items=first.items + panel.items,
+                    links=first.links + panel.links,
                     order=min(first.order, panel.order),
                     context={**panel.context, **first.context},
                 )

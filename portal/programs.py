@@ -97,8 +97,9 @@ class WorkItem:
 
 @dataclass(frozen=True)
 class HomePanel:
-    """A card on the home page. ``template`` (optional) draws more than the items, e.g. a table;
-    it is included with ``panel`` only and reads its data from ``panel.context``."""
+    """A card on the home page: its work items (or ``empty_text``), then ``template`` when
+    given (a table, say; included with ``panel`` only, it reads ``panel.context``), then
+    ``links`` (``[(label, url)]``: where to go for more)."""
 
     key: str
     title: str
@@ -109,9 +110,11 @@ class HomePanel:
     wide: bool = False
     template: str = ""
     context: dict[str, Any] = field(default_factory=dict)
+    links: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "items", tuple(self.items))
+        object.__setattr__(self, "links", tuple(self.links))
 
 
 def plural(count: int, singular: str, plural_form: str = "") -> str:

@@ -131,13 +131,14 @@ def imports_panel(*, user: User) -> HomePanel:
         )
         for claim_import in imports
     ]
-    items.append(WorkItem("Upload a claims file", reverse("wqip:claim_upload")))
     return HomePanel(
         key="wqip-imports",
         title="Recent WQIP claims imports",
         items=items,
+        empty_text="No claims file has been uploaded in the portal yet.",
         order=40,
         is_work=False,
+        links=(("Upload a claims file", reverse("wqip:claim_upload")),),
     )
 
 
@@ -190,6 +191,7 @@ def facility_panels(*, user: User) -> list[HomePanel]:
                 wide=True,
                 template="wqip/_home_opt_in_table.html",
                 context={"program_year": program_year, "rows": rows},
+                links=(("All opt-ins of your facilities", reverse("wqip:opt_in_list")),),
             )
         )
     return panels

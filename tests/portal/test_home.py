@@ -62,7 +62,12 @@ class _SecondApp(PortalApp):
 
     def home_panels(self, user):  # type: ignore[no-untyped-def]
         return [
-            HomePanel("deadlines", "Deadlines again", [WorkItem("A", "/a", due_on=_day(2))]),
+            HomePanel(
+                "deadlines",
+                "Deadlines again",
+                [WorkItem("A", "/a", due_on=_day(2))],
+                links=[("All deadlines", "/deadlines/")],
+            ),
             HomePanel("answers", "What needs an answer", [WorkItem("C", "/c")], order=10),
         ]
 
@@ -80,6 +85,7 @@ def test_given_two_apps_with_same_panel_key_when_home_built_then_one_card_neares
         ("deadlines", "Your next deadlines", ["A", "B"]),
         ("info", "Information", []),
     ]
+    assert panels[1].links == (("All deadlines", "/deadlines/"),)
     assert work_item_count(panels) == 3
 
 

@@ -163,7 +163,7 @@ def test_given_adjustments_when_approver_home_then_unapproved_ones_counted(world
     assert panel.key == "approvals"
 
 
-def test_given_four_imports_when_analyst_home_then_three_newest_and_upload_link(world):
+def test_given_four_imports_when_analyst_home_then_three_newest_with_status_and_upload_link(world):
     # given
     analyst = world.users["finance_analyst"]
     claim_import(status=ClaimImport.Status.SUCCEEDED, uploaded_by=analyst, name="jan.csv")
@@ -178,9 +178,18 @@ def test_given_four_imports_when_analyst_home_then_three_newest_and_upload_link(
         (f"apr.csv: running (uploaded {today})", "info"),
         (f"mar.csv: refused (uploaded {today})", "danger"),
         (f"feb.csv: imported (uploaded {today})", "success"),
-        ("Upload a claims file", "info"),
     ]
     assert panel.items[1].url == reverse("wqip:claim_import_detail", args=[failed.pk])
+    assert panel.links == (("Upload a claims file", reverse("wqip:claim_upload")),)
+
+
+def test_given_no_import_when_analyst_home_then_empty_state_and_upload_link(world):
+    # when
+    panel = imports_panel(user=world.users["finance_analyst"])
+    # then
+    assert panel.items == ()
+    assert panel.empty_text == "No claims file has been uploaded in the portal yet."
+    assert panel.links == (("Upload a claims file", reverse("wqip:claim_upload")),)
 
 
 @pytest.mark.parametrize(
