@@ -14,7 +14,7 @@ from payments.selectors import (
     runs_in_progress_for,
 )
 from portal.models import Role, User
-from portal.programs import HomePanel, WorkItem, plural
+from portal.programs import HomePanel, WorkItem, approvals_panel, plural
 
 SHOWN_RUNS = 5
 
@@ -37,7 +37,7 @@ def _more(count: int, shown: int, *, noun: str) -> list[WorkItem]:
     ]
 
 
-def approvals_panel(*, user: User) -> HomePanel:
+def runs_to_approve_panel(*, user: User) -> HomePanel:
     runs = runs_awaiting_approval_by(user=user)
     shown = list(runs[:SHOWN_RUNS])
     count = runs.count()
@@ -49,13 +49,7 @@ def approvals_panel(*, user: User) -> HomePanel:
         )
         for run in shown
     ]
-    return HomePanel(
-        key="approvals",
-        title="Awaiting your approval",
-        items=[*items, *_more(count, len(shown), noun="draft run")],
-        empty_text="Nothing awaits your approval.",
-        order=5,
-    )
+    return approvals_panel([*items, *_more(count, len(shown), noun="draft run")])
 
 
 _RUN_STATE = {
@@ -106,7 +100,7 @@ def payment_home_panels(*, user: User) -> list[HomePanel]:
         return [latest_payments_panel(user=user)]
     panels = []
     if user.role == Role.FINANCE_APPROVER:
-        panels.append(approvals_panel(user=user))
+        panels.append(runs_to_approve_panel(user=user))
     if is_finance(user):
         panels.append(runs_panel(user=user))
     return panels

@@ -122,8 +122,18 @@ def plural(count: int, singular: str, plural_form: str = "") -> str:
     return singular if count == 1 else (plural_form or singular + "s")
 
 
-# Panels several apps fill on a facility user's home page: one card each, same title whoever
-# contributes first.
+# Panels several apps fill: one card each, with the same title whoever contributes first.
+def approvals_panel(items: Sequence[WorkItem]) -> HomePanel:
+    """What waits for a finance approver's decision (payment runs, adjustments...)."""
+    return HomePanel(
+        key="approvals",
+        title="Awaiting your approval",
+        items=tuple(items),
+        empty_text="Nothing awaits your approval.",
+        order=5,
+    )
+
+
 def answers_panel(items: Sequence[WorkItem]) -> HomePanel:
     """What the plan returned or asked and the facility has to answer."""
     return HomePanel(

@@ -14,7 +14,14 @@ from django.urls import reverse
 
 from portal.accounts.models import FINANCE_ROLES
 from portal.models import Role, User
-from portal.programs import HomePanel, WorkItem, answers_panel, deadlines_panel, plural
+from portal.programs import (
+    HomePanel,
+    WorkItem,
+    answers_panel,
+    approvals_panel,
+    deadlines_panel,
+    plural,
+)
 from programs.wqip.models import ClaimImport
 from programs.wqip.selectors.bed_days import (
     bed_day_adjustments_awaiting_approval,
@@ -102,14 +109,7 @@ def adjustments_panel() -> HomePanel:
                 tone="warning",
             )
         )
-    # joins the payments app's "approvals" panel (same key)
-    return HomePanel(
-        key="approvals",
-        title="Awaiting your approval",
-        items=items,
-        empty_text="Nothing awaits your approval.",
-        order=5,
-    )
+    return approvals_panel(items)  # one card with the payment runs to approve
 
 
 _IMPORT_TONE = {

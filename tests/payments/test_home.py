@@ -9,7 +9,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from payments.home import approvals_panel, latest_payments_panel, payment_home_panels, runs_panel
+from payments.home import (
+    latest_payments_panel,
+    payment_home_panels,
+    runs_panel,
+    runs_to_approve_panel,
+)
 from payments.models import PaymentRun
 from portal.models import Role
 from tests.factories import UserFactory
@@ -31,7 +36,7 @@ def test_given_drafts_when_approver_home_then_only_runs_started_by_someone_else(
     theirs = payment_run(status=DRAFT, started_by=world.users["finance_analyst"])
     payment_run(status=DRAFT, started_by=approver)
     # when
-    panel = approvals_panel(user=approver)
+    panel = runs_to_approve_panel(user=approver)
     # then
     assert [(i.text, i.url) for i in panel.items] == [
         (
@@ -45,7 +50,7 @@ def test_given_operator_draft_without_starter_when_approver_home_then_it_awaits_
     # given
     run = payment_run(status=DRAFT, started_by=None)
     # when
-    panel = approvals_panel(user=world.users["finance_approver"])
+    panel = runs_to_approve_panel(user=world.users["finance_approver"])
     # then
     assert [i.url for i in panel.items] == [reverse("payments:run_approve", args=[run.pk])]
 
@@ -55,7 +60,7 @@ def test_given_seven_drafts_when_approver_home_then_five_shown_and_the_rest_coun
     for _ in range(7):
         payment_run(status=DRAFT, started_by=world.users["finance_analyst"])
     # when
-    panel = approvals_panel(user=world.users["finance_approver"])
+    panel = runs_to_approve_panel(user=world.users["finance_approver"])
     # then
     assert len(panel.items) == 6
     more = panel.items[-1]
@@ -70,7 +75,7 @@ def test_given_no_draft_when_approver_home_then_empty_state(world):
     # given
     payment_run(status=POSTED, started_by=world.users["finance_analyst"])
     # when
-    panel = approvals_panel(user=world.users["finance_approver"])
+    panel = runs_to_approve_panel(user=world.users["finance_approver"])
     # then
     assert panel.items == ()
     assert panel.empty_text == "Nothing awaits your approval."
@@ -80,7 +85,7 @@ def test_given_analyst_when_approvals_panel_asked_then_nothing_to_approve(world)
     # given
     payment_run(status=DRAFT, started_by=UserFactory(role=Role.FINANCE_ANALYST))
     # when
-    panel = approvals_panel(user=world.users["finance_analyst"])
+    panel = runs_to_approve_panel(user=world.users["finance_analyst"])
     # then
     assert panel.items == ()
 
