@@ -1,9 +1,14 @@
+from typing import Any
+
 from django.apps import AppConfig
 
+from portal.programs import HomePanel, NavGroup, NavItem, PortalApp
 
-class DisputesConfig(AppConfig):
+
+class DisputesConfig(PortalApp, AppConfig):
     name = "disputes"
     verbose_name = "Disputes and cases"
+    nav_groups = (NavGroup("cases", "Cases", order=30),)
 
     def ready(self) -> None:
         from disputes.notices import DISPUTE_NOTICE_KINDS
@@ -17,7 +22,12 @@ class DisputesConfig(AppConfig):
         register_daily_producer("disputes.close_unamended", close_unamended_disputes)
         register_daily_producer("disputes.escalate_overdue", escalate_overdue_disputes)
 
-    def nav_items(self, user):  # type: ignore[no-untyped-def]
+    def nav(self, user: Any) -> list[NavItem]:
         from disputes.navigation import dispute_nav_items
 
         return dispute_nav_items(user)
+
+    def home_panels(self, user: Any) -> list[HomePanel]:
+        from disputes.home import dispute_home_panels
+
+        return dispute_home_panels(user=user)

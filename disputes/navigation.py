@@ -1,9 +1,10 @@
-"""Main-navigation items of the disputes app (portal.navigation collects them)."""
+"""The disputes app's items in the top bar: the "Cases" menu ("Disputes" for facility users)
+and "Dispute outcomes" in the "Payments" menu (portal.navigation collects them)."""
 
 from __future__ import annotations
 
 from portal.models import Role, User
-from portal.navigation import NavItem
+from portal.programs import NavItem
 
 
 def dispute_nav_items(user: User) -> list[NavItem]:
@@ -15,6 +16,11 @@ def dispute_nav_items(user: User) -> list[NavItem]:
         items.append(NavItem("Dispute SLAs", "disputes:sla", prefix="/disputes/sla/"))
     if user.is_superuser or user.role in (Role.FINANCE_ANALYST, Role.FINANCE_APPROVER):
         items.append(
-            NavItem("Dispute outcomes", "disputes:money_outcomes", prefix="/disputes/outcomes/")
+            NavItem(
+                "Dispute outcomes",
+                "disputes:money_outcomes",
+                prefix="/disputes/outcomes/",
+                group="payments",
+            )
         )
     return items

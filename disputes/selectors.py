@@ -202,3 +202,29 @@ def money_outcomes(program: DisputeProgram) -> dict[str, object]:
 def money_outcome_sections() -> list[dict[str, object]]:
     """``money_outcomes`` of every program whose overturns record adjustments."""
     return [money_outcomes(p) for p in dispute_programs() if p.adjustable_types]
+
+
+# --- home page (disputes.home) -------------------------------------------------------------
+
+
+def case_work_counts(*, user: User) -> dict[str, int]:
+    """A case worker's open cases in one query: awaiting acknowledgement, overdue, due within
+    5 working days (not overdue), and open ones assigned to the user."""
+    today = timezone.localdate()
+    overdue, soon = _overdue_q(today), _due_soon_q(today)
+    counts = (
+        case_queue(user=user)
+        .order_by()
+        .aggregate(
+            to_acknowledge=Count("id", filter=Q(status=Status.SUBMITTED)),
+            overdue=Count("id", filter=overdue),
+            due_soon=Count("id", filter=soon & ~overdue),
+            mine=Count("id", filter=Q(status__in=OPEN_STATUSES, assignee=user)),
+        )
+    )
+    return {key: value or 0 for key, value in counts.items()}
+
+
+def returned_disputes_for(*, user: User) -> QuerySet[Dispute]:
+    """Disputes returned to the facility for more information, amendment due soonest first."""
+    return disputes_for(user=user).filter(status=Status.RETURNED).order_by("amend_due", "pk")

@@ -1,9 +1,14 @@
+from typing import Any
+
 from django.apps import AppConfig
 
+from portal.programs import HomePanel, NavGroup, NavItem, PortalApp
 
-class PaymentsConfig(AppConfig):
+
+class PaymentsConfig(PortalApp, AppConfig):
     name = "payments"
     verbose_name = "Payments"
+    nav_groups = (NavGroup("payments", "Payments", order=20),)
 
     def ready(self) -> None:
         from payments.notices import PAYMENT_NOTICE_KINDS, produce_payment_due_reminders
@@ -14,12 +19,17 @@ class PaymentsConfig(AppConfig):
             register_kind(kind)
         register_daily_producer("payment_due", produce_payment_due_reminders)
 
-    def nav_items(self, user):  # type: ignore[no-untyped-def]
+    def nav(self, user: Any) -> list[NavItem]:
         from payments.navigation import payment_nav_items
 
         return payment_nav_items(user)
 
-    def facility_links(self, user, facility):  # type: ignore[no-untyped-def]
+    def home_panels(self, user: Any) -> list[HomePanel]:
+        from payments.home import payment_home_panels
+
+        return payment_home_panels(user=user)
+
+    def facility_links(self, user: Any, facility: Any) -> list[tuple[str, str]]:
         from django.urls import reverse
 
         return [

@@ -1,10 +1,11 @@
-"""Main-navigation items of the payments app (portal.navigation collects them)."""
+"""The payments app's items in the top bar: the "Payments" menu (portal.navigation collects
+them from PaymentsConfig.nav)."""
 
 from __future__ import annotations
 
 from portal.accounts.models import FINANCE_ROLES
 from portal.models import User
-from portal.navigation import NavItem
+from portal.programs import NavItem
 
 
 def payment_nav_items(user: User) -> list[NavItem]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import BigIntegerField, Count, Q, QuerySet, Sum
+from django.db.models import BigIntegerField, Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
 
@@ -14,7 +14,7 @@ from payments.models import (
     PaymentLine,
     PaymentRun,
 )
-from portal.accounts.models import FINANCE_ROLES
+from portal.accounts.models import FINANCE_ROLES, Role
 from portal.models import Facility, User
 from portal.registry.selectors import visible_facilities
 
@@ -147,3 +147,47 @@ def ledger_totals(*, user: User, query: str = "") -> dict[str, Any]:
         recouped=Sum("amount", filter=Q(amount__lt=0)),
         entries=Count("id"),
     )
+
+
+# --- home page (payments.home) -------------------------------------------------------------
+
+
+def runs_awaiting_approval_by(*, user: User) -> QuerySet[PaymentRun]:
+    """Drafts this finance approver may approve: not the ones they started (two-person
+    rule); oldest first."""
+    if user.role != Role.FINANCE_APPROVER:
+        return PaymentRun.objects.none()
+    drafts = PaymentRun.objects.filter(status=PaymentRun.Status.DRAFT).exclude(started_by=user)
+    return drafts.order_by("created_at", "pk")
+
+
+def runs_in_progress_for(*, user: User) -> QuerySet[PaymentRun]:
+    """Finance users' runs still on the way: queued, drafts (but those the user may approve,
+    see ``runs_awaiting_approval_by``) and failed runs no newer run of the same program, year
+    and kind has replaced; newest first."""
+    if not is_finance(user):
+        return PaymentRun.objects.none()
+    newer = PaymentRun.objects.filter(
+        program=OuterRef("program"),
+        program_year=OuterRef("program_year"),
+        kind=OuterRef("kind"),
+        pk__gt=OuterRef("pk"),
+    )
+    runs = PaymentRun.objects.annotate(replaced=Exists(newer)).filter(
+        Q(status__in=[PaymentRun.Status.QUEUED, PaymentRun.Status.DRAFT])
+        | Q(status=PaymentRun.Status.FAILED, replaced=False)
+    )
+    if user.role == Role.FINANCE_APPROVER:
+        runs = runs.exclude(pk__in=runs_awaiting_approval_by(user=user).values("pk"))
+    return runs.order_by("-pk")
+
+
+def latest_payment_lines(*, user: User) -> list[PaymentLine]:
+    """Each visible facility's most recently posted payment line, by facility name."""
+    lines = (
+        payment_lines_for(user=user)
+        .filter(run__status=PaymentRun.Status.POSTED)
+        .order_by("facility_id", "-run__posted_at", "-pk")
+        .distinct("facility_id")
+    )
+    return sorted(lines, key=lambda line: (line.facility.name, line.facility_id))

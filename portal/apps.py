@@ -1,9 +1,18 @@
+from typing import Any
+
 from django.apps import AppConfig
 
+from portal.programs import HomePanel, NavGroup, NavItem, PortalApp
 
-class PortalConfig(AppConfig):
+
+class PortalConfig(PortalApp, AppConfig):
     name = "portal"
     verbose_name = "WQIP Portal"
+    nav_groups = (
+        NavGroup("home", "Home", order=0),
+        NavGroup("inbox", "Inbox", order=80),
+        NavGroup("admin", "Admin", order=90),
+    )
 
     def ready(self) -> None:
         from portal.celery import app as celery_app  # the project's Celery app, made current
@@ -23,10 +32,15 @@ class PortalConfig(AppConfig):
         auditlog.register(FacilityMembership)
         auditlog.register(LiaisonAssignment)
 
-    def nav_items(self, user):  # type: ignore[no-untyped-def]
+    def nav(self, user: Any) -> list[NavItem]:
         from portal.navigation import portal_nav_items
 
         return portal_nav_items(user)
+
+    def home_panels(self, user: Any) -> list[HomePanel]:
+        from portal.home import portal_home_panels
+
+        return portal_home_panels(user=user)
 
     def load_demo_data(self, *, stdout=None):  # type: ignore[no-untyped-def]
         from portal.demo import load_portal_demo_data

@@ -9,26 +9,19 @@ from django.template import loader
 from django.views.decorators.http import require_GET
 
 from portal.accounts.middleware import renew_session
-from programs.wqip.selectors.opt_in import (
-    current_program_year,
-    facility_dashboard_rows,
-    plan_dashboard_counts,
-)
+from portal.home import home_panels_for, work_item_count
 
 logger = logging.getLogger(__name__)
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    program_year = current_program_year()
-    context: dict = {"program_year": program_year}  # type: ignore[type-arg]
-    if user.is_facility_user:
-        context["rows"] = facility_dashboard_rows(user=user, program_year=program_year)
-        template = "portal/home_facility.html"
-    else:
-        context.update(plan_dashboard_counts(user=user, program_year=program_year))
-        template = "portal/home_plan.html"
-    return render(request, template, context)
+    """The user's work list: what needs them today, from the panels each app declares."""
+    panels = home_panels_for(request.user)  # type: ignore[arg-type]
+    return render(
+        request,
+        "portal/home.html",
+        {"panels": panels, "work_count": work_item_count(panels)},
+    )
 
 
 @require_GET

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.apps import AppConfig
+from portal.programs import HomePanel, NavItem, ProgramConfig
 
 
-class WqipConfig(AppConfig):
+class WqipConfig(ProgramConfig):
     name = "programs.wqip"
     label = "wqip"
     verbose_name = "SNF Workforce & Quality Incentive Program (WQIP)"
     title = "WQIP"
+    # the facility types it covers (portal.registry.models.ELIGIBLE_TYPES)
+    provider_kinds = ("NF_B_FREESTANDING", "SUBACUTE_ADULT_FREESTANDING")
 
     def ready(self) -> None:
         from auditlog.registry import auditlog
@@ -46,10 +48,15 @@ class WqipConfig(AppConfig):
 
         seed_program_years(ProgramYear)
 
-    def nav_items(self, user: Any) -> list[Any]:
+    def nav(self, user: Any) -> list[NavItem]:
         from programs.wqip.navigation import wqip_nav_items
 
         return wqip_nav_items(user)
+
+    def home_panels(self, user: Any) -> list[HomePanel]:
+        from programs.wqip.home import wqip_home_panels
+
+        return wqip_home_panels(user=user)
 
     def facility_links(self, user: Any, facility: Any) -> list[tuple[str, str]]:
         from django.urls import reverse

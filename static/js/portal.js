@@ -98,8 +98,122 @@
     ticker = window.setInterval(tick, 1000);
   }
 
+  /* Top-bar menus (WAI-ARIA disclosure navigation): each button[data-nav-toggle] shows or
+     hides the list its aria-controls names and says so in aria-expanded. Escape closes the
+     open menu and gives focus back to its button; Arrow keys, Home and End move between the
+     links; focus or a click leaving the menu closes it. One menu is open at a time. */
+  function navMenus() {
+    var toggles = Array.prototype.slice.call(document.querySelectorAll("[data-nav-toggle]"));
+    if (!toggles.length) {
+      return;
+    }
+
+    function menuOf(toggle) {
+      return document.getElementById(toggle.getAttribute("aria-controls"));
+    }
+
+    function linksOf(toggle) {
+      return Array.prototype.slice.call(menuOf(toggle).querySelectorAll("a"));
+    }
+
+    function isOpen(toggle) {
+      return toggle.getAttribute("aria-expanded") === "true";
+    }
+
+    function close(toggle, returnFocus) {
+      if (isOpen(toggle)) {
+        toggle.setAttribute("aria-expanded", "false");
+        menuOf(toggle).hidden = true;
+      }
+      if (returnFocus) {
+        toggle.focus();
+      }
+    }
+
+    function open(toggle) {
+      toggles.forEach(function (other) {
+        if (other !== toggle) {
+          close(other, false);
+        }
+      });
+      toggle.setAttribute("aria-expanded", "true");
+      menuOf(toggle).hidden = false;
+    }
+
+    function focusLink(toggle, index) {
+      var links = linksOf(toggle);
+      if (links.length) {
+        links[(index + links.length) % links.length].focus();
+      }
+    }
+
+    toggles.forEach(function (toggle) {
+      var item = toggle.closest("[data-nav-disclosure]");
+      var menu = menuOf(toggle);
+
+      toggle.addEventListener("click", function () {
+        if (isOpen(toggle)) {
+          close(toggle, false);
+        } else {
+          open(toggle);
+        }
+      });
+
+      toggle.addEventListener("keydown", function (event) {
+        if (event.key === "Escape" && isOpen(toggle)) {
+          event.preventDefault();
+          close(toggle, true);
+        } else if (event.key === "ArrowDown") {
+          event.preventDefault();
+          open(toggle);
+          focusLink(toggle, 0);
+        } else if (event.key === "ArrowUp") {
+          event.preventDefault();
+          open(toggle);
+          focusLink(toggle, -1);
+        }
+      });
+
+      menu.addEventListener("keydown", function (event) {
+        var links = linksOf(toggle);
+        var index = links.indexOf(document.activeElement);
+        if (event.key === "Escape") {
+          event.preventDefault();
+          close(toggle, true);
+        } else if (event.key === "ArrowDown") {
+          event.preventDefault();
+          focusLink(toggle, index + 1);
+        } else if (event.key === "ArrowUp") {
+          event.preventDefault();
+          focusLink(toggle, index - 1);
+        } else if (event.key === "Home") {
+          event.preventDefault();
+          focusLink(toggle, 0);
+        } else if (event.key === "End") {
+          event.preventDefault();
+          focusLink(toggle, -1);
+        }
+      });
+
+      item.addEventListener("focusout", function (event) {
+        if (event.relatedTarget && !item.contains(event.relatedTarget)) {
+          close(toggle, false);
+        }
+      });
+    });
+
+    document.addEventListener("click", function (event) {
+      toggles.forEach(function (toggle) {
+        if (!toggle.closest("[data-nav-disclosure]").contains(event.target)) {
+          close(toggle, false);
+        }
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     focusErrorSummary();
     idleTimeout();
+    navMenus();
   });
 })();

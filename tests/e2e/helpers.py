@@ -5,6 +5,7 @@
     login_as(page, LoginUser(email, password, totp_secret), base_url=live_server.url)
     visit(page, live_server.url + "/facilities/")      # goto + axe-core check
     assert_accessible(page)                           # after a page changed in place
+    follow_nav_link(page, "Payments", "Ledger")       # a link inside a top-bar menu
 
 ``assert_accessible`` injects the vendored axe-core (tests/e2e/vendor/axe.min.js) and fails
 on any WCAG 2.1 A/AA violation. The ``page`` fixture (tests/e2e/conftest.py) fails a test
@@ -109,6 +110,17 @@ def login_as(page: Page, user: LoginUser, *, base_url: str) -> None:
         page.wait_for_load_state("load")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
     assert_accessible(page)
+
+
+def follow_nav_link(page: Page, menu: str, link: str) -> None:
+    """Open the top bar's menu (its button) and follow one of its links; a one-item menu is a
+    plain link (``menu`` is then ignored)."""
+    nav = page.get_by_role("navigation", name="Main")
+    button = nav.get_by_role("button", name=menu, exact=True)
+    if button.count():
+        button.click()
+    nav.get_by_role("link", name=link, exact=True).click()
+    page.wait_for_load_state("load")
 
 
 def new_checked_page(browser) -> Page:  # type: ignore[no-untyped-def]

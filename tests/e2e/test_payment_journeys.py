@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import LoginUser, login_as, visit
+from tests.e2e.helpers import LoginUser, follow_nav_link, login_as, visit
 
 HARBOR_VIEW_NPI = "1427051986"
 
@@ -38,9 +38,9 @@ def test_given_facility_admin_when_opening_bed_days_then_totals_and_masked_drill
     from portal.models import Facility
 
     login_as(page, demo["facility_admin"], base_url=live_server.url)
-    expect(page.get_by_role("rowheader", name="Harbor View Post-Acute")).to_be_visible()
+    expect(page.get_by_role("rowheader", name="Harbor View Post-Acute", exact=True)).to_be_visible()
     # when
-    page.get_by_role("link", name="Bed days").first.click()
+    follow_nav_link(page, "WQIP", "Bed days")
     expect(page.get_by_role("heading", level=1)).to_contain_text("2024")
     visit(page, page.url)
     page.get_by_role("link", name="Harbor View Post-Acute").click()
@@ -62,7 +62,7 @@ def test_given_final_draft_when_approver_confirms_then_posted_and_facility_sees_
     draft = PaymentRun.objects.get(status=PaymentRun.Status.DRAFT)
     login_as(page, demo["finance_approver"], base_url=live_server.url)
     # when
-    page.get_by_role("link", name="Payment runs").click()
+    follow_nav_link(page, "Payments", "Payment runs")
     visit(page, page.url)
     page.get_by_role("link", name=f"#{draft.pk}").click()
     visit(page, page.url)

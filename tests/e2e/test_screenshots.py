@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from tests.e2e.helpers import LoginUser, login_as, visit
+from tests.e2e.helpers import LoginUser, assert_accessible, login_as, visit
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 HARBOR_VIEW_NPI = "1427051986"
@@ -77,9 +77,23 @@ def demo_data(transactional_db, live_server):  # type: ignore[no-untyped-def]
     load_wqip_demo_data()
 
 
-def shoot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+def shoot(page, name: str, *, full_page: bool = True) -> None:  # type: ignore[no-untyped-def]
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
+
+
+def shoot_open_menu(page, role: str, *, base_url: str) -> Path:  # type: ignore[no-untyped-def]
+    """The top bar with the role's first menu open (opened by keyboard), on the home page."""
+    visit(page, base_url + reverse("portal:home"))
+    button = page.locator("[data-nav-toggle]").first
+    button.focus()
+    page.keyboard.press("Enter")
+    assert_accessible(page)
+    page.set_viewport_size({"width": 1280, "height": 360})
+    shoot(page, f"{role}-nav-menu", full_page=False)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.keyboard.press("Escape")
+    return SCREENSHOTS / f"{role}-nav-menu.png"
 
 
 def test_given_anonymous_when_opening_portal_then_sign_in_page_saved(page, live_server, demo_data):
@@ -119,5 +133,6 @@ def test_given_demo_role_when_visiting_main_pages_then_screenshots_saved(
         visit(page, live_server.url + path)
         shoot(page, f"{role}-{name}")
         saved.append(SCREENSHOTS / f"{role}-{name}.png")
+    saved.append(shoot_open_menu(page, role, base_url=live_server.url))
     # then
     assert all(p.stat().st_size > 0 for p in saved)

@@ -48,6 +48,10 @@ def test_given_facility_user_without_facilities_when_home_then_honest_empty_stat
     assert b"You are not linked to a facility yet" in response.content
 
 
+def _panel(response, key):  # type: ignore[no-untyped-def]
+    return next(panel for panel in response.context["panels"] if panel.key == key)
+
+
 def test_given_facility_user_when_home_then_only_own_facilities_with_opt_in(client_as, world):
     # given
     OptInFactory(
@@ -58,23 +62,26 @@ def test_given_facility_user_when_home_then_only_own_facilities_with_opt_in(clie
     # when
     response = client_as("facility_staff").get(reverse("portal:home"))
     # then
-    rows = response.context["rows"]
+    rows = _panel(response, "wqip-facilities").context["rows"]
     assert [r["facility"] for r in rows] == [world.facility_a]
     assert rows[0]["opt_in"].status == OptIn.Status.SUBMITTED
+    assert b"Submitted" in response.content
 
 
-def test_given_plan_staff_when_home_then_counts_for_current_program_year(client_as, world):
+def test_given_program_admin_when_home_then_counts_for_current_program_year(client_as, world):
     # given
     FacilityFactory(facility_type=FacilityType.ICF_DD)
     OptInFactory(facility=world.facility_a, program_year=ProgramYear.objects.get(year=2026))
     # when
-    response = client_as("finance_analyst").get(reverse("portal:home"))
+    response = client_as("program_admin").get(reverse("portal:home"))
     # then
-    assert response.context["facility_count"] == 3
-    assert response.context["eligible_count"] == 2
-    assert response.context["eligible_without_opt_in"] == 1
-    approved = next(r for r in response.context["opt_in_statuses"] if r["status"] == "approved")
+    overview = _panel(response, "wqip-overview").context
+    assert overview["facility_count"] == 3
+    assert overview["eligible_count"] == 2
+    assert overview["eligible_without_opt_in"] == 1
+    approved = next(r for r in overview["opt_in_statuses"] if r["status"] == "approved")
     assert approved["count"] == 1
+    assert b"Eligible facilities without an opt-in for PY4" in response.content
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce
 from portal.models import Facility, User
 from portal.registry.selectors import visible_facilities
 from programs.wqip.models import (
+    BedDayAdjustment,
     BedDayComputation,
     BedDayMemberRange,
     BedDayMonth,
@@ -119,3 +120,8 @@ def newest_computed_year(*, years: list[int]) -> int | None:
     return BedDayComputation.objects.filter(
         status=BedDayComputation.Status.FINISHED, program_year__in=years
     ).aggregate(newest=Max("program_year"))["newest"]
+
+
+def bed_day_adjustments_awaiting_approval() -> QuerySet[BedDayAdjustment]:
+    """Bed-day adjustments (from dispute determinations) no finance approver has approved."""
+    return BedDayAdjustment.objects.filter(approved_at__isnull=True)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from portal.models import (
@@ -15,6 +16,7 @@ from portal.registry.selectors import visible_facilities
 from programs.wqip.models import (
     OptIn,
     OptInDocument,
+    OptInExtension,
     OptInVersion,
     ProgramYear,
 )
@@ -188,3 +190,81 @@ def facility_opt_in_years(*, facility: Facility) -> list[dict[str, object]]:
     """Every program year with the facility's opt-in for it (or None)."""
     opt_ins = {o.program_year_id: o for o in OptIn.objects.filter(facility=facility)}
     return [{"program_year": py, "opt_in": opt_ins.get(py.pk)} for py in program_years()]
+
+
+# --- home page (programs.wqip.home) --------------------------------------------------------
+AWAITING_REVIEW = (OptInVersion.Status.SUBMITTED, OptInVersion.Status.UNDER_REVIEW)
+
+
+def opt_in_review_counts(*, user: User) -> dict[str, int]:
+    """Opt-ins whose newest form waits for the plan, in one query: submitted, under review,
+    past the 10-working-day review time, and those assigned to the user."""
+    newest = OptInVersion.objects.filter(opt_in=OuterRef("pk")).order_by("-number")
+    waiting = visible_opt_ins(user=user).annotate(
+        review_status=Subquery(newest.values("status")[:1]),
+        review_submitted_at=Subquery(newest.values("submitted_at")[:1]),
+    )
+    awaiting = Q(review_status__in=AWAITING_REVIEW)
+    late = awaiting & Q(review_submitted_at__date__lt=review_overdue_cutoff())
+    counts = waiting.order_by().aggregate(
+        submitted=Count("pk", filter=Q(review_status=OptInVersion.Status.SUBMITTED)),
+        under_review=Count("pk", filter=Q(review_status=OptInVersion.Status.UNDER_REVIEW)),
+        overdue=Count("pk", filter=late),
+        mine=Count("pk", filter=awaiting & Q(assigned_to=user)),
+    )
+    return {key: value or 0 for key, value in counts.items()}
+
+
+def returned_opt_in_versions_for(*, user: User) -> QuerySet[OptInVersion]:
+    """Opt-in forms (first editions or amendments) the plan returned for correction."""
+    return (
+        OptInVersion.objects.filter(
+            status=OptInVersion.Status.RETURNED,
+            opt_in__facility__in=visible_facilities(user=user),
+        )
+        .select_related("opt_in__facility", "opt_in__program_year")
+        .order_by("reviewed_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class OpenOptInWindow:
+    facility: Facility
+    program_year: ProgramYear
+    closes_on: datetime.date  # the facility's extension when later than the window
+    opt_in: OptIn | None  # their draft, or None when not started
+
+
+def open_opt_in_windows_for(*, user: User) -> list[OpenOptInWindow]:
+    """Opt-in windows open today for the user's eligible facilities that have not submitted
+    yet, closing soonest first. Four queries."""
+    today = timezone.localdate()
+    facilities = visible_facilities(user=user).filter(is_wqip_eligible=True)
+    extended: dict[tuple[int, int], datetime.date] = {}
+    for facility_id, year_id, closes_on in OptInExtension.objects.filter(
+        facility__in=facilities, closes_on__gte=today
+    ).values_list("facility_id", "program_year_id", "closes_on"):
+        key = (facility_id, year_id)
+        extended[key] = max(closes_on, extended.get(key, closes_on))
+    years = list(
+        ProgramYear.objects.filter(
+            Q(opt_in_opens_on__lte=today, opt_in_closes_on__gte=today)
+            | Q(pk__in={year_id for _, year_id in extended}, opt_in_opens_on__lte=today)
+        )
+    )
+    facility_list = list(facilities.order_by("name"))
+    opt_ins = {
+        (o.facility_id, o.program_year_id): o
+        for o in OptIn.objects.filter(facility__in=facility_list, program_year__in=years)
+    }
+    windows = []
+    for year in years:
+        for facility in facility_list:
+            closes = [d for d in (year.opt_in_closes_on, extended.get((facility.pk, year.pk))) if d]
+            closes_on = max(closes) if closes else None
+            opt_in = opt_ins.get((facility.pk, year.pk))
+            if closes_on is None or closes_on < today:
+                continue
+            if opt_in is None or opt_in.status == OptIn.Status.DRAFT:
+                windows.append(OpenOptInWindow(facility, year, closes_on, opt_in))
+    return sorted(windows, key=lambda w: (w.closes_on, w.facility.name))

@@ -1,0 +1,95 @@
+"""The disputes app's panels on the home page (``DisputesConfig.home_panels``): a case
+worker's cases to acknowledge and due, a facility's returned disputes and their amendment
+dates. One query a panel (two with the working-day calendar), whatever the number of cases."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from disputes.selectors import case_work_counts, returned_disputes_for
+from disputes.services.common import is_case_worker
+from portal.models import User
+from portal.programs import HomePanel, WorkItem, answers_panel, deadlines_panel, plural
+
+
+def cases_panel(*, user: User) -> HomePanel:
+    counts = case_work_counts(user=user)
+    queue = reverse("disputes:queue")
+    lines = [
+        (
+            "overdue",
+            plural(counts["overdue"], "dispute past its deadline", "disputes past their deadline"),
+            f"{queue}?due=overdue",
+            "danger",
+        ),
+        (
+            "to_acknowledge",
+            plural(
+                counts["to_acknowledge"],
+                "dispute awaiting acknowledgement",
+                "disputes awaiting acknowledgement",
+            ),
+            f"{queue}?status=submitted",
+            "warning",
+        ),
+        (
+            "due_soon",
+            plural(
+                counts["due_soon"],
+                "dispute due this week (within 5 working days)",
+                "disputes due this week (within 5 working days)",
+            ),
+            f"{queue}?due=soon",
+            "warning",
+        ),
+        (
+            "mine",
+            plural(counts["mine"], "open case assigned to you", "open cases assigned to you"),
+            f"{queue}?status=open&assignee=me",
+            "info",
+        ),
+    ]
+    return HomePanel(
+        key="cases",
+        title="Dispute cases",
+        items=[
+            WorkItem(text, url, count=counts[key], tone=tone)
+            for key, text, url, tone in lines
+            if counts[key]
+        ],
+        empty_text="No dispute needs acknowledging or is due this week.",
+        order=20,
+    )
+
+
+def facility_dispute_panels(*, user: User) -> list[HomePanel]:
+    """Returned disputes: an answer is awaited, and the amendment has a deadline."""
+    returned = list(returned_disputes_for(user=user))
+    answers = [
+        WorkItem(
+            f"Dispute {d.reference} ({d.facility.name}) was returned for more information",
+            reverse("disputes:dispute_detail", args=[d.pk]),
+            due_on=d.amend_due,
+            tone="warning",
+        )
+        for d in returned
+    ]
+    deadlines = [
+        WorkItem(
+            f"Amend dispute {d.reference} ({d.facility.name})",
+            reverse("disputes:dispute_detail", args=[d.pk]),
+            due_on=d.amend_due,
+            tone="warning",
+        )
+        for d in returned
+        if d.amend_due
+    ]
+    return [answers_panel(answers), deadlines_panel(deadlines)]
+
+
+def dispute_home_panels(*, user: User) -> list[HomePanel]:
+    if user.is_facility_user:
+        return facility_dispute_panels(user=user)
+    if is_case_worker(user):
+        return [cases_panel(user=user)]
+    return []
