@@ -115,3 +115,11 @@ def facility_links(*, user: User, facility: object) -> list[dict[str, str]]:
             {"label": label, "url": url} for label, url in config.facility_links(user, facility)
         )
     return links
+
+
+def facility_sections(*, user: User, facility: object) -> list[dict[str, object]]:
+    """Sections other apps add to a facility's page (each app's ``facility_sections``)."""
+    sections: list[dict[str, object]] = []
+    for config in _portal_apps():
+        sections.extend(config.facility_sections(user, facility))
+    return sections

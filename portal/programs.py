@@ -180,6 +180,11 @@ class PortalApp:
         """``[(label, url)]`` of the app's pages about one facility (on its detail page)."""
         return []
 
+    def facility_sections(self, user: User, facility: Any) -> list[dict[str, Any]]:
+        """Sections the app adds to a facility's page: ``{"template": ..., "context": {...}}``
+        (WQIP: eligibility and the opt-in of each program year)."""
+        return []
+
 
 class ProgramConfig(PortalApp, AppConfig):
     """Base of a program's AppConfig: the program declares itself once (title, provider kinds,

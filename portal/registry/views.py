@@ -6,15 +6,12 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from portal.navigation import facility_links
+from portal.navigation import facility_links, facility_sections
 from portal.registry.forms import FacilityFilterForm
 from portal.registry.selectors import (
     facility_counties,
     search_facilities,
     visible_facilities,
-)
-from programs.wqip.selectors.opt_in import (
-    facility_opt_in_years,
 )
 
 FACILITY_PAGE_SIZE = 25
@@ -51,15 +48,14 @@ def facility_list(request: HttpRequest) -> HttpResponse:
 
 def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
     facility = get_object_or_404(visible_facilities(user=request.user), pk=pk)
-    years = facility_opt_in_years(facility=facility)
     liaison = getattr(facility, "liaison_assignment", None)
     return render(
         request,
         "portal/facilities/facility_detail.html",
         {
             "facility": facility,
-            "years": years,
             "liaison": liaison,
             "links": facility_links(user=request.user, facility=facility),
+            "sections": facility_sections(user=request.user, facility=facility),
         },
     )

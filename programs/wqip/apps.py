@@ -58,6 +58,16 @@ class WqipConfig(ProgramConfig):
 
         return wqip_home_panels(user=user)
 
+    def facility_sections(self, user: Any, facility: Any) -> list[dict[str, Any]]:
+        from programs.wqip.selectors.opt_in import facility_opt_in_years
+
+        return [
+            {
+                "template": "wqip/_facility_sections.html",
+                "context": {"years": facility_opt_in_years(facility=facility)},
+            }
+        ]
+
     def facility_links(self, user: Any, facility: Any) -> list[tuple[str, str]]:
         from django.urls import reverse
 
