@@ -57,7 +57,7 @@ from disputes.services import case_work, determination, filing, money, notes
 from disputes.services.common import InvalidTransition, is_case_worker, is_facility_user
 from payments.models import PaymentRun
 from payments.services import PaymentRunError
-from portal.accounts.models import FINANCE_ROLES
+from portal.accounts.permissions import is_finance
 from portal.models import Role, User
 from portal.params import id_param, int_param, text_param
 from portal.registry.selectors import visible_facilities
@@ -91,10 +91,6 @@ def _require_case_worker(user: User) -> None:
 def _require_viewer(user: User) -> None:
     if not (is_facility_user(user) or can_see_plan_side(user)):
         raise PermissionDenied
-
-
-def _is_finance(user: User) -> bool:
-    return user.is_superuser or user.role in FINANCE_ROLES
 
 
 def _dispute(request: HttpRequest, pk: int) -> Dispute:
@@ -547,7 +543,7 @@ def determine(request: HttpRequest, pk: int) -> HttpResponse:
 
 def money_outcomes(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not _is_finance(user):
+    if not is_finance(user):
         raise PermissionDenied("This page is for finance users.")
     return render(
         request,
@@ -588,7 +584,7 @@ def adjustment_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def supplemental_run(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    if not _is_finance(user):
+    if not is_finance(user):
         raise PermissionDenied("Only finance users start payment runs.")
     dispute = _dispute(request, pk)
     try:

@@ -14,13 +14,10 @@ from payments.models import (
     PaymentLine,
     PaymentRun,
 )
-from portal.accounts.models import FINANCE_ROLES, Role
+from portal.accounts.models import Role
+from portal.accounts.permissions import is_finance
 from portal.models import Facility, User
 from portal.registry.selectors import visible_facilities
-
-
-def is_finance(user: User) -> bool:
-    return user.is_authenticated and (user.is_superuser or user.role in FINANCE_ROLES)
 
 
 def payment_runs_for(*, user: User) -> QuerySet[PaymentRun]:

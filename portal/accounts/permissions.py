@@ -1,4 +1,4 @@
-"""Role checks for views. Row visibility is not here: it lives in portal.selectors."""
+"""Role checks for views. Row visibility is not here: it lives in portal.registry.selectors."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
-from payments import selectors
+from portal.accounts.models import FINANCE_ROLES
 
 
 def role_required(*roles: str) -> Callable[..., Any]:
@@ -28,10 +28,18 @@ def role_required(*roles: str) -> Callable[..., Any]:
     return decorator
 
 
+def is_finance(user: Any) -> bool:
+    """Finance analysts and approvers (and superusers): plan-wide money pages."""
+    return bool(
+        user.is_authenticated
+        and (user.is_superuser or getattr(user, "role", None) in FINANCE_ROLES)
+    )
+
+
 def finance_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not selectors.is_finance(request.user):
+        if not is_finance(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
