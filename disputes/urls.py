@@ -1,39 +1,39 @@
 from django.urls import path
 
-from disputes import views
+from disputes.views import case_work, filing, money
 
 app_name = "disputes"
 
 urlpatterns = [
     # facility
-    path("", views.dispute_list, name="dispute_list"),
-    path("new/", views.dispute_start, name="dispute_start"),
-    path("<int:pk>/", views.dispute_detail, name="dispute_detail"),
-    path("<int:pk>/edit/", views.dispute_edit, name="dispute_edit"),
-    path("<int:pk>/submit/", views.dispute_submit, name="dispute_submit"),
-    path("<int:pk>/attachments/", views.attachment_upload, name="attachment_upload"),
-    path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
-    path("<int:pk>/letter/", views.letter_download, name="letter_download"),
-    path("<int:pk>/second-level/", views.second_level, name="second_level"),
-    path("<int:pk>/messages/", views.add_message, name="add_message"),
-    path("notes/<int:pk>/edit/", views.note_edit, name="note_edit"),
+    path("", filing.dispute_list, name="dispute_list"),
+    path("new/", filing.dispute_start, name="dispute_start"),
+    path("<int:pk>/", filing.dispute_detail, name="dispute_detail"),
+    path("<int:pk>/edit/", filing.dispute_edit, name="dispute_edit"),
+    path("<int:pk>/submit/", filing.dispute_submit, name="dispute_submit"),
+    path("<int:pk>/attachments/", filing.attachment_upload, name="attachment_upload"),
+    path("attachments/<int:pk>/", filing.attachment_download, name="attachment_download"),
+    path("<int:pk>/letter/", filing.letter_download, name="letter_download"),
+    path("<int:pk>/second-level/", filing.second_level, name="second_level"),
+    path("<int:pk>/messages/", filing.add_message, name="add_message"),
+    path("notes/<int:pk>/edit/", filing.note_edit, name="note_edit"),
     # liaisons
-    path("cases/", views.queue, name="queue"),
-    path("cases/paper/", views.paper_create, name="paper_create"),
-    path("sla/", views.sla, name="sla"),
-    path("<int:pk>/action/<slug:action>/", views.case_action, name="case_action"),
-    path("<int:pk>/determine/", views.determine, name="determine"),
+    path("cases/", case_work.queue, name="queue"),
+    path("cases/paper/", case_work.paper_create, name="paper_create"),
+    path("sla/", case_work.sla, name="sla"),
+    path("<int:pk>/action/<slug:action>/", case_work.case_action, name="case_action"),
+    path("<int:pk>/determine/", case_work.determine, name="determine"),
     # finance
-    path("outcomes/", views.money_outcomes, name="money_outcomes"),
+    path("outcomes/", money.money_outcomes, name="money_outcomes"),
     path(
         "outcomes/adjustments/<int:pk>/approve/",
-        views.adjustment_approve,
+        money.adjustment_approve,
         name="adjustment_approve",
     ),
-    path("<int:pk>/supplemental-run/", views.supplemental_run, name="supplemental_run"),
+    path("<int:pk>/supplemental-run/", money.supplemental_run, name="supplemental_run"),
     path(
         "<int:pk>/supplemental-run/<int:run_pk>/approve/",
-        views.supplemental_run_approve,
+        money.supplemental_run_approve,
         name="supplemental_run_approve",
     ),
 ]

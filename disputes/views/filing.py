@@ -1,37 +1,28 @@
-"""Dispute pages: facility filing and status, liaison case work, finance money outcomes.
-
-Single objects are fetched through ``disputes.selectors`` (scoped by ``visible_facilities``), so
-another facility's dispute, attachment or letter is a 404; internal notes and internal events
-are only read for plan staff.
-"""
+"""Facility pages: filing, editing and submitting a dispute, attachments, letters, the second
+level; the shared case page with messages and notes."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from disputes.clocks import FilingTooLate
 from disputes.forms import (
     AssignForm,
     AttachmentForm,
-    DeterminationForm,
     DisputeForm,
     MessageForm,
     NoteEditForm,
     NoteForm,
-    PaperDisputeForm,
-    QueueFilterForm,
     ReturnForm,
     StartDisputeForm,
 )
-from disputes.models import Determination, Dispute, Note, Status
+from disputes.models import Dispute, Note, Status
 from disputes.programs import (
-    AdjustmentNotFound,
     DisputeProgram,
     ItemChoice,
     ItemKind,
@@ -42,66 +33,32 @@ from disputes.programs import (
 from disputes.selectors import (
     attachments_for,
     can_see_plan_side,
-    case_queue,
     determinations_for,
     dispute_ledger_entries,
     disputes_for,
     editable_notes_for,
     is_overdue,
-    money_outcome_sections,
     notes_for,
-    sla_dashboard,
     timeline_for,
 )
-from disputes.services import case_work, determination, filing, money, notes
-from disputes.services.common import InvalidTransition, is_case_worker, is_facility_user
-from payments.models import PaymentRun
-from payments.services import PaymentRunError
-from portal.accounts.permissions import is_finance
-from portal.models import Role, User
+from disputes.services import case_work, determination, filing, notes
+from disputes.services.common import is_case_worker, is_facility_user
+from disputes.views.common import (
+    SERVICE_ERRORS,
+    dispute_for,
+    flash_error,
+    require_facility,
+    require_viewer,
+)
+from portal.models import User
 from portal.params import id_param, int_param, text_param
 from portal.registry.selectors import visible_facilities
-
-SERVICE_ERRORS = (
-    InvalidTransition,
-    ValidationError,
-    FilingTooLate,
-    PaymentRunError,
-    PermissionDenied,
-)
-
-
-def _flash(request: HttpRequest, exc: Exception) -> None:
-    if isinstance(exc, ValidationError):
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.error(request, str(exc) or "You may not do that.")
-
-
-def _require_facility(user: User) -> None:
-    if not is_facility_user(user):
-        raise PermissionDenied("This page is for facility users.")
-
-
-def _require_case_worker(user: User) -> None:
-    if not is_case_worker(user):
-        raise PermissionDenied("This page is for LTSS liaisons and program administrators.")
-
-
-def _require_viewer(user: User) -> None:
-    if not (is_facility_user(user) or can_see_plan_side(user)):
-        raise PermissionDenied
-
-
-def _dispute(request: HttpRequest, pk: int) -> Dispute:
-    return get_object_or_404(disputes_for(user=request.user), pk=pk)
-
 
 # --- facility -----------------------------------------------------------------------------------
 
 
 def dispute_list(request: HttpRequest) -> HttpResponse:
-    _require_facility(request.user)
+    require_facility(request.user)
     disputes = disputes_for(user=request.user).order_by("-created_at")
     return render(request, "disputes/dispute_list.html", {"disputes": disputes})
 
@@ -156,7 +113,7 @@ def dispute_start(request: HttpRequest) -> HttpResponse:
     """Start a draft; a link from a program's report (``?member_range=`` / ``?month=``)
     prefills the facility, year, type and the first disputed item."""
     user = request.user
-    _require_facility(user)
+    require_facility(user)
     initial, prefill_sentence = _prefill(user, request.GET)
     posted_facility = id_param(request.POST.get("facility"))
     if (
@@ -184,7 +141,7 @@ def dispute_start(request: HttpRequest) -> HttpResponse:
                 items=items,
             )
         except SERVICE_ERRORS as exc:
-            _flash(request, exc)
+            flash_error(request, exc)
         else:
             messages.success(request, f"Draft {dispute.reference} saved. Complete the filing.")
             return redirect("disputes:dispute_edit", dispute.pk)
@@ -198,8 +155,8 @@ def dispute_start(request: HttpRequest) -> HttpResponse:
 
 def dispute_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    _require_facility(user)
-    dispute = _dispute(request, pk)
+    require_facility(user)
+    dispute = dispute_for(request, pk)
     if not dispute.is_editable:
         messages.info(request, "This dispute can no longer be changed.")
         return redirect(dispute)
@@ -210,7 +167,7 @@ def dispute_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 dispute=dispute, actor=user, items=form.chosen_items(), **form.filing_fields()
             )
         except SERVICE_ERRORS as exc:
-            _flash(request, exc)
+            flash_error(request, exc)
         else:
             if "submit" in request.POST:
                 return _submit(request, dispute)
@@ -240,21 +197,21 @@ def _submit(request: HttpRequest, dispute: Dispute) -> HttpResponse:
             filing.submit_dispute(dispute=dispute, actor=request.user)
             messages.success(request, "Dispute submitted and acknowledged.")
     except SERVICE_ERRORS as exc:
-        _flash(request, exc)
+        flash_error(request, exc)
         return redirect("disputes:dispute_edit", dispute.pk)
     return redirect(dispute)
 
 
 @require_POST
 def dispute_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_facility(request.user)
-    return _submit(request, _dispute(request, pk))
+    require_facility(request.user)
+    return _submit(request, dispute_for(request, pk))
 
 
 @require_POST
 def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_viewer(request.user)
-    dispute = _dispute(request, pk)
+    require_viewer(request.user)
+    dispute = dispute_for(request, pk)
     if not (is_facility_user(request.user) or is_case_worker(request.user)):
         raise PermissionDenied("Only the facility and the liaisons add attachments.")
     form = AttachmentForm(request.POST, request.FILES)
@@ -265,7 +222,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(request, "Attachment uploaded.")
         except SERVICE_ERRORS as exc:
-            _flash(request, exc)
+            flash_error(request, exc)
     else:
         messages.error(request, "Choose a file to upload.")
     if dispute.is_editable and is_facility_user(request.user):
@@ -274,7 +231,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
-    _require_viewer(request.user)
+    require_viewer(request.user)
     attachment = get_object_or_404(attachments_for(user=request.user), pk=pk)
     try:
         handle = attachment.file.open("rb")
@@ -289,7 +246,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 
 
 def letter_download(request: HttpRequest, pk: int) -> FileResponse:
-    _require_viewer(request.user)
+    require_viewer(request.user)
     decision = get_object_or_404(determinations_for(user=request.user), dispute_id=pk)
     if not decision.letter:
         raise Http404("No letter.")
@@ -307,12 +264,12 @@ def letter_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @require_POST
 def second_level(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_facility(request.user)
-    parent = _dispute(request, pk)
+    require_facility(request.user)
+    parent = dispute_for(request, pk)
     try:
         dispute = determination.file_second_level(parent=parent, actor=request.user)
     except SERVICE_ERRORS as exc:
-        _flash(request, exc)
+        flash_error(request, exc)
         return redirect(parent)
     messages.success(request, f"Second-level draft {dispute.reference} created.")
     return redirect("disputes:dispute_edit", dispute.pk)
@@ -323,8 +280,8 @@ def second_level(request: HttpRequest, pk: int) -> HttpResponse:
 
 def dispute_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    _require_viewer(user)
-    dispute = _dispute(request, pk)
+    require_viewer(user)
+    dispute = dispute_for(request, pk)
     plan_side = can_see_plan_side(user)
     is_worker = is_case_worker(user)
     decision = getattr(dispute, "determination", None)
@@ -366,8 +323,8 @@ def dispute_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def add_message(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    _require_viewer(user)
-    dispute = _dispute(request, pk)
+    require_viewer(user)
+    dispute = dispute_for(request, pk)
     plan_side = can_see_plan_side(user)
     form = NoteForm(request.POST) if plan_side else MessageForm(request.POST)
     if form.is_valid():
@@ -378,7 +335,7 @@ def add_message(request: HttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(request, "Message saved.")
         except SERVICE_ERRORS as exc:
-            _flash(request, exc)
+            flash_error(request, exc)
     else:
         messages.error(request, "Write a message first.")
     return redirect(dispute)
@@ -386,7 +343,7 @@ def add_message(request: HttpRequest, pk: int) -> HttpResponse:
 
 def note_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    _require_viewer(user)
+    require_viewer(user)
     note = get_object_or_404(editable_notes_for(user=user), pk=pk)
     if note.is_internal and not can_see_plan_side(user):
         raise Http404
@@ -397,7 +354,7 @@ def note_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             notes.edit_note(note=note, editor=user, body=form.cleaned_data["body"])
         except SERVICE_ERRORS as exc:
-            _flash(request, exc)
+            flash_error(request, exc)
         else:
             messages.success(request, "Note updated; the earlier text is kept as a revision.")
             return redirect(note.dispute)
@@ -407,208 +364,3 @@ def note_edit(request: HttpRequest, pk: int) -> HttpResponse:
         {"note": note, "form": form, "revisions": note.revisions.select_related("edited_by")},
         status=400 if request.method == "POST" else 200,
     )
-
-
-# --- liaisons ----------------------------------------------------------------------------------
-
-
-def queue(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    _require_case_worker(user)
-    form = QueueFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    rows = case_queue(user=user, **{k: v for k, v in filters.items() if v})
-    return render(
-        request,
-        "disputes/queue.html",
-        {"form": form, "rows": [(d, is_overdue(d)) for d in rows[:500]], "count": rows.count()},
-    )
-
-
-def sla(request: HttpRequest) -> HttpResponse:
-    _require_case_worker(request.user)
-    return render(request, "disputes/sla.html", sla_dashboard(user=request.user))
-
-
-def paper_create(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    _require_case_worker(user)
-    form = PaperDisputeForm(request.POST or None, user=user)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            dispute = filing.enter_paper_dispute(
-                facility=data.pop("facility"),
-                program=data.pop("program"),
-                program_year=data.pop("program_year"),
-                dispute_type=data.pop("dispute_type"),
-                received_on=data.pop("received_on"),
-                actor=user,
-                **data,
-            )
-        except SERVICE_ERRORS as exc:
-            _flash(request, exc)
-        else:
-            messages.success(request, f"Paper dispute {dispute.reference} entered.")
-            return redirect(dispute)
-    return render(
-        request,
-        "disputes/paper_create.html",
-        {"form": form},
-        status=400 if request.method == "POST" else 200,
-    )
-
-
-CASE_ACTIONS = ("acknowledge", "take", "assign", "start_review", "return", "close")
-
-
-@require_POST
-def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    user = request.user
-    _require_case_worker(user)
-    dispute = _dispute(request, pk)
-    if action not in CASE_ACTIONS:
-        raise Http404
-    try:
-        if action == "acknowledge":
-            case_work.acknowledge_dispute(dispute=dispute, actor=user)
-        elif action == "take":
-            case_work.assign_dispute(dispute=dispute, assignee=user, actor=user)
-        elif action == "assign":
-            form = AssignForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError("Choose a liaison.")
-            case_work.assign_dispute(
-                dispute=dispute,
-                assignee=form.cleaned_data["assignee"],
-                actor=user,
-                reason=form.cleaned_data["reason"],
-            )
-        elif action == "start_review":
-            case_work.start_review(dispute=dispute, actor=user)
-        elif action == "return":
-            form = ReturnForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError("Say what is missing.")
-            case_work.return_for_information(
-                dispute=dispute, actor=user, missing=form.cleaned_data["missing"]
-            )
-        elif action == "close":
-            case_work.close_dispute(
-                dispute=dispute,
-                actor=user,
-                reason=text_param(request.POST.get("reason"), max_length=1000),
-            )
-    except SERVICE_ERRORS as exc:
-        _flash(request, exc)
-    else:
-        messages.success(request, "Done.")
-    return redirect(dispute)
-
-
-def determine(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
-    _require_case_worker(user)
-    dispute = _dispute(request, pk)
-    if dispute.status != Status.UNDER_REVIEW:
-        messages.info(request, "Start the review before issuing a determination.")
-        return redirect(dispute)
-    form = DeterminationForm(request.POST or None, dispute=dispute)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            determination.determine_dispute(
-                dispute=dispute,
-                actor=user,
-                outcome=data["outcome"],
-                reasoning=data["reasoning"],
-                amount=data["amount"],
-                adjustment_quantity=data.get("adjustment_quantity") or 0,
-            )
-        except SERVICE_ERRORS as exc:
-            _flash(request, exc)
-        else:
-            messages.success(request, "Determination issued; the facility has been notified.")
-            return redirect(dispute)
-    return render(
-        request,
-        "disputes/determine.html",
-        {"dispute": dispute, "form": form},
-        status=400 if request.method == "POST" else 200,
-    )
-
-
-# --- finance -----------------------------------------------------------------------------------
-
-
-def money_outcomes(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    if not is_finance(user):
-        raise PermissionDenied("This page is for finance users.")
-    return render(
-        request,
-        "disputes/money_outcomes.html",
-        {
-            "sections": money_outcome_sections(),
-            "is_approver": user.role == Role.FINANCE_APPROVER,
-        },
-    )
-
-
-@require_POST
-def adjustment_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    """``pk`` is the program's id of the adjustment (``Determination.adjustment_id``); the
-    form names the program when two programs use the same id."""
-    user = request.user
-    if user.role != Role.FINANCE_APPROVER:
-        raise PermissionDenied("Only finance approvers approve adjustments.")
-    decisions = Determination.objects.filter(adjustment_id=pk).select_related("dispute")
-    if "program" in request.POST:
-        decisions = decisions.filter(
-            dispute__program=text_param(request.POST.get("program"), max_length=30)
-        )
-    found = list(decisions[:2])
-    if len(found) != 1:
-        raise Http404
-    try:
-        money.approve_dispute_adjustment(determination=found[0], approver=user)
-        name = get_program(found[0].dispute.program).adjustment_name
-        messages.success(request, f"{name} approved.")
-    except AdjustmentNotFound as exc:
-        raise Http404 from exc
-    except SERVICE_ERRORS as exc:
-        _flash(request, exc)
-    return redirect("disputes:money_outcomes")
-
-
-@require_POST
-def supplemental_run(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
-    if not is_finance(user):
-        raise PermissionDenied("Only finance users start payment runs.")
-    dispute = _dispute(request, pk)
-    try:
-        run = money.start_supplemental_run(dispute=dispute, actor=user)
-        messages.success(
-            request, f"Supplemental run {run.pk} computed; another finance approver approves it."
-        )
-    except SERVICE_ERRORS as exc:
-        _flash(request, exc)
-    return redirect("disputes:money_outcomes")
-
-
-@require_POST
-def supplemental_run_approve(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
-    user = request.user
-    if user.role != Role.FINANCE_APPROVER:
-        raise PermissionDenied("Only finance approvers approve payment runs.")
-    dispute = _dispute(request, pk)
-    run = get_object_or_404(
-        PaymentRun, pk=run_pk, program=dispute.program, program_year=dispute.program_year
-    )
-    try:
-        money.approve_supplemental_run(dispute=dispute, run=run, approver=user)
-        messages.success(request, f"Run {run.pk} approved and posted to the ledger.")
-    except SERVICE_ERRORS as exc:
-        _flash(request, exc)
-    return redirect("disputes:money_outcomes")
