@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -28,6 +28,7 @@ from payments.forms import (
     StartRunForm,
 )
 from payments.models import LedgerEntry, PaymentLine, PaymentRun
+from portal.accounts.http import AuthenticatedRequest
 from portal.accounts.permissions import finance_required
 from portal.files.pdf import html_to_pdf
 from portal.models import Role
@@ -51,7 +52,9 @@ LEDGER_SORT_LABELS = {
 }
 
 
-def _list_params(request: HttpRequest, *, sorts: Mapping[str, str], default: str) -> dict[str, Any]:
+def _list_params(
+    request: AuthenticatedRequest, *, sorts: Mapping[str, str], default: str
+) -> dict[str, Any]:
     """The page number, search and sort of a paginated list; anything else falls back quietly
     (page 1, no search, the default order)."""
     page = request.GET.get("page", "")
@@ -88,14 +91,14 @@ def _is_past_due(*, due_on, paid_on, net) -> bool:  # type: ignore[no-untyped-de
 
 
 @finance_required
-def run_list(request: HttpRequest) -> HttpResponse:
+def run_list(request: AuthenticatedRequest) -> HttpResponse:
     runs = selectors.payment_runs_for(user=request.user).order_by("-pk")[:100]
     return render(request, "payments/payment_run_list.html", {"runs": runs, "form": StartRunForm()})
 
 
 @finance_required
 @require_http_methods(["GET", "POST"])
-def run_start(request: HttpRequest) -> HttpResponse:
+def run_start(request: AuthenticatedRequest) -> HttpResponse:
     form = StartRunForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -114,7 +117,7 @@ def run_start(request: HttpRequest) -> HttpResponse:
     return render(request, "payments/payment_run_start.html", {"form": form})
 
 
-def _run_context(request: HttpRequest, run: PaymentRun) -> dict[str, Any]:
+def _run_context(request: AuthenticatedRequest, run: PaymentRun) -> dict[str, Any]:
     """A page of the run's lines (search by facility name or NPI, sorted) and the totals over
     every matching line; the downloads keep the whole run."""
     params = _list_params(request, sorts=RUN_LINE_SORT_LABELS, default="npi")
@@ -137,7 +140,7 @@ def _run_context(request: HttpRequest, run: PaymentRun) -> dict[str, Any]:
 
 
 @finance_required
-def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def run_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(selectors.payment_runs_for(user=request.user), pk=pk)
     context = _run_context(request, run)
     user = request.user
@@ -150,7 +153,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @finance_required
-def run_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def run_export(request: AuthenticatedRequest, pk: int, fmt: str) -> HttpResponse:
     """The whole run as the program's file layout (WQIP: contract §5), plus the facility name
     and the change against the previous run."""
     run = get_object_or_404(selectors.payment_runs_for(user=request.user), pk=pk)
@@ -202,7 +205,7 @@ def run_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def run_approve(request: HttpRequest, pk: int) -> HttpResponse:
+def run_approve(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
     if user.role != Role.FINANCE_APPROVER:
         raise PermissionDenied
@@ -226,7 +229,7 @@ def run_approve(request: HttpRequest, pk: int) -> HttpResponse:
 # --- ledger and facility pages (scoped by facility) ----------------------------------------
 
 
-def ledger(request: HttpRequest) -> HttpResponse:
+def ledger(request: AuthenticatedRequest) -> HttpResponse:
     """A page of the balances (search by facility name or NPI, sorted) with the totals over
     every matching balance, and the latest entries."""
     params = _list_params(request, sorts=LEDGER_SORT_LABELS, default="name")
@@ -261,7 +264,7 @@ def _chart(points: list[tuple[str, Decimal]]) -> dict[str, Any]:
     return {"bars": bars, "width": gap + len(points) * (bar + gap), "height": height, "bar": bar}
 
 
-def facility_payments(request: HttpRequest, npi: str) -> HttpResponse:
+def facility_payments(request: AuthenticatedRequest, npi: str) -> HttpResponse:
     """A facility's posted payment lines and ledger adjustments by program and year, with the
     panels programs add for the year (WQIP: the citations that applied)."""
     facility = get_object_or_404(visible_facilities(user=request.user), npi=npi)
@@ -317,7 +320,7 @@ def facility_payments(request: HttpRequest, npi: str) -> HttpResponse:
     )
 
 
-def _statement_line(request: HttpRequest, pk: int) -> PaymentLine:
+def _statement_line(request: AuthenticatedRequest, pk: int) -> PaymentLine:
     return get_object_or_404(
         selectors.payment_lines_for(user=request.user).filter(run__status=PaymentRun.Status.POSTED),
         pk=pk,
@@ -367,7 +370,7 @@ def statement_fields(context: dict[str, Any]) -> list[tuple[str, Any]]:
     return rows
 
 
-def statement_csv(request: HttpRequest, pk: int) -> HttpResponse:
+def statement_csv(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     context = _statement_context(_statement_line(request, pk))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="remittance_{pk}.csv"'
@@ -378,7 +381,7 @@ def statement_csv(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def statement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def statement_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     context = _statement_context(_statement_line(request, pk))
     context["rows"] = statement_fields(context)
     if context["note"]:

@@ -8,13 +8,14 @@ from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.http import require_GET
 
+from portal.accounts.http import AuthenticatedRequest
 from portal.accounts.middleware import renew_session
 from portal.home import home_panels_for, work_item_count
 
 logger = logging.getLogger(__name__)
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     """The user's work list: what needs them today, from the panels each app declares."""
     panels = home_panels_for(request.user)  # type: ignore[arg-type]
     return render(
@@ -25,17 +26,21 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def keepalive(request: HttpRequest) -> JsonResponse:
+def keepalive(request: AuthenticatedRequest) -> JsonResponse:
     """Touched by the idle-timeout dialog ("Stay signed in"): always renews the session."""
     renew_session(request)
     return JsonResponse({"ok": True, "expires_in": settings.SESSION_COOKIE_AGE})
 
 
-def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def permission_denied(
+    request: AuthenticatedRequest, exception: Exception | None = None
+) -> HttpResponse:
     return render(request, "403.html", status=403)
 
 
-def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def page_not_found(
+    request: AuthenticatedRequest, exception: Exception | None = None
+) -> HttpResponse:
     return render(request, "404.html", status=404)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -23,12 +23,13 @@ from disputes.selectors import (
 )
 from disputes.services import case_work, determination, filing
 from disputes.views.common import SERVICE_ERRORS, dispute_for, flash_error, require_case_worker
+from portal.accounts.http import AuthenticatedRequest
 from portal.params import text_param
 
 # --- liaisons ----------------------------------------------------------------------------------
 
 
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     require_case_worker(user)
     form = QueueFilterForm(request.GET or None)
@@ -41,12 +42,12 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-def sla(request: HttpRequest) -> HttpResponse:
+def sla(request: AuthenticatedRequest) -> HttpResponse:
     require_case_worker(request.user)
     return render(request, "disputes/sla.html", sla_dashboard(user=request.user))
 
 
-def paper_create(request: HttpRequest) -> HttpResponse:
+def paper_create(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     require_case_worker(user)
     form = PaperDisputeForm(request.POST or None, user=user)
@@ -79,7 +80,7 @@ CASE_ACTIONS = ("acknowledge", "take", "assign", "start_review", "return", "clos
 
 
 @require_POST
-def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def case_action(request: AuthenticatedRequest, pk: int, action: str) -> HttpResponse:
     user = request.user
     require_case_worker(user)
     dispute = dispute_for(request, pk)
@@ -122,7 +123,7 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect(dispute)
 
 
-def determine(request: HttpRequest, pk: int) -> HttpResponse:
+def determine(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
     require_case_worker(user)
     dispute = dispute_for(request, pk)

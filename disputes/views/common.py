@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
 from disputes.clocks import FilingTooLate
@@ -16,6 +15,7 @@ from disputes.selectors import (
 )
 from disputes.services.common import InvalidTransition, is_case_worker, is_facility_user
 from payments.services import PaymentRunError
+from portal.accounts.http import AuthenticatedRequest
 from portal.models import User
 
 SERVICE_ERRORS = (
@@ -27,7 +27,7 @@ SERVICE_ERRORS = (
 )
 
 
-def flash_error(request: HttpRequest, exc: Exception) -> None:
+def flash_error(request: AuthenticatedRequest, exc: Exception) -> None:
     if isinstance(exc, ValidationError):
         messages.error(request, " ".join(exc.messages))
     else:
@@ -49,5 +49,5 @@ def require_viewer(user: User) -> None:
         raise PermissionDenied
 
 
-def dispute_for(request: HttpRequest, pk: int) -> Dispute:
+def dispute_for(request: AuthenticatedRequest, pk: int) -> Dispute:
     return get_object_or_404(disputes_for(user=request.user), pk=pk)

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -50,6 +50,7 @@ from disputes.views.common import (
     require_facility,
     require_viewer,
 )
+from portal.accounts.http import AuthenticatedRequest
 from portal.models import User
 from portal.params import id_param, int_param, text_param
 from portal.registry.selectors import visible_facilities
@@ -57,7 +58,7 @@ from portal.registry.selectors import visible_facilities
 # --- facility -----------------------------------------------------------------------------------
 
 
-def dispute_list(request: HttpRequest) -> HttpResponse:
+def dispute_list(request: AuthenticatedRequest) -> HttpResponse:
     require_facility(request.user)
     disputes = disputes_for(user=request.user).order_by("-created_at")
     return render(request, "disputes/dispute_list.html", {"disputes": disputes})
@@ -109,7 +110,7 @@ def _prefill(user: User, params: Any) -> tuple[dict[str, Any], str]:
     return initial, program.prefill_sentence(item)
 
 
-def dispute_start(request: HttpRequest) -> HttpResponse:
+def dispute_start(request: AuthenticatedRequest) -> HttpResponse:
     """Start a draft; a link from a program's report (``?member_range=`` / ``?month=``)
     prefills the facility, year, type and the first disputed item."""
     user = request.user
@@ -153,7 +154,7 @@ def dispute_start(request: HttpRequest) -> HttpResponse:
     )
 
 
-def dispute_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def dispute_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
     require_facility(user)
     dispute = dispute_for(request, pk)
@@ -188,7 +189,7 @@ def dispute_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _submit(request: HttpRequest, dispute: Dispute) -> HttpResponse:
+def _submit(request: AuthenticatedRequest, dispute: Dispute) -> HttpResponse:
     try:
         if dispute.status == Status.RETURNED:
             case_work.amend_dispute(dispute=dispute, actor=request.user)
@@ -203,13 +204,13 @@ def _submit(request: HttpRequest, dispute: Dispute) -> HttpResponse:
 
 
 @require_POST
-def dispute_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def dispute_submit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     require_facility(request.user)
     return _submit(request, dispute_for(request, pk))
 
 
 @require_POST
-def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     require_viewer(request.user)
     dispute = dispute_for(request, pk)
     if not (is_facility_user(request.user) or is_case_worker(request.user)):
@@ -230,7 +231,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(dispute)
 
 
-def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+def attachment_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
     require_viewer(request.user)
     attachment = get_object_or_404(attachments_for(user=request.user), pk=pk)
     try:
@@ -245,7 +246,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     )
 
 
-def letter_download(request: HttpRequest, pk: int) -> FileResponse:
+def letter_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
     require_viewer(request.user)
     decision = get_object_or_404(determinations_for(user=request.user), dispute_id=pk)
     if not decision.letter:
@@ -263,7 +264,7 @@ def letter_download(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @require_POST
-def second_level(request: HttpRequest, pk: int) -> HttpResponse:
+def second_level(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     require_facility(request.user)
     parent = dispute_for(request, pk)
     try:
@@ -278,7 +279,7 @@ def second_level(request: HttpRequest, pk: int) -> HttpResponse:
 # --- shared detail page -------------------------------------------------------------------------
 
 
-def dispute_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def dispute_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
     require_viewer(user)
     dispute = dispute_for(request, pk)
@@ -321,7 +322,7 @@ def dispute_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def add_message(request: HttpRequest, pk: int) -> HttpResponse:
+def add_message(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
     require_viewer(user)
     dispute = dispute_for(request, pk)
@@ -341,7 +342,7 @@ def add_message(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(dispute)
 
 
-def note_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def note_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
     require_viewer(user)
     note = get_object_or_404(editable_notes_for(user=user), pk=pk)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -19,6 +19,7 @@ from disputes.selectors import (
 from disputes.services import money
 from disputes.views.common import SERVICE_ERRORS, dispute_for, flash_error
 from payments.models import PaymentRun
+from portal.accounts.http import AuthenticatedRequest
 from portal.accounts.permissions import is_finance
 from portal.models import Role
 from portal.params import text_param
@@ -26,7 +27,7 @@ from portal.params import text_param
 # --- finance -----------------------------------------------------------------------------------
 
 
-def money_outcomes(request: HttpRequest) -> HttpResponse:
+def money_outcomes(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     if not is_finance(user):
         raise PermissionDenied("This page is for finance users.")
@@ -41,7 +42,7 @@ def money_outcomes(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def adjustment_approve(request: HttpRequest, pk: int) -> HttpResponse:
+def adjustment_approve(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """``pk`` is the program's id of the adjustment (``Determination.adjustment_id``); the
     form names the program when two programs use the same id."""
     user = request.user
@@ -67,7 +68,7 @@ def adjustment_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def supplemental_run(request: HttpRequest, pk: int) -> HttpResponse:
+def supplemental_run(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
     if not is_finance(user):
         raise PermissionDenied("Only finance users start payment runs.")
@@ -83,7 +84,7 @@ def supplemental_run(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def supplemental_run_approve(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
+def supplemental_run_approve(request: AuthenticatedRequest, pk: int, run_pk: int) -> HttpResponse:
     user = request.user
     if user.role != Role.FINANCE_APPROVER:
         raise PermissionDenied("Only finance approvers approve payment runs.")

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from portal.accounts.forms import InviteUserForm
+from portal.accounts.http import AuthenticatedRequest
 from portal.accounts.permissions import role_required
 from portal.accounts.selectors import facility_users_for
 from portal.accounts.services import (
@@ -21,14 +22,14 @@ from portal.models import Role
 
 
 @role_required(Role.FACILITY_ADMIN)
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: AuthenticatedRequest) -> HttpResponse:
     users = facility_users_for(admin=request.user)
     return render(request, "portal/users/user_list.html", {"users": users})
 
 
 @role_required(Role.FACILITY_ADMIN)
 @require_http_methods(["GET", "POST"])
-def user_invite(request: HttpRequest) -> HttpResponse:
+def user_invite(request: AuthenticatedRequest) -> HttpResponse:
     form = InviteUserForm(request.POST if request.method == "POST" else None, admin=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -50,7 +51,7 @@ def user_invite(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.FACILITY_ADMIN)
 @require_http_methods(["GET", "POST"])
-def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+def user_deactivate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     target = get_object_or_404(facility_users_for(admin=request.user), pk=pk)
     form = ConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -66,7 +67,7 @@ def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "portal/users/user_deactivate.html", {"target": target, "form": form})
 
 
-def email_managed_by_admin(request: HttpRequest) -> HttpResponse:
+def email_managed_by_admin(request: AuthenticatedRequest) -> HttpResponse:
     """Replaces allauth's e-mail management: the sign-in e-mail is the identity a facility
     administrator or the plan gave the user, so users do not add or change addresses."""
     return render(request, "account/email_managed.html")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from portal.accounts.http import AuthenticatedRequest
 from portal.notifications.forms import NoticePreferencesForm
 from portal.notifications.selectors import inbox_for, notice_preferences_for, unread_notice_count
 from portal.notifications.services import (
@@ -21,7 +22,7 @@ from portal.params import text_param
 PAGE_SIZE = 25
 
 
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthenticatedRequest) -> HttpResponse:
     page = Paginator(inbox_for(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -31,7 +32,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def inbox_mark_read(request: HttpRequest, pk: int) -> HttpResponse:
+def inbox_mark_read(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     notice = get_object_or_404(inbox_for(user=request.user), pk=pk)
     mark_notice_read(user=request.user, notice_id=notice.pk)
     if request.POST.get("open") and notice.link.startswith("/"):
@@ -40,13 +41,13 @@ def inbox_mark_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def inbox_mark_all_read(request: HttpRequest) -> HttpResponse:
+def inbox_mark_all_read(request: AuthenticatedRequest) -> HttpResponse:
     count = mark_all_notices_read(user=request.user)
     messages.success(request, f"{count} notice{'s' if count != 1 else ''} marked as read.")
     return redirect(_back(request))
 
 
-def notice_preferences(request: HttpRequest) -> HttpResponse:
+def notice_preferences(request: AuthenticatedRequest) -> HttpResponse:
     rows = notice_preferences_for(user=request.user)
     form = NoticePreferencesForm(request.POST or None, rows=rows)
     if request.method == "POST" and form.is_valid():
@@ -56,7 +57,7 @@ def notice_preferences(request: HttpRequest) -> HttpResponse:
     return render(request, "notifications/preferences.html", {"form": form})
 
 
-def _back(request: HttpRequest) -> str:
+def _back(request: AuthenticatedRequest) -> str:
     # a path on this site only ("abc" would be taken for a URL name by redirect())
     target = text_param(request.POST.get("next"), max_length=2000)
     if target.startswith("/") and url_has_allowed_host_and_scheme(

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from portal.accounts.http import AuthenticatedRequest
 from portal.navigation import facility_links, facility_sections
 from portal.registry.forms import FacilityFilterForm
 from portal.registry.selectors import (
@@ -17,7 +18,7 @@ from portal.registry.selectors import (
 FACILITY_PAGE_SIZE = 25
 
 
-def facility_list(request: HttpRequest) -> HttpResponse:
+def facility_list(request: AuthenticatedRequest) -> HttpResponse:
     form = FacilityFilterForm(request.GET or None, counties=facility_counties(user=request.user))
     filters = form.cleaned_data if form.is_valid() else {}
     facilities = search_facilities(
@@ -46,7 +47,7 @@ def facility_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def facility_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     facility = get_object_or_404(visible_facilities(user=request.user), pk=pk)
     liaison = getattr(facility, "liaison_assignment", None)
     return render(

@@ -13,12 +13,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from portal.accounts.http import AuthenticatedRequest
 from portal.accounts.models import FINANCE_ROLES
 from portal.models import AccessLogEntry
 from portal.params import int_param, text_param
@@ -61,7 +62,7 @@ CHART_HEIGHT = 160
 
 def finance_only(view):  # type: ignore[no-untyped-def]
     @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def wrapper(request: AuthenticatedRequest, *args, **kwargs):  # type: ignore[no-untyped-def]
         if not (request.user.is_superuser or request.user.role in FINANCE_ROLES):
             raise PermissionDenied
         return view(request, *args, **kwargs)
@@ -69,7 +70,7 @@ def finance_only(view):  # type: ignore[no-untyped-def]
     return wrapper
 
 
-def _year(request: HttpRequest) -> int:
+def _year(request: AuthenticatedRequest) -> int:
     years = list(ProgramYear.objects.values_list("year", flat=True))
     year = int_param(request.GET.get("year"))
     if year is None or year not in years:
@@ -86,7 +87,7 @@ def _reason_rows(summary: BedDaySummary) -> list[tuple[str, int]]:
     return rows
 
 
-def bed_day_report(request: HttpRequest) -> HttpResponse:
+def bed_day_report(request: AuthenticatedRequest) -> HttpResponse:
     year = _year(request)
     query = text_param(request.GET.get("q"), max_length=100)
     sort = text_param(request.GET.get("sort"), max_length=20)
@@ -177,7 +178,7 @@ def _member_rows(page, *, masked: bool) -> list[list[object]]:  # type: ignore[n
 
 
 def _log_member_view(
-    request: HttpRequest, summary: BedDaySummary, rows: int, masked: bool, what: str
+    request: AuthenticatedRequest, summary: BedDaySummary, rows: int, masked: bool, what: str
 ) -> None:
     AccessLogEntry.objects.create(
         user=request.user,
@@ -189,7 +190,7 @@ def _log_member_view(
     )
 
 
-def bed_day_facility(request: HttpRequest, facility_id: int) -> HttpResponse:
+def bed_day_facility(request: AuthenticatedRequest, facility_id: int) -> HttpResponse:
     year = _year(request)
     try:
         summary = bed_day_summary_for(user=request.user, facility_id=facility_id, program_year=year)
@@ -240,7 +241,7 @@ def bed_day_facility(request: HttpRequest, facility_id: int) -> HttpResponse:
 
 @require_POST
 @finance_only
-def bed_day_compute(request: HttpRequest) -> HttpResponse:
+def bed_day_compute(request: AuthenticatedRequest) -> HttpResponse:
     year = int_param(request.POST.get("year"), min_value=1)
     if year is None or not ProgramYear.objects.filter(year=year).exists():
         raise Http404("unknown program year")
@@ -288,7 +289,7 @@ class ClaimUploadForm(forms.Form):
 
 @finance_only
 @require_http_methods(["GET", "POST"])
-def claim_upload(request: HttpRequest) -> HttpResponse:
+def claim_upload(request: AuthenticatedRequest) -> HttpResponse:
     form = ClaimUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         claim_import = start_claim_import(
@@ -303,7 +304,7 @@ def claim_upload(request: HttpRequest) -> HttpResponse:
 
 
 @finance_only
-def claim_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def claim_import_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     claim_import = get_object_or_404(claim_imports_for(user=request.user), pk=pk)
     return render(
         request,
@@ -313,7 +314,7 @@ def claim_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @finance_only
-def claim_import_status(request: HttpRequest, pk: int) -> JsonResponse:
+def claim_import_status(request: AuthenticatedRequest, pk: int) -> JsonResponse:
     claim_import = get_object_or_404(claim_imports_for(user=request.user), pk=pk)
     progress = claim_import_progress(claim_import_id=claim_import.pk)
     return JsonResponse(

@@ -6,10 +6,11 @@ import tempfile
 from pathlib import Path
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from portal.accounts.http import AuthenticatedRequest
 from portal.accounts.permissions import finance_required
 from portal.files.csvio import CsvImportError
 from programs.wqip.forms.imports import (
@@ -24,7 +25,7 @@ from programs.wqip.services.per_diems import import_per_diems
 # --- uploads (finance) ------------------------------------------------------------------------
 
 
-def _import_upload(request: HttpRequest, form, importer) -> str | list[str] | None:  # type: ignore[no-untyped-def]
+def _import_upload(request: AuthenticatedRequest, form, importer) -> str | list[str] | None:  # type: ignore[no-untyped-def]
     """Run an import service on the uploaded file; a summary, the error lines, or None."""
     upload = form.cleaned_data["file"]
     with tempfile.TemporaryDirectory() as folder:
@@ -38,7 +39,7 @@ def _import_upload(request: HttpRequest, form, importer) -> str | list[str] | No
             return [str(error) for error in exc.errors[:200]]
 
 
-def _upload_view(request: HttpRequest, form_class, title: str, importer) -> HttpResponse:  # type: ignore[no-untyped-def]
+def _upload_view(request: AuthenticatedRequest, form_class, title: str, importer) -> HttpResponse:  # type: ignore[no-untyped-def]
     form = form_class(request.POST or None, request.FILES or None)
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
@@ -53,7 +54,7 @@ def _upload_view(request: HttpRequest, form_class, title: str, importer) -> Http
 
 @finance_required
 @require_http_methods(["GET", "POST"])
-def upload_per_diems(request: HttpRequest) -> HttpResponse:
+def upload_per_diems(request: AuthenticatedRequest) -> HttpResponse:
     def importer(path: Path, data: dict) -> object:  # type: ignore[type-arg]
         summary = import_per_diems(
             path=path,
@@ -70,7 +71,7 @@ def upload_per_diems(request: HttpRequest) -> HttpResponse:
 
 @finance_required
 @require_http_methods(["GET", "POST"])
-def upload_citations(request: HttpRequest) -> HttpResponse:
+def upload_citations(request: AuthenticatedRequest) -> HttpResponse:
     return _upload_view(
         request,
         CitationUploadForm,
@@ -81,7 +82,7 @@ def upload_citations(request: HttpRequest) -> HttpResponse:
 
 @finance_required
 @require_http_methods(["GET", "POST"])
-def upload_opt_ins(request: HttpRequest) -> HttpResponse:
+def upload_opt_ins(request: AuthenticatedRequest) -> HttpResponse:
     return _upload_view(
         request,
         OptInUploadForm,

@@ -6,11 +6,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from portal.accounts.http import AuthenticatedRequest
 from portal.accounts.models import FACILITY_ROLES
 from portal.files.pdf import html_to_pdf
 from portal.models import (
@@ -79,16 +80,16 @@ def _require_reviewer(user: User) -> None:
         raise PermissionDenied("This page is for LTSS liaisons and program administrators.")
 
 
-def _facility_opt_in(request: HttpRequest, pk: int) -> OptIn:
+def _facility_opt_in(request: AuthenticatedRequest, pk: int) -> OptIn:
     _require_facility_role(request.user)
     return get_object_or_404(visible_opt_ins(user=request.user), pk=pk)
 
 
-def _client_ip(request: HttpRequest) -> str | None:
+def _client_ip(request: AuthenticatedRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def _flash_error(request: HttpRequest, exc: Exception) -> None:
+def _flash_error(request: AuthenticatedRequest, exc: Exception) -> None:
     if isinstance(exc, ValidationError):
         messages.error(request, " ".join(exc.messages))
     else:
@@ -118,14 +119,14 @@ def _detail_context(opt_in: OptIn) -> dict[str, Any]:
 
 
 # --- facility pages ------------------------------------------------------------------------
-def opt_in_list(request: HttpRequest) -> HttpResponse:
+def opt_in_list(request: AuthenticatedRequest) -> HttpResponse:
     _require_facility_role(request.user)
     return render(
         request, "wqip/opt_in_list.html", {"overview": opt_in_overview_for(user=request.user)}
     )
 
 
-def opt_in_start(request: HttpRequest, facility_pk: int, year: int) -> HttpResponse:
+def opt_in_start(request: AuthenticatedRequest, facility_pk: int, year: int) -> HttpResponse:
     _require_facility_role(request.user)
     facility = get_object_or_404(visible_facilities(user=request.user), pk=facility_pk)
     program_year = get_object_or_404(ProgramYear, year=year)
@@ -155,7 +156,7 @@ def opt_in_start(request: HttpRequest, facility_pk: int, year: int) -> HttpRespo
     )
 
 
-def opt_in_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def opt_in_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
     if user.role not in FACILITY_ROLES and not _is_reviewer(user):
         raise PermissionDenied
@@ -199,7 +200,7 @@ def _save_step(step: str, form: Any, opt_in: OptIn, user: User) -> None:
         services.accept_opt_in_terms(opt_in=opt_in, actor=user)
 
 
-def opt_in_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+def opt_in_step(request: AuthenticatedRequest, pk: int, step: str) -> HttpResponse:
     opt_in = _facility_opt_in(request, pk)
     if step not in STEP_NAMES:
         raise Http404("No such step.")
@@ -273,7 +274,7 @@ def opt_in_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     )
 
 
-def opt_in_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def opt_in_submit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     opt_in = _facility_opt_in(request, pk)
     version = services.working_version(opt_in)
     if version is None or not version.is_editable:
@@ -307,7 +308,7 @@ def opt_in_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "wqip/opt_in_submit.html", context, status=status)
 
 
-def opt_in_amend(request: HttpRequest, pk: int) -> HttpResponse:
+def opt_in_amend(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     opt_in = _facility_opt_in(request, pk)
     form = AmendmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -331,7 +332,7 @@ def opt_in_amend(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def opt_in_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def opt_in_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
     if user.role not in FACILITY_ROLES and not _is_reviewer(user):
         raise PermissionDenied
@@ -358,7 +359,7 @@ def opt_in_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def opt_in_document_download(request: HttpRequest, pk: int) -> FileResponse:
+def opt_in_document_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
     user = request.user
     if user.role not in FACILITY_ROLES and not _is_reviewer(user):
         raise PermissionDenied
@@ -376,7 +377,7 @@ def opt_in_document_download(request: HttpRequest, pk: int) -> FileResponse:
 
 
 # --- plan pages ----------------------------------------------------------------------------
-def opt_in_queue(request: HttpRequest) -> HttpResponse:
+def opt_in_queue(request: AuthenticatedRequest) -> HttpResponse:
     _require_reviewer(request.user)
     form = QueueFilterForm(request.GET or None, counties=opt_in_counties())
     filters: dict[str, Any] = {}
@@ -398,7 +399,7 @@ def opt_in_queue(request: HttpRequest) -> HttpResponse:
     return render(request, "wqip/opt_in_queue.html", {"form": form, "queue": queue})
 
 
-def opt_in_review(request: HttpRequest, pk: int) -> HttpResponse:
+def opt_in_review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
     _require_reviewer(user)
     opt_in = get_object_or_404(visible_opt_ins(user=user), pk=pk)
@@ -460,7 +461,7 @@ def opt_in_review(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "wqip/opt_in_review.html", context, status=status)
 
 
-def opt_in_extension(request: HttpRequest, facility_pk: int, year: int) -> HttpResponse:
+def opt_in_extension(request: AuthenticatedRequest, facility_pk: int, year: int) -> HttpResponse:
     _require_reviewer(request.user)
     facility = get_object_or_404(visible_facilities(user=request.user), pk=facility_pk)
     program_year = get_object_or_404(ProgramYear, year=year)

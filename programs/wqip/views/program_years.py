@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from portal.accounts.http import AuthenticatedRequest
 from portal.accounts.permissions import role_required
 from portal.models import Role
 from programs.wqip.forms.program_years import ProgramYearWindowForm
@@ -18,7 +19,7 @@ from programs.wqip.selectors.opt_in import (
 from programs.wqip.services.program_years import update_program_year_window
 
 
-def program_year_list(request: HttpRequest) -> HttpResponse:
+def program_year_list(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "wqip/program_year_list.html",
@@ -31,7 +32,7 @@ def program_year_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.PROGRAM_ADMIN)
 @require_http_methods(["GET", "POST"])
-def program_year_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def program_year_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     program_year = get_object_or_404(ProgramYear, pk=pk)
     form = ProgramYearWindowForm(
         request.POST if request.method == "POST" else None, instance=program_year
