@@ -69,9 +69,7 @@ from programs.wqip.models import (
     ProgramYear,
 )
 from programs.wqip.services import adjustments as wqip_adjustments
-from programs.wqip.services import citations as wqip_citations
 from programs.wqip.services import payments as wqip_payments
-from programs.wqip.services import per_diems as wqip_per_diems
 
 SOURCE_TYPE = "disputes.dispute"  # how payments rows point back at a dispute
 CASE_ROLES = frozenset({Role.LTSS_LIAISON, Role.PROGRAM_ADMIN})

@@ -1,4 +1,5 @@
-"""Account pages: a facility administrator's users; e-mail addresses are managed by administrators."""
+"""Account pages: a facility administrator's users; e-mail addresses are managed by
+administrators."""
 
 from __future__ import annotations
 

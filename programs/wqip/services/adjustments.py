@@ -1,4 +1,5 @@
-"""Bed-day adjustments (contract §2.6): recorded from a dispute determination, approved by finance."""
+"""Bed-day adjustments (contract §2.6): recorded from a dispute determination, approved by
+finance."""
 
 from __future__ import annotations
 

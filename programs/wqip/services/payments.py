@@ -157,8 +157,9 @@ class WqipCalculator(PaymentCalculator):
     title = "WQIP"
     verbose_title = "Skilled Nursing Facility Workforce & Quality Incentive Program"
     formula = (
-        "Gross = qualifying bed days × per diem × factor, rounded to the cent once. Net = gross − "
-        "amounts already paid for this program year; a negative net is recouped."
+        "Gross = qualifying bed days \u00d7 per diem \u00d7 factor, rounded to the cent once. "
+        "Net = gross \u2212 amounts already paid for this program year; a negative net is "
+        "recouped."
     )
     kinds = tuple(ExhibitKind.choices)
     line_statuses = LINE_STATUSES

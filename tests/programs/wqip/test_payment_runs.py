@@ -65,7 +65,12 @@ def test_given_payable_facility_when_run_started_then_draft_without_ledger_entri
     # then
     assert run.status == PaymentRun.Status.DRAFT
     line = run.lines.get()
-    assert (line.status, line.details["qualifying_bed_days"], line.gross_amount, line.net_amount) == (
+    assert (
+        line.status,
+        line.details["qualifying_bed_days"],
+        line.gross_amount,
+        line.net_amount,
+    ) == (
         "payable",
         100,
         Decimal("2000.00"),
@@ -134,7 +139,10 @@ def test_given_per_citation_mode_when_two_class_a_then_factor_twenty_percent(
     # when
     line = start(analyst).lines.get()
     # then
-    assert (Decimal(line.details["factor"]), line.gross_amount) == (Decimal("0.20"), Decimal("400.00"))
+    assert (Decimal(line.details["factor"]), line.gross_amount) == (
+        Decimal("0.20"),
+        Decimal("400.00"),
+    )
 
 
 def test_given_issue_date_setting_when_citation_violated_year_before_then_it_counts(
@@ -344,7 +352,11 @@ def test_given_approved_adjustment_when_run_started_then_days_added(
     # when
     line = start(analyst).lines.get()
     # then
-    assert (line.details["computed_bed_days"], line.details["adjustment_days"], line.details["qualifying_bed_days"]) == (
+    assert (
+        line.details["computed_bed_days"],
+        line.details["adjustment_days"],
+        line.details["qualifying_bed_days"],
+    ) == (
         100,
         5,
         105,
