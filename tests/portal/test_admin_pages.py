@@ -8,6 +8,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 import pytest
+from django.urls import reverse
 
 from disputes.models import DisputeAttachment
 from portal.admin_base import private_file_fields, readonly_model_fields
@@ -72,3 +73,15 @@ def test_given_model_with_private_file_when_admin_fields_listed_then_file_exclud
     assert excluded == ["file"]
     assert "file" not in readonly
     assert "original_name" in readonly
+
+
+@pytest.mark.django_db
+def test_given_admin_page_when_served_then_same_strict_csp_as_portal_pages(client_as):
+    # given
+    client = client_as("program_admin")
+    # when
+    admin_csp = client.get(reverse("admin:index"))["Content-Security-Policy"]
+    portal_csp = client.get(reverse("portal:home"))["Content-Security-Policy"]
+    # then
+    assert admin_csp == portal_csp
+    assert "unsafe-inline" not in admin_csp
