@@ -9,6 +9,9 @@ model is opened too; ``tests/admin_rows.py`` gives each one a row.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import pytest
 from django.urls import reverse
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 from playwright.sync_api import Browser, Page, expect
@@ -55,31 +58,32 @@ def open_and_collect(page: Page, url: str) -> list[str]:
     return problems
 
 
-def strict_page(browser: Browser, signed_in: Page) -> Page:
-    """A tab in a new context that enforces the CSP, signed in as ``signed_in``'s user and
-    recording CSP violations (the ``page`` fixture's context bypasses the CSP)."""
+@pytest.fixture
+def admin_tab(login, browser: Browser) -> Iterator[Page]:  # type: ignore[no-untyped-def]
+    """The program administrator's tab in a context that enforces the CSP (the ``page``
+    fixture's context bypasses it), recording CSP violations; signed in through ``page``."""
+    signed_in = login("program_admin")
     context = browser.new_context(
         storage_state=signed_in.context.storage_state(),
         viewport={"width": 1280, "height": 900},
         locale="en-US",
         timezone_id="America/Los_Angeles",
     )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.add_init_script(RECORD_VIOLATIONS)
-    return page
+    tab = context.new_page()
+    tab.set_default_timeout(15_000)
+    tab.add_init_script(RECORD_VIOLATIONS)
+    yield tab
+    context.close()
 
 
 def test_given_a_row_of_each_model_when_program_admin_opens_every_admin_page_then_no_csp_violation(
-    login, browser, live_server, e2e_world
+    admin_tab, live_server, e2e_world
 ):
     # given
     build_admin_rows(e2e_world)
-    page = strict_page(browser, login("program_admin"))
     urls = admin_urls(e2e_world.users["program_admin"])
     # when
-    problems = {url: open_and_collect(page, live_server.url + url) for url in urls}
-    page.context.close()
+    problems = {url: open_and_collect(admin_tab, live_server.url + url) for url in urls}
     # then
     assert not models_without_rows()
     failing = {url: found for url, found in problems.items() if found}
@@ -89,20 +93,18 @@ def test_given_a_row_of_each_model_when_program_admin_opens_every_admin_page_the
 
 
 def test_given_crontab_task_when_admin_picks_another_crontab_then_it_shows_in_words_under_field(
-    login, browser, live_server, e2e_world
+    admin_tab, live_server
 ):
     # given
     morning = CrontabSchedule.objects.create(minute="15", hour="6")
     evening = CrontabSchedule.objects.create(minute="30", hour="18")
     task = PeriodicTask.objects.create(name="reminders", task="portal.sweep", crontab=morning)
-    page = strict_page(browser, login("program_admin"))
     url = reverse("admin:django_celery_beat_periodictask_change", args=[task.pk])
-    problems = open_and_collect(page, live_server.url + url)
+    problems = open_and_collect(admin_tab, live_server.url + url)
     # when
-    page.locator("#id_crontab").select_option(str(evening.pk))
+    admin_tab.locator("#id_crontab").select_option(str(evening.pk))
     # then
-    expect(page.locator("#id_crontab_helptext")).to_contain_text(
+    expect(admin_tab.locator("#id_crontab_helptext")).to_contain_text(
         f"Translation: {evening.human_readable}"
     )
     assert not problems
-    page.context.close()
