@@ -11,8 +11,10 @@ PYTHON ?= $(shell for p in python3.12 python3.11 python3; do \
 run: $(VENV)/.installed
 	$(BIN)/python manage.py start_portal
 
+# line coverage of portal, payments, disputes and programs ([tool.coverage] in pyproject.toml):
+# the files not fully covered, worst first, and the total, printed after the tests
 test: $(VENV)/.installed browser
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --cov --cov-report=term:skip-covered
 
 test-fast: $(VENV)/.installed
 	$(BIN)/python -m pytest -m "not e2e and not integration"

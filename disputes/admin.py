@@ -14,6 +14,7 @@ from disputes.models import (
     Note,
     NoteRevision,
 )
+from portal.admin_base import private_file_fields, readonly_model_fields
 
 
 class ItemInline(admin.TabularInline):
@@ -107,7 +108,8 @@ class DeterminationAdmin(admin.ModelAdmin):
     ]
     list_filter = ["outcome"]
     search_fields = ["dispute__id", "dispute__facility__name", "dispute__facility__npi"]
-    readonly_fields = [f.name for f in Determination._meta.fields]
+    readonly_fields = readonly_model_fields(Determination)
+    exclude = private_file_fields(Determination)  # the letter: no URL, see portal.admin_base
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return False
@@ -149,4 +151,5 @@ class DisputeAttachmentAdmin(admin.ModelAdmin):
         "uploaded_at",
     ]
     search_fields = ["original_name", "dispute__id", "sha256"]
-    readonly_fields = [f.name for f in DisputeAttachment._meta.fields]
+    readonly_fields = readonly_model_fields(DisputeAttachment)
+    exclude = private_file_fields(DisputeAttachment)  # the file: no URL, see portal.admin_base
