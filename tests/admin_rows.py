@@ -31,10 +31,10 @@ from django_celery_beat.models import (
     SolarSchedule,
 )
 
-from disputes import services as dispute_services
+from disputes.services import notes as dispute_services
 from portal.models import AccessLogEntry, User
 from portal.notifications.services import sweep_due_notices
-from programs.wqip.services.opt_in import grant_opt_in_extension
+from programs.wqip.services.opt_in_review import grant_opt_in_extension
 from tests.disputes.helpers import (
     add_internal_note,
     determined,
