@@ -63,6 +63,12 @@ class StoredUpload(models.Model):
         raise NotImplementedError
 
     @property
+    def stored_name(self) -> str:
+        """The file's name in private storage, given when the file was saved."""
+        assert self.file.name, "the file is not stored yet"
+        return self.file.name
+
+    @property
     def download_name(self) -> str:
         """The file name for Content-Disposition: ends in the detected type's extension."""
         return download_name(self.original_name, self.content_type)
