@@ -128,8 +128,7 @@ ACCOUNT_SESSION_REMEMBER = False
 # trusting exactly WQIP_TRUSTED_PROXY_COUNT proxies (one setting for both libraries).
 WQIP_TRUSTED_PROXY_COUNT = env.int("WQIP_TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_PROXY_COUNT = WQIP_TRUSTED_PROXY_COUNT
-# allauth: a dict of limits, or False to turn them off (test settings)
-ACCOUNT_RATE_LIMITS: dict[str, str] | bool = {
+ACCOUNT_RATE_LIMITS = {
     "login": env.str("WQIP_RATE_LIMIT_LOGIN", default="30/m/ip"),
     "login_failed": env.str("WQIP_RATE_LIMIT_LOGIN_FAILED", default="20/15m/ip"),
     "reset_password": env.str("WQIP_RATE_LIMIT_RESET_PASSWORD", default="20/m/ip,5/m/key"),
