@@ -129,7 +129,7 @@ def _run_context(request: AuthenticatedRequest, run: PaymentRun) -> dict[str, An
     lines = list(context["page"].object_list)
     paid_on = run.posted_at.date() if run.posted_at else None
     for line in lines:
-        line.is_past_due = _is_past_due(due_on=line.due_date, paid_on=paid_on, net=line.net_amount)  # type: ignore[attr-defined]
+        line.is_past_due = _is_past_due(due_on=line.due_date, paid_on=paid_on, net=line.net_amount)
     context.update(
         run=run,
         lines=lines,
