@@ -9,9 +9,6 @@ from typing import TYPE_CHECKING, TypedDict
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-if TYPE_CHECKING:
-    from django_stubs_ext import WithAnnotations
-
 from portal.models import (
     Facility,
     User,
@@ -24,6 +21,9 @@ from programs.wqip.models import (
     OptInVersion,
     ProgramYear,
 )
+
+if TYPE_CHECKING:  # django-stubs is a dev dependency
+    from django_stubs_ext import WithAnnotations
 
 
 def visible_opt_ins(*, user: User) -> QuerySet[OptIn]:
