@@ -28,8 +28,14 @@ totp: $(VENV)/.installed
 screenshots: $(VENV)/.installed browser
 	$(BIN)/python -m pytest tests/e2e/test_screenshots.py --screenshots
 
+# The static checks; `make test` (so CI) runs them before any test. test-fast does not.
 lint: $(VENV)/.installed
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+	$(BIN)/lint-imports
+	$(BIN)/python manage.py makemigrations --check --dry-run
+test: lint
 
 format: $(VENV)/.installed
 	$(BIN)/ruff check --fix . && $(BIN)/ruff format .

@@ -21,7 +21,7 @@ class ItemInline(admin.TabularInline):
     model = DisputeItem
     extra = 0
     can_delete = False
-    readonly_fields = ["kind", "month", "member_id", "first_day", "last_day", "days", "outcome"]
+    readonly_fields = ("kind", "month", "member_id", "first_day", "last_day", "days", "outcome")
     fields = readonly_fields
 
 
@@ -29,7 +29,7 @@ class EventInline(admin.TabularInline):
     model = DisputeEvent
     extra = 0
     can_delete = False
-    readonly_fields = ["at", "action", "from_status", "to_status", "actor", "reason", "is_internal"]
+    readonly_fields = ("at", "action", "from_status", "to_status", "actor", "reason", "is_internal")
     fields = readonly_fields
 
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
@@ -40,7 +40,7 @@ class NoteInline(admin.TabularInline):
     model = Note
     extra = 0
     can_delete = False
-    readonly_fields = ["created_at", "author", "visibility", "body", "edited_at"]
+    readonly_fields = ("created_at", "author", "visibility", "body", "edited_at")
     fields = readonly_fields
 
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]

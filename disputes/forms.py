@@ -11,8 +11,9 @@ from django import forms
 from disputes.models import Dispute, Note, Outcome, Status
 from disputes.programs import DisputeProgram, ItemChoice, ItemKind, dispute_programs, get_program
 from disputes.selectors import case_workers
-from payments.models import PaymentRun
+from payments.models import LedgerEntry, PaymentRun
 from payments.selectors import ledger_entries_for
+from portal.forms import typed_field
 from portal.models import (
     Facility,
     User,
@@ -114,7 +115,9 @@ class StartDisputeForm(ProgramChoiceMixin, forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["facility"].queryset = visible_facilities(user=user).order_by("name")
+        typed_field(self, "facility", forms.ModelChoiceField).queryset = visible_facilities(
+            user=user
+        ).order_by("name")
         self.set_program_fields(type_label="What do you dispute?")
         for kind in prefill_kinds():
             self.fields[kind.prefill_param] = forms.IntegerField(
@@ -123,7 +126,8 @@ class StartDisputeForm(ProgramChoiceMixin, forms.Form):
         self.helper = _helper("Start draft")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         self.clean_program_fields(data)
         return data
 
@@ -135,6 +139,21 @@ class StartDisputeForm(ProgramChoiceMixin, forms.Form):
             for kind in self.chosen_program.item_kinds
             if kind.prefill_param and self.cleaned_data.get(kind.prefill_param)
         ]
+
+
+class PaymentRunChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: PaymentRun) -> str:
+        return f"{obj.get_kind_display()} run of {obj.posted_at:%d %b %Y}"
+
+
+class LedgerEntryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: LedgerEntry) -> str:
+        return f"{obj.posted_at:%d %b %Y} {obj.get_kind_display()} {obj.amount} ({obj.memo})"
+
+
+class CaseWorkerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.full_name or obj.email
 
 
 class DisputeForm(forms.ModelForm):
@@ -167,31 +186,25 @@ class DisputeForm(forms.ModelForm):
             "contact_phone": "Contact phone",
         }
         widgets = {"plan_action_on": DateInput, "explanation": forms.Textarea(attrs={"rows": 5})}
+        field_classes = {
+            "payment_run": PaymentRunChoiceField,
+            "ledger_entry": LedgerEntryChoiceField,
+        }
 
-    def __init__(
-        self,
-        *args: Any,
-        user: User,
-        dispute: Dispute,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, instance=dispute, **kwargs)
+    def __init__(self, data: Any = None, *, user: User, dispute: Dispute, **kwargs: Any) -> None:
+        super().__init__(data, instance=dispute, **kwargs)
         year = dispute.program_year
-        self.fields["ledger_entry"].queryset = ledger_entries_for(user=user).filter(
+        ledger_entry = typed_field(self, "ledger_entry", forms.ModelChoiceField)
+        ledger_entry.queryset = ledger_entries_for(user=user).filter(
             facility=dispute.facility, program=dispute.program, program_year=year
         )
-        self.fields["ledger_entry"].label_from_instance = lambda e: (
-            f"{e.posted_at:%d %b %Y} {e.get_kind_display()} {e.amount} ({e.memo})"
-        )
-        self.fields["payment_run"].queryset = PaymentRun.objects.filter(
+        payment_run = typed_field(self, "payment_run", forms.ModelChoiceField)
+        payment_run.queryset = PaymentRun.objects.filter(
             program=dispute.program,
             program_year=year,
             status=PaymentRun.Status.POSTED,
             lines__facility=dispute.facility,
         ).distinct()
-        self.fields["payment_run"].label_from_instance = lambda r: (
-            f"{r.get_kind_display()} run of {r.posted_at:%d %b %Y}"
-        )
         program = get_program(dispute.program)
         chosen = list(dispute.items.all())
         # field name -> the items it offers, by key
@@ -259,12 +272,15 @@ class PaperDisputeForm(ProgramChoiceMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["facility"].queryset = visible_facilities(user=user).order_by("name")
+        typed_field(self, "facility", forms.ModelChoiceField).queryset = visible_facilities(
+            user=user
+        ).order_by("name")
         self.set_program_fields(type_label="Dispute type")
         self.helper = _helper("Enter paper dispute")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         self.clean_program_fields(data)
         return data
 
@@ -308,13 +324,12 @@ class NoteEditForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(label="Assign to", queryset=User.objects.none())
+    assignee = CaseWorkerChoiceField(label="Assign to", queryset=User.objects.none())
     reason = forms.CharField(label="Reason (optional)", required=False, max_length=250)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = case_workers()
-        self.fields["assignee"].label_from_instance = lambda u: u.full_name or u.email
+        typed_field(self, "assignee", forms.ModelChoiceField).queryset = case_workers()
         self.helper = _inner_helper("Assign", name="assign")
 
 
@@ -357,7 +372,8 @@ class DeterminationForm(forms.Form):
         self.helper = _helper("Issue determination", name="determine")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("outcome") == Outcome.UPHELD and (
             data.get("amount") or data.get("adjustment_quantity")
         ):
@@ -393,17 +409,23 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", "All (not drafts)"), ("open", "Open")] + [
-            (v, lbl) for v, lbl in Status.choices if v != Status.DRAFT
-        ]
-        self.fields["assignee"].choices = [("", "Anyone"), ("me", "Me"), ("none", "Unassigned")] + [
-            (str(u.pk), u.full_name or u.email) for u in case_workers()
-        ]
+        typed_field(self, "status", forms.ChoiceField).choices = [
+            ("", "All (not drafts)"),
+            ("open", "Open"),
+        ] + [(v, lbl) for v, lbl in Status.choices if v != Status.DRAFT]
+        typed_field(self, "assignee", forms.ChoiceField).choices = [
+            ("", "Anyone"),
+            ("me", "Me"),
+            ("none", "Unassigned"),
+        ] + [(str(u.pk), u.full_name or u.email) for u in case_workers()]
         types: dict[str, str] = {}
         for program in dispute_programs():
             for value, label in program.type_choices():
                 types.setdefault(value, label)
-        self.fields["dispute_type"].choices = [("", "All types"), *types.items()]
+        typed_field(self, "dispute_type", forms.ChoiceField).choices = [
+            ("", "All types"),
+            *types.items(),
+        ]
         self.helper = _helper("Filter", name="filter", method="get")
         self.helper.form_class = "row row-cols-lg-auto g-3 align-items-end"
         self.helper.disable_csrf = True

@@ -52,11 +52,11 @@ def cases_panel(*, user: User) -> HomePanel:
     return HomePanel(
         key="cases",
         title="Dispute cases",
-        items=[
+        items=tuple(
             WorkItem(text, url, count=counts[key], tone=tone)
             for key, text, url, tone in lines
             if counts[key]
-        ],
+        ),
         empty_text="No dispute needs acknowledging or is due this week.",
         order=20,
     )

@@ -7,6 +7,7 @@ from crispy_forms.layout import Submit
 from django import forms
 
 from payments.calculators import calculators
+from portal.forms import typed_field
 
 
 def _year_choices() -> list[tuple[int, str]]:
@@ -29,8 +30,8 @@ class StartRunForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["program_year"].choices = _year_choices()
-        self.fields["kind"].choices = _kind_choices()
+        typed_field(self, "program_year", forms.TypedChoiceField).choices = _year_choices()
+        typed_field(self, "kind", forms.ChoiceField).choices = _kind_choices()
         self.helper = FormHelper()
         self.helper.form_tag = False
 

@@ -76,7 +76,7 @@ def runs_panel(*, user: User) -> HomePanel:
     return HomePanel(
         key="payment-runs",
         title="Payment runs on the way",
-        items=[*items, *_more(count, len(shown), noun="run")],
+        items=(*items, *_more(count, len(shown), noun="run")),
         empty_text="No payment run is queued, awaiting approval or failed.",
         order=10,
     )

@@ -7,6 +7,7 @@ import csv
 import io
 from collections import defaultdict
 from collections.abc import Mapping
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -128,7 +129,7 @@ def _run_context(request: AuthenticatedRequest, run: PaymentRun) -> dict[str, An
     lines = list(context["page"].object_list)
     paid_on = run.posted_at.date() if run.posted_at else None
     for line in lines:
-        line.is_past_due = _is_past_due(due_on=line.due_date, paid_on=paid_on, net=line.net_amount)  # type: ignore[attr-defined]
+        line.is_past_due = _is_past_due(due_on=line.due_date, paid_on=paid_on, net=line.net_amount)
     context.update(
         run=run,
         lines=lines,
@@ -264,6 +265,12 @@ def _chart(points: list[tuple[str, Decimal]]) -> dict[str, Any]:
     return {"bars": bars, "width": gap + len(points) * (bar + gap), "height": height, "bar": bar}
 
 
+def _posted_at(line: PaymentLine) -> datetime:
+    """When the line's run was posted (``posted_lines_for`` gives lines of posted runs only)."""
+    assert line.run.posted_at is not None
+    return line.run.posted_at
+
+
 def facility_payments(request: AuthenticatedRequest, npi: str) -> HttpResponse:
     """A facility's posted payment lines and ledger adjustments by program and year, with the
     panels programs add for the year (WQIP: the citations that applied)."""
@@ -301,7 +308,7 @@ def facility_payments(request: AuthenticatedRequest, npi: str) -> HttpResponse:
     chart = _chart(
         [
             (f"{line.run.program_year} {line.run.kind}", line.gross_amount)
-            for line in sorted(lines, key=lambda item: item.run.posted_at)
+            for line in sorted(lines, key=_posted_at)
         ]
     )
     return render(

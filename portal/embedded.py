@@ -93,7 +93,7 @@ def _tune_server(server: Any, *, host: str, user: str) -> None:
     import psycopg
 
     with psycopg.connect(host=host, user=user, dbname="postgres", autocommit=True) as conn:
-        written = dict(
+        written: dict[str, str] = dict(
             conn.execute(
                 "SELECT name, setting FROM pg_file_settings "
                 "WHERE sourcefile LIKE '%%postgresql.auto.conf' AND error IS NULL"
@@ -110,13 +110,17 @@ def _tune_server(server: Any, *, host: str, user: str) -> None:
             "SELECT count(*) FROM pg_stat_activity "
             "WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()"
         ).fetchone()
+    # count(*) returns one row
+    assert pending is not None
+    assert others is not None
     if not pending[0] or others[0]:
         return
     _restart_if_alone(server)
 
 
 def _restart_if_alone(server: Any) -> None:
-    from pgserver._commands import pg_ctl
+    # pgserver makes one function per PostgreSQL program when it is imported (setattr)
+    from pgserver._commands import pg_ctl  # type: ignore[attr-defined]
     from pgserver.utils import PostmasterInfo
 
     with server._lock:

@@ -35,7 +35,7 @@ def home_panels_for(user: User) -> list[HomePanel]:
                     context={**panel.context, **first.context},
                 )
     panels = [
-        replace(panel, items=sorted(panel.items, key=lambda i: i.due_on or FAR_FUTURE))
+        replace(panel, items=tuple(sorted(panel.items, key=lambda i: i.due_on or FAR_FUTURE)))
         if any(item.due_on for item in panel.items)
         else panel
         for panel in merged.values()

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.apps import apps
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 
@@ -40,7 +41,7 @@ def _portal_apps() -> list[PortalApp]:
     return [c for c in apps.get_app_configs() if isinstance(c, PortalApp)]
 
 
-def nav_groups_for(user: User) -> list[NavGroup]:
+def nav_groups_for(user: User | AnonymousUser) -> list[NavGroup]:
     """The menus the user sees, in bar order, each with its items (empty menus left out)."""
     if not user.is_authenticated:
         return []
@@ -84,7 +85,7 @@ def _current_item(path: str, groups: list[NavGroup]) -> NavItem | None:
 def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
     """The menus for the template: ``key``, ``label``, ``is_current``, ``items`` (``label``,
     ``url``, ``is_current``); a one-item menu also has ``url`` (``is_link``)."""
-    groups = nav_groups_for(request.user)  # type: ignore[arg-type]
+    groups = nav_groups_for(request.user)
     current = _current_item(request.path, groups)
     menus = []
     for group in groups:

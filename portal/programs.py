@@ -161,6 +161,8 @@ class PortalApp:
     Mix into a core app's AppConfig (``class PaymentsConfig(PortalApp, AppConfig)``); programs
     extend :class:`ProgramConfig`."""
 
+    name: str  # every PortalApp is mixed into an AppConfig, which sets it
+
     # the menus the app declares; the first is its own (where its items go unless they name
     # another group)
     nav_groups: ClassVar[tuple[NavGroup, ...]] = ()

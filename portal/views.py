@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 
 def home(request: AuthenticatedRequest) -> HttpResponse:
     """The user's work list: what needs them today, from the panels each app declares."""
-    panels = home_panels_for(request.user)  # type: ignore[arg-type]
+    panels = home_panels_for(request.user)
     return render(
         request,
         "portal/home.html",

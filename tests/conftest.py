@@ -64,25 +64,25 @@ def _reference_data_in_transactional_tests(request):  # type: ignore[no-untyped-
 
 @pytest.fixture
 def analyst(db):
-    return UserFactory(role=Role.FINANCE_ANALYST)
+    return UserFactory.create(role=Role.FINANCE_ANALYST)
 
 
 @pytest.fixture
 def approver(db):
-    return UserFactory(role=Role.FINANCE_APPROVER)
+    return UserFactory.create(role=Role.FINANCE_APPROVER)
 
 
 @pytest.fixture
 def second_approver(db):
-    return UserFactory(role=Role.FINANCE_APPROVER)
+    return UserFactory.create(role=Role.FINANCE_APPROVER)
 
 
 @pytest.fixture
 def payable_facility(db):
     """Eligible, opted in for 2024, 100 qualifying days, interim per diem 20.0000."""
-    facility = FacilityFactory()
-    OptInFactory(facility=facility, status=OptIn.Status.APPROVED)
+    facility = FacilityFactory.create()
+    OptInFactory.create(facility=facility, status=OptIn.Status.APPROVED)
     bed_days(facility, 100)
-    exhibit = PerDiemExhibitFactory(kind="interim")
+    exhibit = PerDiemExhibitFactory.create(kind="interim")
     PerDiem.objects.create(exhibit=exhibit, facility=facility, per_diem=Decimal("20.0000"))
     return facility

@@ -32,7 +32,7 @@ def luhn_npi(prefix9: str) -> str:
     return prefix9 + str((10 - total % 10) % 10)
 
 
-class FacilityFactory(factory.django.DjangoModelFactory):
+class FacilityFactory(factory.django.DjangoModelFactory[Facility]):
     class Meta:
         model = Facility
         django_get_or_create = ("npi",)
@@ -48,7 +48,18 @@ class FacilityFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"facility{n}@example.test")
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+def _add_memberships(
+    user: User, create: bool, extracted: list[Facility] | None, **kwargs: object
+) -> None:
+    """``UserFactory.create(facilities=[...])``: the user's memberships (and the password saved)."""
+    if create and extracted:
+        for facility in extracted:
+            FacilityMembership.objects.get_or_create(user=user, facility=facility)
+    if create:
+        user.save()
+
+
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         django_get_or_create = ("email",)
@@ -58,17 +69,10 @@ class UserFactory(factory.django.DjangoModelFactory):
     full_name = factory.Sequence(lambda n: f"User {n}")
     role = Role.FACILITY_STAFF
     password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
-
-    @factory.post_generation
-    def facilities(self, create: bool, extracted: list[Facility] | None, **kwargs: object) -> None:
-        if create and extracted:
-            for facility in extracted:
-                FacilityMembership.objects.get_or_create(user=self, facility=facility)
-        if create:
-            self.save()
+    facilities = factory.PostGeneration(_add_memberships)
 
 
-class OptInFactory(factory.django.DjangoModelFactory):
+class OptInFactory(factory.django.DjangoModelFactory[OptIn]):
     class Meta:
         model = OptIn
 

@@ -54,26 +54,26 @@ def give_totp(user: User, secret: str | None = None) -> str:
 
 
 def build_world(prefix: str = "") -> World:
-    facility_a = FacilityFactory(name=f"{prefix}Alder Creek Care Center", county="Alameda")
-    facility_b = FacilityFactory(
+    facility_a = FacilityFactory.create(name=f"{prefix}Alder Creek Care Center", county="Alameda")
+    facility_b = FacilityFactory.create(
         name=f"{prefix}Birchwood Subacute",
         county="Fresno",
         facility_type=FacilityType.SUBACUTE_ADULT_FREESTANDING,
     )
     users: dict[str, User] = {
-        "facility_staff": UserFactory(
+        "facility_staff": UserFactory.create(
             email=f"{prefix}staff@a.example.test",
             full_name="Sam Staff",
             role=Role.FACILITY_STAFF,
             facilities=[facility_a],
         ),
-        "facility_admin": UserFactory(
+        "facility_admin": UserFactory.create(
             email=f"{prefix}admin@a.example.test",
             full_name="Ada Admin",
             role=Role.FACILITY_ADMIN,
             facilities=[facility_a],
         ),
-        "other_facility_staff": UserFactory(
+        "other_facility_staff": UserFactory.create(
             email=f"{prefix}staff@b.example.test",
             full_name="Otto Other",
             role=Role.FACILITY_STAFF,
@@ -82,7 +82,7 @@ def build_world(prefix: str = "") -> World:
     }
     secrets: dict[str, str] = {}
     for role in PLAN_ROLE_NAMES:
-        user = UserFactory(
+        user = UserFactory.create(
             email=f"{prefix}{role.replace('_', '.')}@plan.example.test",
             full_name=role.replace("_", " ").title(),
             role=role,

@@ -199,6 +199,7 @@ def escalate_overdue_disputes(today: datetime.date) -> int:
     for dispute in overdue:
         is_ack = dispute.status == Status.SUBMITTED
         due_on = dispute.ack_due if is_ack else dispute.decision_due
+        assert due_on is not None  # the query matched on this clock
         dispute.is_regulatory_breach = True
         dispute.escalated_at = now
         dispute.save(update_fields=["is_regulatory_breach", "escalated_at", "updated_at"])

@@ -99,7 +99,7 @@ def upload_attachment(*, dispute: Dispute, upload: UploadedFile, actor: User) ->
     try:
         attachment.save()
     except Exception:
-        attachment.file.storage.delete(attachment.file.name)
+        attachment.file.storage.delete(attachment.stored_name)
         raise
     record_dispute_event(
         dispute, action="attachment_added", actor=actor, reason=checked.original_name

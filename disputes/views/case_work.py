@@ -104,11 +104,11 @@ def case_action(request: AuthenticatedRequest, pk: int, action: str) -> HttpResp
         elif action == "start_review":
             case_work.start_review(dispute=dispute, actor=user)
         elif action == "return":
-            form = ReturnForm(request.POST)
-            if not form.is_valid():
+            return_form = ReturnForm(request.POST)
+            if not return_form.is_valid():
                 raise ValidationError("Say what is missing.")
             case_work.return_for_information(
-                dispute=dispute, actor=user, missing=form.cleaned_data["missing"]
+                dispute=dispute, actor=user, missing=return_form.cleaned_data["missing"]
             )
         elif action == "close":
             case_work.close_dispute(

@@ -8,6 +8,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 
 from portal.accounts.selectors import administered_facilities
+from portal.forms import typed_field
 from portal.models import (
     Facility,
     Role,
@@ -34,7 +35,9 @@ class InviteUserForm(forms.Form):
 
     def __init__(self, *args: Any, admin: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["facilities"].queryset = administered_facilities(user=admin).order_by("name")
+        typed_field(
+            self, "facilities", forms.ModelMultipleChoiceField
+        ).queryset = administered_facilities(user=admin).order_by("name")
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True

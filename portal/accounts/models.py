@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
@@ -59,9 +59,11 @@ class User(AbstractUser):
     role = models.CharField(max_length=32, choices=Role.choices, default=Role.FACILITY_STAFF)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager()
+    # AbstractUser's manager creates users by username; ours by e-mail (create_user(email, ...)),
+    # which the stubs' ``UserManager[Self]`` for AbstractUser does not allow
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["email"]

@@ -18,12 +18,15 @@ from portal.files.uploads import (
 class PrivateStorage(FileSystemStorage):
     """Files under PRIVATE_MEDIA_ROOT (read at use, so test settings apply); no public URL."""
 
+    _location: str | None  # set by FileSystemStorage.__init__ (the stubs leave it out)
+
     @cached_property
     def base_location(self) -> str:
         return self._value_or_setting(self._location, str(settings.PRIVATE_MEDIA_ROOT))
 
     def _clear_cached_properties(self, setting: str, **kwargs: Any) -> None:
-        super()._clear_cached_properties(setting, **kwargs)
+        # setting_changed sends every setting's name; the stubs allow only the four Django reads
+        super()._clear_cached_properties(setting, **kwargs)  # type: ignore[arg-type]
         if setting == "PRIVATE_MEDIA_ROOT":
             self.__dict__.pop("base_location", None)
             self.__dict__.pop("location", None)
@@ -58,6 +61,12 @@ class StoredUpload(models.Model):
     def storage_folder(self) -> str:
         """The folder this upload's file is stored in (one per owner)."""
         raise NotImplementedError
+
+    @property
+    def stored_name(self) -> str:
+        """The file's name in private storage, given when the file was saved."""
+        assert self.file.name, "the file is not stored yet"
+        return self.file.name
 
     @property
     def download_name(self) -> str:

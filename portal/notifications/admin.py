@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from django.utils import timezone
 
+from portal.accounts.http import AuthenticatedRequest
 from portal.models import Notice, OutboundEmail, ScheduledNotice
 from portal.notifications.services import (
     cancel_scheduled_notices_by_id,
@@ -85,14 +85,14 @@ class ScheduledNoticeAdmin(ReadOnlyModelAdmin):
         return [field.name for field in self.model._meta.fields]
 
     @admin.action(description="Retry the selected reminders (failed or cancelled)")
-    def retry(self, request: HttpRequest, queryset: QuerySet[ScheduledNotice]) -> None:
+    def retry(self, request: AuthenticatedRequest, queryset: QuerySet[ScheduledNotice]) -> None:
         count = retry_scheduled_notices(
             ids=list(queryset.values_list("pk", flat=True)), actor=request.user
         )
         self.message_user(request, f"{count} reminder(s) will be sent by the next sweep.")
 
     @admin.action(description="Cancel the selected pending reminders")
-    def cancel(self, request: HttpRequest, queryset: QuerySet[ScheduledNotice]) -> None:
+    def cancel(self, request: AuthenticatedRequest, queryset: QuerySet[ScheduledNotice]) -> None:
         count = cancel_scheduled_notices_by_id(
             ids=list(queryset.values_list("pk", flat=True)), actor=request.user
         )

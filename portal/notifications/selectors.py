@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import F, QuerySet
 
 from portal.accounts.models import FACILITY_ROLES
@@ -22,7 +23,7 @@ def inbox_for(*, user: User) -> QuerySet[Notice]:
     )
 
 
-def unread_notice_count(*, user: User) -> int:
+def unread_notice_count(*, user: User | AnonymousUser) -> int:
     if not user.is_authenticated:
         return 0
     return Notice.objects.filter(user=user, read_at__isnull=True).count()

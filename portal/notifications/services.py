@@ -239,7 +239,7 @@ class RenderedNotice:
 
 
 def render_notice(kind: NoticeKind, context: dict[str, Any]) -> RenderedNotice:
-    title = Template(kind.title).render(Context(context, autoescape=False))
+    title: str = Template(kind.title).render(Context(context, autoescape=False))
     title = " ".join(title.split())[:200]
     context = {**context, "title": title}
     return RenderedNotice(

@@ -7,6 +7,7 @@ from typing import Any
 from crispy_forms.helper import FormHelper
 from django import forms
 
+from portal.forms import typed_field
 from portal.models import (
     FacilityType,
 )
@@ -37,7 +38,10 @@ class FacilityFilterForm(forms.Form):
 
     def __init__(self, *args: Any, counties: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["county"].choices = [("", "Any county"), *((c, c) for c in counties)]
+        typed_field(self, "county", forms.ChoiceField).choices = [
+            ("", "Any county"),
+            *((c, c) for c in counties),
+        ]
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True

@@ -28,7 +28,8 @@ WQIP_TEST_BROKER_URL = CELERY_BROKER_URL
 # one process, no state shared between test runs (allauth's rate limits and used TOTP codes
 # live in the cache); django-axes (database) still enforces the lockout
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-ACCOUNT_RATE_LIMITS = False
+# allauth takes False for "no limits" (base sets a dict of them)
+ACCOUNT_RATE_LIMITS = False  # type: ignore[assignment]
 
 # Django's test flush truncates every table; the ledger's append-only trigger lets TRUNCATE
 # through only when this session setting is on (payments migration ledger_append_only).

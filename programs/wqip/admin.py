@@ -34,8 +34,15 @@ class OptInVersionInline(admin.StackedInline):
     extra = 0
     can_delete = False
     show_change_link = True
-    fields = ["number", "status", "payee_legal_name", "payee_tin", "signer_name", "submitted_at"]
-    readonly_fields = fields
+    readonly_fields = (
+        "number",
+        "status",
+        "payee_legal_name",
+        "payee_tin",
+        "signer_name",
+        "submitted_at",
+    )
+    fields = readonly_fields
 
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
@@ -45,8 +52,8 @@ class OptInTransitionInline(admin.TabularInline):
     model = OptInTransition
     extra = 0
     can_delete = False
-    fields = ["at", "version", "from_status", "to_status", "actor", "reason"]
-    readonly_fields = fields
+    readonly_fields = ("at", "version", "from_status", "to_status", "actor", "reason")
+    fields = readonly_fields
 
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False

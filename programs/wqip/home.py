@@ -83,11 +83,11 @@ def reviews_panel(*, user: User) -> HomePanel:
     return HomePanel(
         key="wqip-reviews",
         title="WQIP opt-ins to review",
-        items=[
+        items=tuple(
             WorkItem(text, url, count=counts[key], tone=tone)
             for key, text, url, tone in lines
             if counts[key]
-        ],
+        ),
         empty_text="No opt-in waits for review.",
         order=10,
     )
@@ -134,7 +134,7 @@ def imports_panel(*, user: User) -> HomePanel:
     return HomePanel(
         key="wqip-imports",
         title="Recent WQIP claims imports",
-        items=items,
+        items=tuple(items),
         empty_text="No claims file has been uploaded in the portal yet.",
         order=40,
         is_work=False,

@@ -25,7 +25,7 @@ from programs.wqip.models import (
 )
 
 VS = OptInVersion.Status
-KIND_BY_STATUS = {
+KIND_BY_STATUS: dict[str, str] = {
     VS.SUBMITTED: "opt_in_submitted",
     VS.RETURNED: "opt_in_returned",
     VS.APPROVED: "opt_in_approved",
@@ -79,6 +79,8 @@ def _opt_in_still_open(notice: ScheduledNotice, now: datetime.datetime) -> bool:
     """Window reminders stop once the facility has submitted, or the window has closed."""
     program_year = notice.subject
     if not isinstance(program_year, ProgramYear) or program_year.opt_in_closes_on is None:
+        return False
+    if notice.facility_id is None:  # window reminders are scheduled per facility
         return False
     if timezone.localdate(now) > program_year.opt_in_closes_on:
         return False

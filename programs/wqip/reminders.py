@@ -51,6 +51,9 @@ def produce_opt_in_window_reminders(today: datetime.date) -> int:
     windows = ProgramYear.objects.filter(opt_in_opens_on__lte=today, opt_in_closes_on__gte=today)
     for program_year in windows:
         opens_on, closes_on = program_year.opt_in_opens_on, program_year.opt_in_closes_on
+        # the filter leaves out years without both dates
+        assert opens_on is not None
+        assert closes_on is not None
         points = [
             ("opt_in_window_closing", closes_on - datetime.timedelta(days=days))
             for days in CLOSING_REMINDER_DAYS

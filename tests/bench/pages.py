@@ -73,6 +73,7 @@ def time_report_pages(year: int) -> list[PageTiming]:
         .order_by("-lines")
         .first()
     )
+    assert biggest is not None, "no claim lines: the bench loads its claims first"
     facility = Facility.objects.get(pk=biggest["facility_id"])
     finance, member = _users(facility)
     report = f"{reverse('wqip:bed_day_report')}?year={year}"

@@ -70,7 +70,9 @@ def paid_facility(
 ) -> PaidFacility:
     """The facility is opted in for 2025 with 100 qualifying days, an excluded member range
     (3 days, not_paid) and an interim run posted ($2,000.00)."""
-    OptInFactory(facility=facility, program_year=program_year(), status=OptIn.Status.APPROVED)
+    OptInFactory.create(
+        facility=facility, program_year=program_year(), status=OptIn.Status.APPROVED
+    )
     computation = _computation(YEAR)
     BedDaySummary.objects.update_or_create(
         facility=facility,
@@ -100,8 +102,8 @@ def paid_facility(
         defaults={"received_on": datetime.date(2026, 5, 12), "imported_at": timezone.now()},
     )
     PerDiem.objects.create(exhibit=exhibit, facility=facility, per_diem=PER_DIEM)
-    analyst = analyst or UserFactory(role=Role.FINANCE_ANALYST)
-    approver = approver or UserFactory(role=Role.FINANCE_APPROVER)
+    analyst = analyst or UserFactory.create(role=Role.FINANCE_ANALYST)
+    approver = approver or UserFactory.create(role=Role.FINANCE_APPROVER)
     run = wqip_payments.start_payment_run(
         program_year=YEAR, exhibit_kind="interim", started_by=analyst
     )
@@ -168,7 +170,9 @@ def determined(
 
 def bed_day_adjustment(dispute: Dispute) -> BedDayAdjustment:
     """The bed-day adjustment WQIP recorded for the dispute's determination."""
-    return BedDayAdjustment.objects.get(pk=dispute.determination.adjustment_id)
+    adjustment_id = dispute.determination.adjustment_id
+    assert adjustment_id is not None, "the determination made no adjustment"
+    return BedDayAdjustment.objects.get(pk=adjustment_id)
 
 
 def add_internal_note(dispute: Dispute, author: User) -> Note:

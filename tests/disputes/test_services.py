@@ -97,6 +97,8 @@ def test_given_submission_when_submitted_then_decision_reminders_and_overdue_sch
     # when
     dispute = submitted_dispute(facility=world.facility, filer=staff)
     # then
+    assert dispute.received_on is not None
+    assert dispute.decision_due is not None
     due = _notices(dispute, "dispute_decision_due").order_by("due_at")
     assert [timezone.localdate(n.due_at) for n in due] == [
         r.on for r in clocks.decision_reminders(received_on=dispute.received_on)
@@ -267,7 +269,7 @@ def test_given_returned_dispute_past_amend_due_when_daily_job_runs_then_closed_i
     dispute.refresh_from_db()
     assert closed == 1
     assert dispute.status == Status.CLOSED_INCOMPLETE
-    assert dispute.events.last().action == "closed_incomplete"
+    assert dispute.events.values_list("action", flat=True).last() == "closed_incomplete"
 
 
 def test_given_returned_dispute_within_window_when_daily_job_runs_then_still_returned(world):
@@ -385,7 +387,7 @@ def test_given_review_when_partially_overturned_then_adjustment_letter_and_notic
     dispute.refresh_from_db()
     assert dispute.status == Status.DETERMINED
     assert decision.adjustment_type == ADJUSTMENT_TYPE
-    adjustment = BedDayAdjustment.objects.get(pk=decision.adjustment_id)
+    adjustment = bed_day_adjustment(dispute)
     assert (adjustment.days, adjustment.program_year) == (2, YEAR)
     assert (adjustment.source_type, adjustment.source_id) == ("disputes.dispute", str(dispute.pk))
     assert not adjustment.is_approved
@@ -452,6 +454,7 @@ def test_given_determined_dispute_when_second_level_filed_then_draft_linked_to_p
     # then
     assert (second.level, second.parent, second.status) == (2, parent, Status.ACKNOWLEDGED)
     assert second.filing_deadline == parent.second_level_due
+    assert second.received_on is not None
     assert second.decision_due == clocks.decision_due(received_on=second.received_on, level=2)
 
 

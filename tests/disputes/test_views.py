@@ -5,6 +5,7 @@ the SLA dashboard and the finance page."""
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from pathlib import PurePath
 
 import pytest
@@ -103,7 +104,7 @@ def test_given_pdf_named_html_when_attached_and_downloaded_then_stored_and_serve
     attachment = dispute.attachments.get()
     response = client.get(reverse("disputes:attachment_download", args=[attachment.pk]))
     # then: a generated name with the detected extension; the download is a PDF attachment
-    stored = PurePath(attachment.file.name).name
+    stored = PurePath(attachment.stored_name).name
     assert stored.endswith(".pdf")
     assert "poly" not in stored
     assert "html" not in stored
@@ -206,7 +207,7 @@ def test_given_internal_note_when_decision_notice_sent_then_facility_mail_has_no
         actor=world.users["ltss_liaison"],
         outcome="upheld",
         reasoning="Counted correctly.",
-        amount=0,
+        amount=Decimal("0"),
     )
     # when
     sweep_due_notices(now=timezone.now() + datetime.timedelta(minutes=1))
@@ -320,6 +321,7 @@ def test_given_cases_when_queue_sorted_by_due_then_soonest_first(world, client_a
     # given
     later = submitted_dispute(facility=world.facility, filer=world.users["facility_staff"])
     sooner = submitted_dispute(facility=world.facility, filer=world.users["facility_staff"])
+    assert later.decision_due is not None
     Dispute.objects.filter(pk=sooner.pk).update(
         decision_due=later.decision_due - datetime.timedelta(days=3)
     )

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, LocatorAssertions, Page, expect
 
 from disputes.models import Dispute, Status
 from disputes.selectors import dispute_ledger_entries
-from portal.models import LiaisonAssignment, Role
+from portal.models import LiaisonAssignment, Role, User
 from tests.disputes.helpers import PDF_BYTES, YEAR, paid_facility
 from tests.e2e.helpers import assert_accessible, new_checked_page, recheck_visited_pages
 from tests.e2e.test_opt_in_flow import log_in
@@ -29,14 +29,14 @@ from tests.factories import FacilityFactory, UserFactory
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def _plan_user(role: str, name: str) -> tuple[object, str]:
-    user = UserFactory(role=role, full_name=name)
+def _plan_user(role: str, name: str) -> tuple[User, str]:
+    user = UserFactory.create(role=role, full_name=name)
     secret = generate_totp_secret()
     TOTP.activate(user, secret)
     return user, secret
 
 
-def _status(page: Page) -> object:
+def _status(page: Page) -> LocatorAssertions:
     return expect(page.get_by_test_id("dispute-status"))
 
 
@@ -45,13 +45,17 @@ def test_given_bed_day_dispute_when_returned_amended_overturned_and_paid_then_fa
 ):
     # given: a paid facility (100 days x $20 on the 2025 interim run) with 3 excluded days
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    facility = FacilityFactory(name="Sunrise Care Center")
-    staff = UserFactory(role=Role.FACILITY_STAFF, facilities=[facility], full_name="Sam Staff")
+    facility = FacilityFactory.create(name="Sunrise Care Center")
+    staff = UserFactory.create(
+        role=Role.FACILITY_STAFF, facilities=[facility], full_name="Sam Staff"
+    )
     liaison, liaison_secret = _plan_user(Role.LTSS_LIAISON, "Lee Liaison")
     analyst, analyst_secret = _plan_user(Role.FINANCE_ANALYST, "Ann Analyst")
     approver, approver_secret = _plan_user(Role.FINANCE_APPROVER, "Abe Approver")
     LiaisonAssignment.objects.create(facility=facility, liaison=liaison)
     paid = paid_facility(facility, analyst=analyst, approver=approver)
+    paid_at = paid.run.posted_at
+    assert paid_at is not None
     evidence = tmp_path / "remittance.pdf"
     evidence.write_bytes(PDF_BYTES)
     base = live_server.url
@@ -70,9 +74,7 @@ def test_given_bed_day_dispute_when_returned_amended_overturned_and_paid_then_fa
     assert_accessible(facility_page)
     facility_page.get_by_role("button", name="Start draft").click()
     facility_page.get_by_label("Report or other reference").fill("PY3 interim report")
-    facility_page.get_by_label("Date of the plan's action").fill(
-        paid.run.posted_at.date().isoformat()
-    )
+    facility_page.get_by_label("Date of the plan's action").fill(paid_at.date().isoformat())
     facility_page.get_by_label("What is wrong and why").fill("These three days were paid.")
     facility_page.get_by_label("Amount you believe is owed").fill("60.00")
     facility_page.get_by_role("button", name="Submit dispute").click()

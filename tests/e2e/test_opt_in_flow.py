@@ -54,9 +54,11 @@ def test_given_facility_admin_and_liaison_when_opt_in_returned_corrected_and_app
     # given
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     open_window(program_year(2026))
-    facility = FacilityFactory(name="Sunrise Care Center")
-    admin = UserFactory(role=Role.FACILITY_ADMIN, facilities=[facility], full_name="Ana Reyes")
-    liaison = UserFactory(role=Role.LTSS_LIAISON)
+    facility = FacilityFactory.create(name="Sunrise Care Center")
+    admin = UserFactory.create(
+        role=Role.FACILITY_ADMIN, facilities=[facility], full_name="Ana Reyes"
+    )
+    liaison = UserFactory.create(role=Role.LTSS_LIAISON)
     secret = generate_totp_secret()
     TOTP.activate(liaison, secret)
     w9 = tmp_path / "W-9 Sunrise.pdf"

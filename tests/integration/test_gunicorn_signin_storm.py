@@ -115,9 +115,12 @@ def test_given_sign_in_storm_when_plain_page_requested_then_answered_before_the_
     gunicorn_server,
 ):
     # given: accounts whose passwords carry the production hash
-    facility = FacilityFactory()
+    facility = FacilityFactory.create()
     hashed = PBKDF2PasswordHasher().encode(TEST_PASSWORD, "storm-salt-123")
-    users = [UserFactory(email=f"storm{n}@a.example.test", facilities=[facility]) for n in range(6)]
+    users = [
+        UserFactory.create(email=f"storm{n}@a.example.test", facilities=[facility])
+        for n in range(6)
+    ]
     for user in users:
         type(user).objects.filter(pk=user.pk).update(password=hashed)
     login_url = f"{gunicorn_server}/accounts/login/"
@@ -126,6 +129,7 @@ def test_given_sign_in_storm_when_plain_page_requested_then_answered_before_the_
         opener = browser()
         with opener.open(login_url, timeout=30) as page:
             token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page.read())
+        assert token is not None
         body = urllib.parse.urlencode(
             {"login": user.email, "password": TEST_PASSWORD, "csrfmiddlewaretoken": token.group(1)}
         ).encode()

@@ -87,7 +87,7 @@ def wait_until_ready(workers: dict[str, subprocess.Popen], timeout: float = 60) 
     while time.monotonic() < deadline:
         for name, process in workers.items():
             assert process.poll() is None, f"worker {name} exited early"
-        replies = app.control.ping(timeout=0.5)
+        replies = app.control.ping(timeout=0.5) or []
         ready = {next(iter(reply)).split("@")[0] for reply in replies}
         if wanted <= ready:
             return
@@ -138,8 +138,8 @@ def delivered_message_ids(mail_dir: Path) -> Counter:
 
 
 def create_due_reminders(count: int) -> None:
-    facility = FacilityFactory()
-    UserFactory(role=Role.FACILITY_ADMIN, facilities=[facility])
+    facility = FacilityFactory.create()
+    UserFactory.create(role=Role.FACILITY_ADMIN, facilities=[facility])
     now = timezone.now()
     facility_type = ContentType.objects.get_for_model(facility)
     ScheduledNotice.objects.bulk_create(
@@ -179,7 +179,9 @@ def test_given_1000_due_reminders_when_two_sweepers_run_and_one_is_killed_then_e
         wait_for(lambda: Notice.objects.count() >= REMINDERS // 5, timeout=60)
         backends = {name: backend_pid_of(process) for name, process in workers.items()}
         assert None not in backends.values(), "both sweepers are connected and working"
-        wait_for(lambda: in_transaction(backends["sweeper1"]), timeout=10, step=0)
+        doomed = backends["sweeper1"]
+        assert doomed is not None
+        wait_for(lambda: in_transaction(doomed), timeout=10, step=0)
         os.kill(workers["sweeper1"].pid, signal.SIGKILL)  # inside its open transaction
         sent_at_kill = Notice.objects.count()
         workers["sweeper1"].wait(timeout=10)

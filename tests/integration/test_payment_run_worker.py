@@ -88,7 +88,7 @@ def blocked_backend_pid() -> int | None:
 @pytest.fixture
 def many_payable_facilities():
     ProgramYear.objects.get_or_create(year=2024, defaults={"label": "PY2"})
-    exhibit = PerDiemExhibitFactory()
+    exhibit = PerDiemExhibitFactory.create()
     facilities = Facility.objects.bulk_create(
         FacilityFactory.build(npi=luhn_npi(f"17{n:07d}"), hcai_id=f"2069{n:05d}")
         for n in range(300)
@@ -110,13 +110,14 @@ def test_given_worker_killed_mid_run_when_restarted_then_ledger_posted_exactly_o
 ):
     # given: a run queued on Redis, and a lock that holds the worker mid-transaction
     with app.connection_for_write() as broker:
-        broker.default_channel.queue_purge("celery")
-    analyst = UserFactory(role=Role.FINANCE_ANALYST)
+        # the Redis transport's channel purges; the stubs know only kombu's abstract StdChannel
+        broker.default_channel.queue_purge("celery")  # type: ignore[attr-defined]
+    analyst = UserFactory.create(role=Role.FINANCE_ANALYST)
     run = PaymentRun.objects.create(  # as request_payment_run leaves it, before the task
         program="wqip",
         program_year=2024,
         kind="interim",
-        parameters=wqip_run_parameters(PerDiemExhibitFactory()),
+        parameters=wqip_run_parameters(PerDiemExhibitFactory.create()),
         started_by=analyst,
         post_when_computed=True,
     )

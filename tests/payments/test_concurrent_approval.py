@@ -56,14 +56,14 @@ def concurrently(*calls):  # type: ignore[no-untyped-def]
 def test_given_draft_when_two_approvers_approve_at_once_then_posted_once():
     # given (an earlier transactional test may have flushed the seeded program years)
     ProgramYear.objects.get_or_create(year=2024, defaults={"label": "PY2"})
-    exhibit = PerDiemExhibitFactory()
-    facilities = [FacilityFactory() for _ in range(3)]
+    exhibit = PerDiemExhibitFactory.create()
+    facilities = [FacilityFactory.create() for _ in range(3)]
     for facility in facilities:
-        OptInFactory(facility=facility, status=OptIn.Status.APPROVED)
+        OptInFactory.create(facility=facility, status=OptIn.Status.APPROVED)
         bed_days(facility, 10)
         PerDiem.objects.create(exhibit=exhibit, facility=facility, per_diem=Decimal("10"))
-    analyst = UserFactory(role=Role.FINANCE_ANALYST)
-    first, second = (UserFactory(role=Role.FINANCE_APPROVER) for _ in range(2))
+    analyst = UserFactory.create(role=Role.FINANCE_ANALYST)
+    first, second = (UserFactory.create(role=Role.FINANCE_APPROVER) for _ in range(2))
     run = start_payment_run(program_year=2024, exhibit_kind="interim", started_by=analyst)
     # when
     outcomes = concurrently(

@@ -83,7 +83,7 @@ def test_given_no_draft_when_approver_home_then_empty_state(world):
 
 def test_given_analyst_when_approvals_panel_asked_then_nothing_to_approve(world):
     # given
-    payment_run(status=DRAFT, started_by=UserFactory(role=Role.FINANCE_ANALYST))
+    payment_run(status=DRAFT, started_by=UserFactory.create(role=Role.FINANCE_ANALYST))
     # when
     panel = runs_to_approve_panel(user=world.users["finance_analyst"])
     # then

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def entry():
     return LedgerEntry.objects.create(
-        facility=FacilityFactory(),
+        facility=FacilityFactory.create(),
         program_year=2024,
         kind=LedgerEntry.Kind.PAYMENT,
         amount=Decimal("100.00"),
@@ -87,7 +87,7 @@ def test_given_entries_when_balances_read_then_sum_per_facility_and_year(entry):
 def test_given_committed_entry_when_raw_truncate_then_database_refuses():
     # given
     LedgerEntry.objects.create(
-        facility=FacilityFactory(),
+        facility=FacilityFactory.create(),
         program_year=2024,
         kind=LedgerEntry.Kind.PAYMENT,
         amount=Decimal("100.00"),
@@ -109,7 +109,7 @@ def test_given_posted_entry_when_correction_needed_then_adjustment_is_a_new_entr
     from tests.factories import UserFactory
 
     # given
-    approver = UserFactory(role=Role.FINANCE_APPROVER)
+    approver = UserFactory.create(role=Role.FINANCE_APPROVER)
     # when
     adjustment = post_ledger_adjustment(
         facility=entry.facility,

@@ -41,13 +41,13 @@ HOSTILE_PARAMS = [
 
 
 def staff(role: str):  # type: ignore[no-untyped-def]
-    user = UserFactory(role=role)
+    user = UserFactory.create(role=role)
     give_totp(user)
     return user
 
 
 def homes(count: int, *, start: int = 1) -> list:  # type: ignore[type-arg]
-    return [FacilityFactory(name=f"List Home {n:02d}") for n in range(start, start + count)]
+    return [FacilityFactory.create(name=f"List Home {n:02d}") for n in range(start, start + count)]
 
 
 def run_with_lines(facilities, *, started_by=None) -> PaymentRun:  # type: ignore[no-untyped-def]
@@ -57,7 +57,7 @@ def run_with_lines(facilities, *, started_by=None) -> PaymentRun:  # type: ignor
         program="wqip",
         program_year=2024,
         kind="interim",
-        parameters=wqip_run_parameters(PerDiemExhibitFactory()),
+        parameters=wqip_run_parameters(PerDiemExhibitFactory.create()),
         status=PaymentRun.Status.DRAFT,
         started_by=started_by,
         inputs_digest=uuid.uuid4().hex,  # one draft per inputs
@@ -350,7 +350,7 @@ def test_given_facility_user_when_searching_ledger_then_only_own_balances_and_to
     client, big_ledger
 ):
     # given
-    client.force_login(UserFactory(role=Role.FACILITY_STAFF, facilities=[big_ledger[2]]))
+    client.force_login(UserFactory.create(role=Role.FACILITY_STAFF, facilities=[big_ledger[2]]))
     # when
     response = get(client, "ledger", q="List Home")
     # then

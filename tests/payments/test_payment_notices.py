@@ -15,10 +15,12 @@ from payments.notices import produce_payment_due_reminders
 from payments.services import approve_payment_run
 from portal.calendar.dates import pacific_time
 from portal.models import (
+    Facility,
     FacilityMembership,
     Notice,
     Role,
     ScheduledNotice,
+    User,
 )
 from portal.notifications.services import sweep_due_notices
 from programs.wqip.models import (
@@ -45,16 +47,16 @@ def kinds_of(user) -> list[str]:  # type: ignore[no-untyped-def]
 def two_facilities(db):
     """Two payable facilities (opted in for 2024, per diems on the interim exhibit) and a third
     with a zero per diem (a line, no money), each with an administrator and a staff member."""
-    exhibit = PerDiemExhibitFactory(kind="interim")
-    world = {}
+    exhibit = PerDiemExhibitFactory.create(kind="interim")
+    world: dict[str, Facility | User] = {}
     for name, per_diem in (("north", "20"), ("south", "10"), ("zero", "0")):
-        facility = FacilityFactory(name=f"{name.title()} Care")
-        OptInFactory(facility=facility, status=OptIn.Status.APPROVED, source="import")
+        facility = FacilityFactory.create(name=f"{name.title()} Care")
+        OptInFactory.create(facility=facility, status=OptIn.Status.APPROVED, source="import")
         bed_days(facility, 100)
         PerDiem.objects.create(exhibit=exhibit, facility=facility, per_diem=Decimal(per_diem))
         world[name] = facility
-        world[f"{name}_admin"] = UserFactory(role=Role.FACILITY_ADMIN, facilities=[facility])
-        world[f"{name}_staff"] = UserFactory(role=Role.FACILITY_STAFF, facilities=[facility])
+        world[f"{name}_admin"] = UserFactory.create(role=Role.FACILITY_ADMIN, facilities=[facility])
+        world[f"{name}_staff"] = UserFactory.create(role=Role.FACILITY_STAFF, facilities=[facility])
     return world
 
 
@@ -135,7 +137,7 @@ def test_given_user_of_two_facilities_when_one_paid_then_told_about_that_one(
 ):
     # given a consultant who is a member of north only, and formerly of south
     w = two_facilities
-    consultant = UserFactory(role=Role.FACILITY_STAFF, facilities=[w["north"]])
+    consultant = UserFactory.create(role=Role.FACILITY_STAFF, facilities=[w["north"]])
     FacilityMembership.objects.create(user=consultant, facility=w["south"], is_active=False)
     run = start_payment_run(program_year=2024, exhibit_kind="interim", started_by=analyst)
     # when

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 def make_user(role: str, facilities=()):  # type: ignore[no-untyped-def]
-    user = UserFactory(role=role, facilities=list(facilities))
+    user = UserFactory.create(role=role, facilities=list(facilities))
     if user.requires_mfa:
         give_totp(user)
     return user
@@ -163,7 +163,7 @@ def test_given_bad_per_diem_file_when_uploaded_then_errors_listed_and_nothing_st
 
 def test_given_good_per_diem_file_when_uploaded_then_exhibit_stored(client, tmp_path):
     # given
-    facility = FacilityFactory()
+    facility = FacilityFactory.create()
     client.force_login(make_user(Role.FINANCE_ANALYST))
     upload = tmp_path / "pd.csv"
     upload.write_text(f"facility_npi,per_diem\n{facility.npi},19.875\n", encoding="utf-8")
@@ -190,7 +190,7 @@ def test_given_draft_past_its_due_date_when_shown_then_flagged_past_due(client, 
 
 def test_given_facility_user_when_other_facility_page_requested_then_404(client, draft):
     # given
-    client.force_login(make_user(Role.FACILITY_STAFF, [FacilityFactory()]))
+    client.force_login(make_user(Role.FACILITY_STAFF, [FacilityFactory.create()]))
     # when
     response = client.get(
         reverse("payments:facility_payments", args=[draft.lines.get().facility.npi])

@@ -25,7 +25,7 @@ def login(client, email: str, password: str = TEST_PASSWORD):  # type: ignore[no
 
 def test_given_facility_user_when_login_with_email_then_dashboard(client):
     # given
-    UserFactory(email="pat@a.example.test", facilities=[FacilityFactory()])
+    UserFactory.create(email="pat@a.example.test", facilities=[FacilityFactory.create()])
     # when
     response = login(client, "PAT@a.example.test")
     # then
@@ -36,7 +36,7 @@ def test_given_facility_user_when_login_with_email_then_dashboard(client):
 
 def test_given_five_bad_passwords_when_sixth_attempt_then_locked_out_even_with_right_one(client):
     # given
-    UserFactory(email="pat@a.example.test")
+    UserFactory.create(email="pat@a.example.test")
     for _ in range(5):
         login(client, "pat@a.example.test", "wrong-password-123")
     # when
@@ -48,7 +48,7 @@ def test_given_five_bad_passwords_when_sixth_attempt_then_locked_out_even_with_r
 
 def test_given_four_bad_passwords_when_right_password_then_signed_in(client):
     # given
-    UserFactory(email="pat@a.example.test")
+    UserFactory.create(email="pat@a.example.test")
     for _ in range(4):
         login(client, "pat@a.example.test", "wrong-password-123")
     # when
@@ -67,9 +67,11 @@ def test_given_signup_url_when_visited_then_sign_up_is_closed(client):
 
 def test_given_reset_request_when_email_sent_then_link_sets_new_password(client):
     # given
-    user = UserFactory(email="pat@a.example.test")
+    user = UserFactory.create(email="pat@a.example.test")
     client.post(reverse("account_reset_password"), {"email": "pat@a.example.test"})
-    link = re.search(r"http://testserver(\S+)", mail.outbox[0].body).group(1)
+    found = re.search(r"http://testserver(\S+)", str(mail.outbox[0].body))
+    assert found is not None
+    link = found.group(1)
     # when
     form_page = client.get(link, follow=True)
     response = client.post(
@@ -88,7 +90,7 @@ def test_given_reset_token_when_checked_after_minutes_then_valid_only_within_an_
     monkeypatch, minutes, valid
 ):
     # given
-    user = UserFactory()
+    user = UserFactory.create()
     token = default_token_generator.make_token(user)
     later = datetime.datetime.now() + datetime.timedelta(minutes=minutes)
     # when
@@ -102,7 +104,7 @@ def test_given_weak_password_when_reset_then_validators_reject_it(client):
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
 
-    user = UserFactory()
+    user = UserFactory.create()
     # when / then
     with pytest.raises(ValidationError):
         validate_password("short1", user=user)
@@ -110,7 +112,7 @@ def test_given_weak_password_when_reset_then_validators_reject_it(client):
 
 def test_given_plan_staff_without_totp_when_signed_in_then_sent_to_activate_totp(client):
     # given
-    UserFactory(email="fin@plan.example.test", role=Role.FINANCE_ANALYST)
+    UserFactory.create(email="fin@plan.example.test", role=Role.FINANCE_ANALYST)
     login(client, "fin@plan.example.test")
     # when
     response = client.get(reverse("portal:facility_list"))
@@ -121,7 +123,7 @@ def test_given_plan_staff_without_totp_when_signed_in_then_sent_to_activate_totp
 
 def test_given_plan_staff_without_totp_when_activating_with_app_code_then_portal_opens(client):
     # given
-    user = UserFactory(email="fin@plan.example.test", role=Role.FINANCE_ANALYST)
+    user = UserFactory.create(email="fin@plan.example.test", role=Role.FINANCE_ANALYST)
     login(client, "fin@plan.example.test")
     # allauth asks for the password again before MFA changes (reauthentication)
     assert client.get(reverse("mfa_activate_totp")).url.startswith(
@@ -140,7 +142,7 @@ def test_given_plan_staff_without_totp_when_activating_with_app_code_then_portal
 
 def test_given_plan_staff_with_totp_when_password_only_then_asked_for_code(client):
     # given
-    user = UserFactory(email="liaison@plan.example.test", role=Role.LTSS_LIAISON)
+    user = UserFactory.create(email="liaison@plan.example.test", role=Role.LTSS_LIAISON)
     secret = give_totp(user)
     # when
     response = login(client, "liaison@plan.example.test")
@@ -155,7 +157,7 @@ def test_given_plan_staff_with_totp_when_password_only_then_asked_for_code(clien
 
 def test_given_facility_user_without_totp_when_signed_in_then_not_forced_to_mfa(client):
     # given
-    UserFactory(email="pat@a.example.test", facilities=[FacilityFactory()])
+    UserFactory.create(email="pat@a.example.test", facilities=[FacilityFactory.create()])
     login(client, "pat@a.example.test")
     # when
     response = client.get(reverse("portal:facility_list"))
@@ -165,7 +167,7 @@ def test_given_facility_user_without_totp_when_signed_in_then_not_forced_to_mfa(
 
 def test_given_signed_in_user_when_keepalive_then_session_renewed(client):
     # given
-    UserFactory(email="pat@a.example.test")
+    UserFactory.create(email="pat@a.example.test")
     login(client, "pat@a.example.test")
     # when
     response = client.get(reverse("portal:keepalive"))
@@ -177,7 +179,7 @@ def test_given_signed_in_user_when_keepalive_then_session_renewed(client):
 
 def test_given_signed_in_user_when_page_rendered_then_body_carries_idle_timeout(client):
     # given
-    UserFactory(email="pat@a.example.test")
+    UserFactory.create(email="pat@a.example.test")
     login(client, "pat@a.example.test")
     # when
     body = client.get(reverse("portal:home")).content.decode()
@@ -191,7 +193,7 @@ def test_given_signed_in_user_when_sign_out_form_in_nav_posted_then_signed_out()
     # given: a client that enforces CSRF like a browser
     from django.test import Client
 
-    UserFactory(email="pat@a.example.test")
+    UserFactory.create(email="pat@a.example.test")
     client = Client(enforce_csrf_checks=True)
     client.get(reverse("account_login"))
     token = client.cookies["csrftoken"].value
@@ -200,11 +202,13 @@ def test_given_signed_in_user_when_sign_out_form_in_nav_posted_then_signed_out()
         {"login": "pat@a.example.test", "password": TEST_PASSWORD, "csrfmiddlewaretoken": token},
     )
     page = client.get(reverse("portal:home")).content.decode()
-    form_token = re.search(
+    found = re.search(
         r'action="/accounts/logout/">\s*<input type="hidden" name="csrfmiddlewaretoken" '
         r'value="([^"]+)"',
         page,
-    ).group(1)
+    )
+    assert found is not None
+    form_token = found.group(1)
     # when
     response = client.post(reverse("account_logout"), {"csrfmiddlewaretoken": form_token})
     # then
@@ -214,7 +218,7 @@ def test_given_signed_in_user_when_sign_out_form_in_nav_posted_then_signed_out()
 
 def test_given_user_when_posting_new_email_then_address_unchanged(client):
     # given
-    user = UserFactory(email="pat@a.example.test")
+    user = UserFactory.create(email="pat@a.example.test")
     client.force_login(user)
     # when
     response = client.post(

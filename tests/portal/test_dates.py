@@ -229,7 +229,7 @@ def test_given_seeded_table_when_no_holidays_passed_then_table_is_used():
 @pytest.mark.django_db
 def test_given_admin_added_closure_day_when_counting_then_closure_day_skipped():
     # given Fri 26 Dec 2025 declared a plan closure day by an admin
-    admin = UserFactory(role="program_admin", is_staff=True, is_superuser=True)
+    admin = UserFactory.create(role="program_admin", is_staff=True, is_superuser=True)
     save_plan_closure_day(
         holiday=Holiday(date=D(2025, 12, 26), name="Plan closure", source="closure"),
         actor=admin,
@@ -245,7 +245,7 @@ def test_given_admin_added_closure_day_when_counting_then_closure_day_skipped():
 @pytest.mark.django_db
 def test_given_closure_day_added_through_django_admin_when_counting_then_skipped(client):
     # given
-    admin = UserFactory(role="program_admin", is_staff=True, is_superuser=True)
+    admin = UserFactory.create(role="program_admin", is_staff=True, is_superuser=True)
     Authenticator.objects.create(user=admin, type=Authenticator.Type.TOTP, data={})
     client.force_login(admin)
     # when

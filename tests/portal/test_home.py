@@ -52,7 +52,7 @@ class _FirstApp(PortalApp):
 
     def home_panels(self, user):  # type: ignore[no-untyped-def]
         return [
-            HomePanel("deadlines", "Your next deadlines", [WorkItem("B", "/b", due_on=_day(9))]),
+            HomePanel("deadlines", "Your next deadlines", (WorkItem("B", "/b", due_on=_day(9)),)),
             HomePanel("info", "Information", order=90, is_work=False),
         ]
 
@@ -65,10 +65,10 @@ class _SecondApp(PortalApp):
             HomePanel(
                 "deadlines",
                 "Deadlines again",
-                [WorkItem("A", "/a", due_on=_day(2))],
-                links=[("All deadlines", "/deadlines/")],
+                (WorkItem("A", "/a", due_on=_day(2)),),
+                links=(("All deadlines", "/deadlines/"),),
             ),
-            HomePanel("answers", "What needs an answer", [WorkItem("C", "/c")], order=10),
+            HomePanel("answers", "What needs an answer", (WorkItem("C", "/c"),), order=10),
         ]
 
 
@@ -175,7 +175,7 @@ def _populate(world, count: int, *, start: int) -> None:  # type: ignore[no-unty
     payment, a draft and a failed run, a claims import, a bed-day adjustment."""
     analyst, filer = world.users["finance_analyst"], world.users["facility_staff"]
     for n in range(start, start + count):
-        facility = FacilityFactory(name=f"Home {n:02d}")
+        facility = FacilityFactory.create(name=f"Home {n:02d}")
         for role in ("facility_staff", "facility_admin"):
             FacilityMembership.objects.create(user=world.users[role], facility=facility)
         opt_in_with_form(facility, status=OptIn.Status.RETURNED, year=2025)

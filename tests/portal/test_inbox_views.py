@@ -28,12 +28,12 @@ ROLES = (
 
 @pytest.fixture
 def facility():
-    return FacilityFactory()
+    return FacilityFactory.create()
 
 
 @pytest.fixture
 def staff(facility):
-    return UserFactory(role=Role.FACILITY_STAFF, facilities=[facility])
+    return UserFactory.create(role=Role.FACILITY_STAFF, facilities=[facility])
 
 
 def make_notices(user, count: int, **extra) -> list[Notice]:
@@ -48,8 +48,8 @@ def user_for(role: str):
         return None
     if role in ("facility_staff", "facility_admin", "other_facility_staff"):
         real_role = "facility_staff" if role == "other_facility_staff" else role
-        return UserFactory(role=real_role, facilities=[FacilityFactory()])
-    user = UserFactory(role=role)
+        return UserFactory.create(role=real_role, facilities=[FacilityFactory.create()])
+    user = UserFactory.create(role=role)
     Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={})
     return user
 
@@ -96,7 +96,7 @@ def test_given_thirty_notices_when_inbox_opened_then_paginated(client, staff):
 
 def test_given_other_users_notice_when_inbox_opened_then_not_listed(client, staff):
     # given
-    other = UserFactory(role=Role.FACILITY_STAFF, facilities=[FacilityFactory()])
+    other = UserFactory.create(role=Role.FACILITY_STAFF, facilities=[FacilityFactory.create()])
     make_notices(other, 1)
     client.force_login(staff)
     # when
@@ -129,7 +129,7 @@ def test_given_notice_with_link_when_opened_through_mark_read_then_redirected(cl
 
 def test_given_other_users_notice_when_marked_read_then_404_and_unchanged(client, staff):
     # given
-    other = UserFactory(role=Role.FACILITY_STAFF, facilities=[FacilityFactory()])
+    other = UserFactory.create(role=Role.FACILITY_STAFF, facilities=[FacilityFactory.create()])
     notice = make_notices(other, 1)[0]
     client.force_login(staff)
     # when
@@ -143,7 +143,7 @@ def test_given_other_users_notice_when_marked_read_then_404_and_unchanged(client
 def test_given_unread_notices_when_mark_all_read_then_only_own_marked(client, staff):
     # given
     make_notices(staff, 3)
-    other = UserFactory(role=Role.FACILITY_STAFF, facilities=[FacilityFactory()])
+    other = UserFactory.create(role=Role.FACILITY_STAFF, facilities=[FacilityFactory.create()])
     make_notices(other, 2)
     client.force_login(staff)
     # when

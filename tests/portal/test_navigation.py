@@ -227,6 +227,8 @@ def test_given_wqip_provider_kinds_when_compared_then_they_are_the_eligible_faci
     from portal.registry.models import ELIGIBLE_TYPES
 
     # when
-    kinds = apps.get_app_config("wqip").provider_kinds
+    config = apps.get_app_config("wqip")
+    assert isinstance(config, ProgramConfig)
+    kinds = config.provider_kinds
     # then
     assert set(kinds) == {str(kind) for kind in ELIGIBLE_TYPES}

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def admin_client(client):
-    admin = UserFactory(role="program_admin", is_staff=True, is_superuser=True)
+    admin = UserFactory.create(role="program_admin", is_staff=True, is_superuser=True)
     Authenticator.objects.create(user=admin, type=Authenticator.Type.TOTP, data={})
     client.force_login(admin)
     return client
@@ -25,7 +25,7 @@ def admin_client(client):
 
 @pytest.fixture
 def rows():
-    facility = FacilityFactory()
+    facility = FacilityFactory.create()
     now = timezone.now()
     upcoming = schedule_notice(
         kind="report_published", subject=facility, due_at=now + datetime.timedelta(days=2)

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -40,24 +41,24 @@ JUNE_2_2025_8AM = pacific_time(datetime.date(2025, 6, 2), 8)
 
 @pytest.fixture
 def facility_a():
-    return FacilityFactory(name="Alder Care")
+    return FacilityFactory.create(name="Alder Care")
 
 
 @pytest.fixture
 def facility_b():
-    return FacilityFactory(name="Birch Care")
+    return FacilityFactory.create(name="Birch Care")
 
 
 @pytest.fixture
 def admin_a(facility_a):
-    return UserFactory(
+    return UserFactory.create(
         email="admin.a@example.test", role=Role.FACILITY_ADMIN, facilities=[facility_a]
     )
 
 
 @pytest.fixture
 def admin_b(facility_b):
-    return UserFactory(
+    return UserFactory.create(
         email="admin.b@example.test", role=Role.FACILITY_ADMIN, facilities=[facility_b]
     )
 
@@ -138,7 +139,7 @@ def test_given_caller_transaction_rolled_back_when_scheduled_inside_then_no_row(
 
 def test_given_opt_in_subject_when_scheduled_then_facility_taken_from_subject(facility_a):
     # given
-    opt_in = OptInFactory(facility=facility_a, status="draft")
+    opt_in = OptInFactory.create(facility=facility_a, status="draft")
     # when
     row = schedule_notice(kind="opt_in_draft_incomplete", subject=opt_in, due_at=PAST)
     # then
@@ -172,7 +173,9 @@ def test_given_due_notice_when_swept_then_inbox_row_and_email_once(
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["admin.a@example.test"]
     assert "http://localhost:8000/" in mail.outbox[0].body
-    assert mail.outbox[0].alternatives[0][1] == "text/html"
+    message = mail.outbox[0]
+    assert isinstance(message, EmailMultiAlternatives)
+    assert message.alternatives[0][1] == "text/html"
     assert ScheduledNotice.objects.get().state == ScheduledNotice.State.SENT
 
 
@@ -194,7 +197,7 @@ def test_given_notices_about_facility_a_when_swept_then_facility_b_user_receives
     facility_a, facility_b, admin_a, admin_b, program_year
 ):
     # given every facility-scoped kind about facility A
-    staff_b = UserFactory(role=Role.FACILITY_STAFF, facilities=[facility_b])
+    staff_b = UserFactory.create(role=Role.FACILITY_STAFF, facilities=[facility_b])
     for key in ("report_published", "payment_issued", "amendment_window_closing"):
         schedule_notice(kind=key, subject=facility_a, due_at=JUNE_2_2025_8AM)
     schedule_notice(
@@ -276,9 +279,9 @@ def test_given_run_started_by_approver_when_awaiting_approval_swept_then_other_a
     program_year,
 ):
     # given
-    starter = UserFactory(role=Role.FINANCE_APPROVER)
-    other = UserFactory(role=Role.FINANCE_APPROVER)
-    UserFactory(role=Role.FINANCE_ANALYST)
+    starter = UserFactory.create(role=Role.FINANCE_APPROVER)
+    other = UserFactory.create(role=Role.FINANCE_APPROVER)
+    UserFactory.create(role=Role.FINANCE_ANALYST)
     program_year.started_by_id = starter.pk  # stands in for a payment run
     row = schedule_notice(kind="payment_run_awaiting_approval", subject=program_year, due_at=PAST)
     # when
@@ -295,8 +298,8 @@ def test_given_liaison_assigned_when_dispute_overdue_swept_then_liaison_and_prog
     facility_a,
 ):
     # given
-    liaison = UserFactory(role=Role.LTSS_LIAISON)
-    admin = UserFactory(role=Role.PROGRAM_ADMIN)
+    liaison = UserFactory.create(role=Role.LTSS_LIAISON)
+    admin = UserFactory.create(role=Role.PROGRAM_ADMIN)
     LiaisonAssignment.objects.create(facility=facility_a, liaison=liaison)
     schedule_notice(kind="dispute_overdue", subject=facility_a, due_at=PAST)
     # when
@@ -356,7 +359,7 @@ def test_given_submitted_opt_in_when_window_reminder_swept_then_cancelled(
         facility=facility_a,
         due_at=pacific_time(datetime.date(2025, 7, 18), 8),
     )
-    OptInFactory(facility=facility_a, program_year=program_year, status="submitted")
+    OptInFactory.create(facility=facility_a, program_year=program_year, status="submitted")
     # when
     result = sweep_due_notices(now=pacific_time(datetime.date(2025, 7, 18), 9))
     # then
@@ -388,6 +391,7 @@ def test_given_failing_template_when_swept_then_failure_recorded_and_retried_lat
     assert failed.state == ScheduledNotice.State.PENDING
     assert failed.attempts == 1
     assert "TemplateDoesNotExist" in failed.last_error
+    assert failed.retry_at is not None
     assert failed.retry_at > timezone.now()
     assert not Notice.objects.filter(kind="test_missing_template").exists()
 
@@ -431,10 +435,10 @@ def test_given_every_kind_when_rendered_then_text_and_html_templates_exist(
                 "amend_due_on": datetime.date(2025, 12, 1),
             },
         )
-    UserFactory(role=Role.PROGRAM_ADMIN)
-    UserFactory(role=Role.FINANCE_APPROVER)
+    UserFactory.create(role=Role.PROGRAM_ADMIN)
+    UserFactory.create(role=Role.FINANCE_APPROVER)
     LiaisonAssignment.objects.create(
-        facility=facility_a, liaison=UserFactory(role=Role.LTSS_LIAISON)
+        facility=facility_a, liaison=UserFactory.create(role=Role.LTSS_LIAISON)
     )
     # when (the facility stands in for a draft payment run too)
     with pytest.MonkeyPatch.context() as patch:

@@ -41,7 +41,7 @@ def test_given_facility_user_when_asking_for_another_facility_then_404(client_as
 
 def test_given_facility_user_without_facilities_when_home_then_honest_empty_state(client):
     # given
-    client.force_login(UserFactory(role=Role.FACILITY_STAFF))
+    client.force_login(UserFactory.create(role=Role.FACILITY_STAFF))
     # when
     response = client.get(reverse("portal:home"))
     # then
@@ -54,7 +54,7 @@ def _panel(response, key):  # type: ignore[no-untyped-def]
 
 def test_given_facility_user_when_home_then_only_own_facilities_with_opt_in(client_as, world):
     # given
-    OptInFactory(
+    OptInFactory.create(
         facility=world.facility_a,
         program_year=ProgramYear.objects.get(year=2026),
         status=OptIn.Status.SUBMITTED,
@@ -70,8 +70,8 @@ def test_given_facility_user_when_home_then_only_own_facilities_with_opt_in(clie
 
 def test_given_program_admin_when_home_then_counts_for_current_program_year(client_as, world):
     # given
-    FacilityFactory(facility_type=FacilityType.ICF_DD)
-    OptInFactory(facility=world.facility_a, program_year=ProgramYear.objects.get(year=2026))
+    FacilityFactory.create(facility_type=FacilityType.ICF_DD)
+    OptInFactory.create(facility=world.facility_a, program_year=ProgramYear.objects.get(year=2026))
     # when
     response = client_as("program_admin").get(reverse("portal:home"))
     # then
@@ -98,7 +98,7 @@ def test_given_filters_when_facility_list_then_matching_facilities(
     client_as, world, query, expected
 ):
     # given
-    FacilityFactory(name="Cedar ICF", facility_type=FacilityType.ICF_DD, county="Kern")
+    FacilityFactory.create(name="Cedar ICF", facility_type=FacilityType.ICF_DD, county="Kern")
     # when
     response = client_as("ltss_liaison").get(reverse("portal:facility_list") + "?" + query)
     # then
@@ -108,7 +108,7 @@ def test_given_filters_when_facility_list_then_matching_facilities(
 def test_given_many_facilities_when_second_page_then_rest_listed(client_as, world):
     # given
     for _ in range(30):
-        FacilityFactory()
+        FacilityFactory.create()
     # when
     response = client_as("program_admin").get(reverse("portal:facility_list") + "?page=2")
     # then
@@ -117,7 +117,7 @@ def test_given_many_facilities_when_second_page_then_rest_listed(client_as, worl
 
 def test_given_ineligible_facility_when_detail_then_reason_shown(client_as, world):
     # given
-    facility = FacilityFactory(licensed_beds=40, stp_beds=40)
+    facility = FacilityFactory.create(licensed_beds=40, stp_beds=40)
     # when
     response = client_as("ltss_liaison").get(reverse("portal:facility_detail", args=[facility.pk]))
     # then
@@ -237,7 +237,7 @@ def test_given_staff_of_two_facilities_when_one_admin_deactivates_then_other_acc
 
 def test_given_admin_of_other_facility_when_deactivate_page_then_404(client, world):
     # given
-    admin_b = UserFactory(role=Role.FACILITY_ADMIN, facilities=[world.facility_b])
+    admin_b = UserFactory.create(role=Role.FACILITY_ADMIN, facilities=[world.facility_b])
     client.force_login(admin_b)
     # when
     response = client.get(

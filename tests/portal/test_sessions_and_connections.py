@@ -26,7 +26,7 @@ def session_writes(queries: CaptureQueriesContext) -> int:
 
 @pytest.fixture
 def signed_in_client(client, db):  # type: ignore[no-untyped-def]
-    user = UserFactory(email="pat@a.example.test", facilities=[FacilityFactory()])
+    user = UserFactory.create(email="pat@a.example.test", facilities=[FacilityFactory.create()])
     client.force_login(user)
     client.get(reverse("portal:home"))  # the first page renews the new session once
     return client

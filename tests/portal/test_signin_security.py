@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import time
+from typing import Any
 
 import pyotp
 import pytest
@@ -41,7 +42,7 @@ def production_limits(settings):  # type: ignore[no-untyped-def]
     cache.clear()
 
 
-def sign_in(email: str, password: str = TEST_PASSWORD, *, address: str, **headers: str):  # type: ignore[no-untyped-def]
+def sign_in(email: str, password: str = TEST_PASSWORD, *, address: str, **headers: Any):  # type: ignore[no-untyped-def]
     client = Client(REMOTE_ADDR=address, **headers)
     response = client.post(reverse("account_login"), {"login": email, "password": password})
     return client, response
@@ -52,9 +53,9 @@ def signed_in(client: Client) -> bool:
 
 
 def facility_users(count: int, prefix: str = "user") -> list[str]:
-    facility = FacilityFactory()
+    facility = FacilityFactory.create()
     return [
-        UserFactory(email=f"{prefix}{n}@a.example.test", facilities=[facility]).email
+        UserFactory.create(email=f"{prefix}{n}@a.example.test", facilities=[facility]).email
         for n in range(count)
     ]
 
@@ -64,7 +65,7 @@ def facility_users(count: int, prefix: str = "user") -> list[str]:
 
 def test_given_failed_sign_in_when_recorded_then_attempt_names_the_email_in_lower_case():
     # given
-    UserFactory(email="pat@a.example.test")
+    UserFactory.create(email="pat@a.example.test")
     # when
     sign_in("PAT@A.example.test", "wrong-password-123", address="10.0.0.1")
     # then
@@ -205,7 +206,7 @@ def code_at(secret: str, when: float) -> str:
 def test_given_code_of_previous_period_when_validated_then_accepted_once():
     # given: the code computed just before the 30-second boundary, checked just after it
     cache.clear()
-    user = UserFactory(role=Role.LTSS_LIAISON)
+    user = UserFactory.create(role=Role.LTSS_LIAISON)
     secret = generate_totp_secret()
     totp = TOTP.activate(user, secret)
     previous = code_at(secret, time.time() - 30)
@@ -222,7 +223,7 @@ def test_given_code_two_periods_old_when_validated_then_refused(settings):
     settings.MFA_TOTP_TOLERANCE = 1
     cache.clear()
     secret = generate_totp_secret()
-    totp = TOTP.activate(UserFactory(role=Role.LTSS_LIAISON), secret)
+    totp = TOTP.activate(UserFactory.create(role=Role.LTSS_LIAISON), secret)
     # when
     accepted = totp.validate_code(code_at(secret, time.time() - 90))
     # then

@@ -45,8 +45,9 @@ class RecordingQueryDict(QueryDict):
         self.looked_up.add(key)
         return super().getlist(key, default)
 
-    def pop(self, key: str, *args: Any) -> Any:
-        self.looked_up.add(key)
+    def pop(self, key: str | bytes, *args: Any) -> Any:
+        if isinstance(key, str):
+            self.looked_up.add(key)
         return super().pop(key, *args)
 
 
@@ -57,8 +58,9 @@ class RecordingMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.GET = RecordingQueryDict.wrapping(request.GET)
-        request.POST = RecordingQueryDict.wrapping(request.POST)
+        # the stubs type GET and POST as their own immutable QueryDict class
+        request.GET = RecordingQueryDict.wrapping(request.GET)  # type: ignore[assignment]
+        request.POST = RecordingQueryDict.wrapping(request.POST)  # type: ignore[assignment]
         return self.get_response(request)
 
 

@@ -9,6 +9,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.conf import settings
 
+from portal.forms import typed_field
 from programs.wqip.models import ExhibitKind
 from programs.wqip.selectors.opt_in import program_years
 
@@ -45,7 +46,7 @@ class PerDiemUploadForm(_UploadForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["program_year"].choices = _year_choices()
+        typed_field(self, "program_year", forms.TypedChoiceField).choices = _year_choices()
 
 
 class CitationUploadForm(_UploadForm):

@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from portal.files.uploads import check_upload
+from portal.forms import typed_field
 from portal.models import (
     Role,
     User,
@@ -128,7 +129,8 @@ class ReportContactsForm(forms.Form):
         return initial
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for slot in range(2, CONTACT_SLOTS + 1):
             name, email = data.get(f"contact_{slot}_name"), data.get(f"contact_{slot}_email")
             if name and not email:
@@ -165,7 +167,8 @@ class DocumentUploadForm(forms.Form):
         self.helper = _helper("Upload", name="upload")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         upload, kind = data.get("file"), data.get("kind")
         if upload is not None and kind:
             try:
@@ -243,7 +246,8 @@ class ReviewDecisionForm(forms.Form):
         self.helper = _helper("Record decision", name="decide")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("decision") in ("return", "reject") and not data.get("comments", "").strip():
             self.add_error("comments", "Say what to correct, or why the opt-in is rejected.")
         return data
@@ -256,7 +260,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["liaison"].queryset = User.objects.filter(
+        typed_field(self, "liaison", forms.ModelChoiceField).queryset = User.objects.filter(
             role=Role.LTSS_LIAISON, is_active=True
         ).order_by("email")
         self.helper = _helper("Assign", name="assign")
@@ -290,13 +294,15 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args: Any, counties: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["program_year"].choices = [("", "All years")] + [
+        typed_field(self, "program_year", forms.TypedChoiceField).choices = [("", "All years")] + [
             (py.year, str(py)) for py in ProgramYear.objects.order_by("-year")
         ]
-        self.fields["status"].choices = [("", "Awaiting or decided (not drafts)")] + [
-            (value, label) for value, label in OptInVersion.Status.choices
+        typed_field(self, "status", forms.ChoiceField).choices = [
+            ("", "Awaiting or decided (not drafts)")
+        ] + [(value, label) for value, label in OptInVersion.Status.choices]
+        typed_field(self, "county", forms.ChoiceField).choices = [("", "All counties")] + [
+            (c, c) for c in counties
         ]
-        self.fields["county"].choices = [("", "All counties")] + [(c, c) for c in counties]
         self.helper = _helper("Filter", name="filter", method="get")
         self.helper.form_class = "row row-cols-lg-auto g-3 align-items-end"
         self.helper.disable_csrf = True

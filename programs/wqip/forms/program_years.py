@@ -28,7 +28,8 @@ class ProgramYearWindowForm(forms.ModelForm):
         self.helper.disable_csrf = True
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         opens, closes = data.get("opt_in_opens_on"), data.get("opt_in_closes_on")
         if opens and closes and closes < opens:
             self.add_error("opt_in_closes_on", "The window cannot close before it opens.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -20,6 +21,9 @@ from programs.wqip.models import (
     OptInVersion,
     ProgramYear,
 )
+
+if TYPE_CHECKING:  # django-stubs is a dev dependency
+    from django_stubs_ext import WithAnnotations
 
 
 def visible_opt_ins(*, user: User) -> QuerySet[OptIn]:
@@ -126,6 +130,14 @@ def review_overdue_cutoff() -> datetime.date:
     return add_working_days(start=today, days=-OPT_IN_REVIEW_SLA_WORKING_DAYS)
 
 
+class ReviewAnnotations(TypedDict):
+    """What ``opt_in_review_queue`` adds to each opt-in: its newest version's figures."""
+
+    review_status: str
+    review_number: int
+    review_submitted_at: datetime.datetime | None
+
+
 def opt_in_review_queue(
     *,
     user: User,
@@ -134,7 +146,7 @@ def opt_in_review_queue(
     county: str | None = None,
     overdue: bool = False,
     assigned_to: User | None = None,
-) -> QuerySet[OptIn]:
+) -> QuerySet[WithAnnotations[OptIn, ReviewAnnotations]]:
     """Opt-ins with a web form, annotated with the review status of their newest version."""
     newest = OptInVersion.objects.filter(opt_in=OuterRef("pk")).order_by("-number")
     queue = (
@@ -241,11 +253,11 @@ def open_opt_in_windows_for(*, user: User) -> list[OpenOptInWindow]:
     today = timezone.localdate()
     facilities = visible_facilities(user=user).filter(is_wqip_eligible=True)
     extended: dict[tuple[int, int], datetime.date] = {}
-    for facility_id, year_id, closes_on in OptInExtension.objects.filter(
+    for facility_id, year_id, extended_to in OptInExtension.objects.filter(
         facility__in=facilities, closes_on__gte=today
     ).values_list("facility_id", "program_year_id", "closes_on"):
         key = (facility_id, year_id)
-        extended[key] = max(closes_on, extended.get(key, closes_on))
+        extended[key] = max(extended_to, extended.get(key, extended_to))
     years = list(
         ProgramYear.objects.filter(
             Q(opt_in_opens_on__lte=today, opt_in_closes_on__gte=today)

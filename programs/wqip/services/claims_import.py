@@ -22,6 +22,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypedDict
 
 import psycopg
 from django.core.cache import cache
@@ -273,10 +274,16 @@ def _progress_key(claim_import_id: int) -> str:
     return f"claim-import:{claim_import_id}:progress"
 
 
-def claim_import_progress(*, claim_import_id: int) -> dict[str, object]:
+class ImportProgress(TypedDict):
+    stage: str
+    fraction: float
+
+
+def claim_import_progress(*, claim_import_id: int) -> ImportProgress:
     """Stage and fraction of a running import (kept in the cache: the import's own
     transaction is invisible until it commits)."""
-    return cache.get(_progress_key(claim_import_id)) or {"stage": "", "fraction": 0.0}
+    progress: ImportProgress | None = cache.get(_progress_key(claim_import_id))
+    return progress or {"stage": "", "fraction": 0.0}
 
 
 @transaction.atomic
@@ -304,7 +311,8 @@ def run_claim_import(*, claim_import_id: int) -> ClaimImport:
         claim_import.save(update_fields=["status"])
 
     def progress(stage: str, fraction: float) -> None:
-        cache.set(_progress_key(claim_import_id), {"stage": stage, "fraction": fraction}, 3600)
+        now: ImportProgress = {"stage": stage, "fraction": fraction}
+        cache.set(_progress_key(claim_import_id), now, 3600)
 
     try:
         summary = import_claims(

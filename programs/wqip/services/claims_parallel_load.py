@@ -157,7 +157,9 @@ class _Worker:
                     needs_trim = needs_trim or _has_blank_next_to_separator(chunk)
                     self.bytes_done += len(chunk)
             cursor.execute("SELECT count(*) FROM claim_staging")
-            rows = cursor.fetchone()[0]
+            counted = cursor.fetchone()
+            assert counted is not None  # count(*) returns one row
+            rows = counted[0]
             if self.stop.is_set():
                 raise _NotForParallel("another worker stopped")
             target = f"CREATE UNLOGGED TABLE {table}"

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from portal.audit.services import record_event
@@ -120,13 +120,15 @@ def version_in_force(opt_in: OptIn) -> OptInVersion | None:
     return opt_in.versions.filter(status=VS.APPROVED).first()
 
 
+def _field_label(name: str) -> str:
+    field = OptInVersion._meta.get_field(name)
+    assert isinstance(field, models.Field)  # REQUIRED_FIELDS names the version's own columns
+    return str(field.verbose_name).capitalize()
+
+
 def missing_items(version: OptInVersion) -> list[str]:
     """What still stops the facility from submitting this version, in form order."""
-    missing = [
-        f"{OptInVersion._meta.get_field(name).verbose_name.capitalize()}"
-        for name in REQUIRED_FIELDS
-        if not getattr(version, name)
-    ]
+    missing = [_field_label(name) for name in REQUIRED_FIELDS if not getattr(version, name)]
     if not version.opt_in.report_contacts.exists():
         missing.append("At least one report contact")
     present = set(version.documents.values_list("kind", flat=True))
@@ -302,7 +304,7 @@ def upload_opt_in_document(
                 _remove_document(old)
         document.save()
     except Exception:
-        document.file.storage.delete(document.file.name)
+        document.file.storage.delete(document.stored_name)
         raise
     record_event(
         actor=actor,
@@ -320,7 +322,7 @@ def upload_opt_in_document(
 
 
 def _remove_document(document: OptInDocument) -> None:
-    name = document.file.name
+    name = document.stored_name
     document.delete()
     # an amendment copies the rows of the version in force: keep a file still referenced
     if not OptInDocument.objects.filter(file=name).exists():

@@ -73,25 +73,28 @@ def import_opt_ins(*, path: Path | str, actor: User | None = None) -> ImportSumm
         raise CsvImportError(errors, str(path))
 
     created = updated = unchanged = 0
-    for (facility_id, year), status in decided.items():
+    for (facility_id, year), decision in decided.items():
         opt_in, was_created = OptIn.objects.select_for_update().get_or_create(
             facility_id=facility_id,
             program_year=years[year],
-            defaults={"status": status, "source": "import"},
+            defaults={"status": decision, "source": "import"},
         )
         if was_created:
             OptInTransition.objects.create(
-                opt_in=opt_in, to_status=status, actor=actor, reason=f"import of {Path(path).name}"
+                opt_in=opt_in,
+                to_status=decision,
+                actor=actor,
+                reason=f"import of {Path(path).name}",
             )
             created += 1
-        elif opt_in.status != status:
+        elif opt_in.status != decision:
             old = opt_in.status
-            opt_in.status = status
+            opt_in.status = decision
             opt_in.save(update_fields=["status", "updated_at"])
             OptInTransition.objects.create(
                 opt_in=opt_in,
                 from_status=old,
-                to_status=status,
+                to_status=decision,
                 actor=actor,
                 reason=f"import of {Path(path).name}",
             )

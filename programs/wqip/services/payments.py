@@ -6,6 +6,7 @@ contract (program year and exhibit kind)."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -199,7 +200,7 @@ class WqipCalculator(PaymentCalculator):
         exhibit = PerDiemExhibit.objects.get(pk=run.parameters["exhibit_id"])
         date_field = run.parameters["citation_date_field"]
         class_a_mode = run.parameters["class_a_mode"]
-        summaries = {
+        summaries: dict[int, Mapping[str, Any]] = {
             s["facility_id"]: s
             for s in BedDaySummary.objects.filter(program_year=year).values(
                 "facility_id", "qualifying_days", "latest_qualifying_received_on"

@@ -392,10 +392,10 @@ def opt_in_queue(request: AuthenticatedRequest) -> HttpResponse:
     queue = list(opt_in_review_queue(user=request.user, **filters)[:200])
     cutoff = review_overdue_cutoff()
     for row in queue:
-        row.is_overdue = is_review_overdue(
+        row.is_overdue = is_review_overdue(  # type: ignore[attr-defined]
             submitted_at=row.review_submitted_at, status=row.review_status, cutoff=cutoff
         )
-        row.review_status_label = OptInVersion.Status(row.review_status).label
+        row.review_status_label = OptInVersion.Status(row.review_status).label  # type: ignore[attr-defined]
     return render(request, "wqip/opt_in_queue.html", {"form": form, "queue": queue})
 
 

@@ -102,7 +102,7 @@ def member_days(year: int = 2024) -> dict[tuple[str, str, str], str]:
 def table_counts() -> dict[str, int]:
     """Row count of every model's table: proof that a refused import changed nothing."""
     return {
-        model._meta.label: model.objects.count()
+        model._meta.label: model._default_manager.count()
         for model in apps.get_models()
         if not model._meta.proxy and model._meta.managed
     }

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 import factory
 from django.utils import timezone
 
 from portal.audit.services import latest_revision_id
+from portal.models import Facility
 from programs.wqip.models import (
     BedDayComputation,
     BedDaySummary,
@@ -19,7 +21,7 @@ from programs.wqip.models import (
 from tests.factories import FacilityFactory
 
 
-class PerDiemExhibitFactory(factory.django.DjangoModelFactory):
+class PerDiemExhibitFactory(factory.django.DjangoModelFactory[PerDiemExhibit]):
     class Meta:
         model = PerDiemExhibit
         django_get_or_create = ("program_year", "kind")
@@ -30,7 +32,7 @@ class PerDiemExhibitFactory(factory.django.DjangoModelFactory):
     imported_at = factory.LazyFunction(timezone.now)
 
 
-class PerDiemFactory(factory.django.DjangoModelFactory):
+class PerDiemFactory(factory.django.DjangoModelFactory[PerDiem]):
     class Meta:
         model = PerDiem
 
@@ -39,7 +41,7 @@ class PerDiemFactory(factory.django.DjangoModelFactory):
     per_diem = Decimal("20.0000")
 
 
-class CitationFactory(factory.django.DjangoModelFactory):
+class CitationFactory(factory.django.DjangoModelFactory[Citation]):
     class Meta:
         model = Citation
 
@@ -63,7 +65,7 @@ def finished_computation(program_year: int = 2024) -> BedDayComputation:
 
 
 def bed_days(
-    facility,  # type: ignore[no-untyped-def]
+    facility: Facility,
     qualifying_days: int,
     *,
     program_year: int = 2024,
@@ -83,7 +85,7 @@ def bed_days(
     )[0]
 
 
-def wqip_run_parameters(exhibit) -> dict:  # type: ignore[no-untyped-def,type-arg]
+def wqip_run_parameters(exhibit: PerDiemExhibit) -> dict[str, Any]:
     """``PaymentRun.parameters`` of a WQIP run of the exhibit (what WqipCalculator stores)."""
     return {
         "exhibit_id": exhibit.pk,

@@ -63,7 +63,7 @@ def close_window(py: ProgramYear) -> ProgramYear:
 
 
 def facility_user(facility: Facility, role: str = Role.FACILITY_ADMIN, **kwargs: object) -> User:
-    return UserFactory(role=role, facilities=[facility], **kwargs)
+    return UserFactory.create(role=role, facilities=[facility], **kwargs)
 
 
 def pdf_upload(name: str = "w9.pdf", content: bytes = PDF_BYTES) -> SimpleUploadedFile:
@@ -91,7 +91,7 @@ def complete_draft(opt_in: OptIn, actor: User) -> OptIn:
 def submitted_opt_in(
     facility: Facility | None = None, py: ProgramYear | None = None
 ) -> tuple[OptIn, User]:
-    facility = facility or FacilityFactory()
+    facility = facility or FacilityFactory.create()
     py = open_window(py or program_year())
     admin = facility_user(facility)
     opt_in = services.start_opt_in(facility=facility, program_year=py, actor=admin)

@@ -24,19 +24,19 @@ from tests.programs.wqip.claims_helpers import (
 
 
 def staff(role: str):
-    user = UserFactory(role=role)
+    user = UserFactory.create(role=role)
     Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "x"})
     return user
 
 
 @pytest.fixture
 def facility(db):
-    return FacilityFactory()
+    return FacilityFactory.create()
 
 
 @pytest.fixture
 def other_facility(db):
-    return FacilityFactory()
+    return FacilityFactory.create()
 
 
 def computed(tmp_path, facility, members: int = 3):
@@ -59,7 +59,7 @@ def test_given_facility_user_when_viewing_own_facility_then_masked_ids_and_acces
 ):
     # given
     computed(tmp_path, facility)
-    user = UserFactory(role=Role.FACILITY_STAFF, facilities=[facility])
+    user = UserFactory.create(role=Role.FACILITY_STAFF, facilities=[facility])
     client.force_login(user)
     # when
     response = client.get(facility_url(facility))
@@ -77,7 +77,7 @@ def test_given_facility_user_when_viewing_other_facility_then_404(
     client, tmp_path, facility, other_facility
 ):
     computed(tmp_path, facility)
-    client.force_login(UserFactory(role=Role.FACILITY_STAFF, facilities=[other_facility]))
+    client.force_login(UserFactory.create(role=Role.FACILITY_STAFF, facilities=[other_facility]))
     response = client.get(facility_url(facility))
     assert response.status_code == 404
     assert not AccessLogEntry.objects.exists()
@@ -100,7 +100,7 @@ def test_given_any_number_of_members_when_viewing_facility_then_query_count_boun
     client, tmp_path, facility, members, django_assert_max_num_queries
 ):
     computed(tmp_path, facility, members=members)
-    client.force_login(UserFactory(role=Role.FACILITY_STAFF, facilities=[facility]))
+    client.force_login(UserFactory.create(role=Role.FACILITY_STAFF, facilities=[facility]))
     with django_assert_max_num_queries(14):
         response = client.get(facility_url(facility))
     assert response.status_code == 200
@@ -111,7 +111,7 @@ def test_given_facility_user_when_downloading_csv_then_masked_rows_and_logged(
     client, tmp_path, facility
 ):
     computed(tmp_path, facility, members=2)
-    client.force_login(UserFactory(role=Role.FACILITY_ADMIN, facilities=[facility]))
+    client.force_login(UserFactory.create(role=Role.FACILITY_ADMIN, facilities=[facility]))
     response = client.get(facility_url(facility, format="csv"))
     lines = response.content.decode().splitlines()
     assert lines[0].startswith("member_id,first_day,last_day,qualifying,facility_ineligible")
@@ -126,7 +126,7 @@ def test_given_report_when_downloading_xlsx_then_workbook_with_visible_facilitie
     from openpyxl import load_workbook
 
     computed(tmp_path, facility)
-    client.force_login(UserFactory(role=Role.FACILITY_STAFF, facilities=[facility]))
+    client.force_login(UserFactory.create(role=Role.FACILITY_STAFF, facilities=[facility]))
     response = client.get(f"{reverse('wqip:bed_day_report')}?year=2024&format=xlsx")
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
@@ -163,7 +163,7 @@ def test_given_year_that_is_no_program_year_when_posting_compute_then_404_and_no
 
 @pytest.mark.django_db
 def test_given_facility_user_when_posting_compute_then_forbidden(client, facility):
-    client.force_login(UserFactory(role=Role.FACILITY_ADMIN, facilities=[facility]))
+    client.force_login(UserFactory.create(role=Role.FACILITY_ADMIN, facilities=[facility]))
     response = client.post(reverse("wqip:bed_day_compute"), {"year": "2024"})
     assert response.status_code == 403
     assert not BedDayComputation.objects.exists()
@@ -208,7 +208,7 @@ def test_given_bad_claims_upload_when_imported_then_error_report_shown(
 
 @pytest.mark.django_db
 def test_given_facility_user_when_opening_upload_then_forbidden(client, facility):
-    client.force_login(UserFactory(role=Role.FACILITY_STAFF, facilities=[facility]))
+    client.force_login(UserFactory.create(role=Role.FACILITY_STAFF, facilities=[facility]))
     assert client.get(reverse("wqip:claim_upload")).status_code == 403
 
 
@@ -221,7 +221,7 @@ def many_summaries(db):
     computation = BedDayComputation.objects.create(
         program_year=2024, status=BedDayComputation.Status.FINISHED
     )
-    facilities = [FacilityFactory(name=f"Report Home {n:02d}") for n in range(1, 56)]
+    facilities = [FacilityFactory.create(name=f"Report Home {n:02d}") for n in range(1, 56)]
     BedDaySummary.objects.bulk_create(
         BedDaySummary(
             computation=computation,
@@ -325,7 +325,7 @@ def test_given_search_when_report_opened_then_links_repeat_only_the_cleaned_sear
 
 
 def test_given_facility_user_when_searching_report_then_only_own_facility(client, many_summaries):
-    client.force_login(UserFactory(role=Role.FACILITY_STAFF, facilities=[many_summaries[0]]))
+    client.force_login(UserFactory.create(role=Role.FACILITY_STAFF, facilities=[many_summaries[0]]))
     assert shown_names(report(client, q="Report")) == ["Report Home 01"]
 
 

@@ -174,9 +174,9 @@ def in_savepoint(function):
 
 @pytest.fixture
 def registry(db):
-    FacilityFactory()
-    FacilityFactory()
-    FacilityFactory(facility_type=FacilityType.ICF_DD)
+    FacilityFactory.create()
+    FacilityFactory.create()
+    FacilityFactory.create(facility_type=FacilityType.ICF_DD)
     facilities = list(Facility.objects.order_by("npi"))
     eligible = {f.npi for f in facilities if f.is_wqip_eligible}
     return [f.npi for f in facilities], eligible

@@ -25,7 +25,7 @@ from tests.programs.wqip.claims_helpers import (
 
 @pytest.fixture
 def facility(db):
-    return FacilityFactory()
+    return FacilityFactory.create()
 
 
 @pytest.fixture
@@ -267,7 +267,9 @@ def test_given_replacement_of_claim_in_database_when_imported_then_linked(tmp_pa
         "original_claim_id": "K0001",
     }
     run_import(write_claims(tmp_path / "b.csv", [replacement]))
-    assert Claim.objects.get(claim_id="K0002").replaces.claim_id == "K0001"
+    replaced = Claim.objects.get(claim_id="K0002").replaces
+    assert replaced is not None
+    assert replaced.claim_id == "K0001"
 
 
 def test_default_line_has_every_column():

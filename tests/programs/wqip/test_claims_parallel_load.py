@@ -43,7 +43,7 @@ def parallel(settings):
 
 @pytest.fixture
 def facility(db):
-    return FacilityFactory()
+    return FacilityFactory.create()
 
 
 def many_rows(npi: str, claims: int = 60) -> list[dict[str, str]]:

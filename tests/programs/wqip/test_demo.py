@@ -27,7 +27,9 @@ def test_given_portal_demo_when_payments_demo_loaded_then_interim_posted_and_fin
     runs = {run.kind: run for run in PaymentRun.objects.all()}
     assert runs["interim"].status == PaymentRun.Status.POSTED
     assert runs["final"].status == PaymentRun.Status.DRAFT
-    assert runs["final"].started_by.email == "analyst@plan.demo"
+    started_by = runs["final"].started_by
+    assert started_by is not None
+    assert started_by.email == "analyst@plan.demo"
     assert BedDaySummary.objects.get(facility__npi="1427051986").qualifying_days == 167
     assert LedgerEntry.objects.count() == 4
 

@@ -27,12 +27,12 @@ from tests.programs.wqip.claims_helpers import (
 
 @pytest.fixture
 def npi(db):
-    return FacilityFactory().npi
+    return FacilityFactory.create().npi
 
 
 @pytest.fixture
 def ineligible_npi(db):
-    return FacilityFactory(facility_type=FacilityType.NF_DISTINCT_PART).npi
+    return FacilityFactory.create(facility_type=FacilityType.NF_DISTINCT_PART).npi
 
 
 def stay(npi, claim_id="K1", **values):
@@ -269,7 +269,7 @@ def test_given_discharge_day_and_denied_line_same_day_when_computed_then_not_pai
 
 @pytest.mark.django_db
 def test_given_same_member_at_two_facilities_when_computed_then_counted_per_facility(tmp_path, npi):
-    other = FacilityFactory().npi
+    other = FacilityFactory.create().npi
     rows = [stay(npi, "K1"), stay(other, "K2")]
     import_and_compute(tmp_path, rows)
     assert days_by_reason(npi) == days_by_reason(other) == {"qualifying": 10}
@@ -304,7 +304,7 @@ def test_given_stay_across_new_year_when_computed_then_days_split_by_year(tmp_pa
 
 @pytest.mark.django_db
 def test_given_facility_without_claims_when_computed_then_zero_summary(tmp_path, npi):
-    quiet = FacilityFactory()
+    quiet = FacilityFactory.create()
     import_and_compute(tmp_path, [stay(npi)])
     summary = BedDaySummary.objects.get(facility=quiet, program_year=2024)
     assert (summary.qualifying_days, summary.excluded_days) == (0, 0)
@@ -379,7 +379,7 @@ def test_given_result_when_recomputed_then_replaced_and_identical(tmp_path, npi)
     call_command("compute_bed_days", "--program-year", "2024", stdout=io.StringIO())
     # then
     assert member_days() == first
-    current = BedDayComputation.objects.order_by("-id").first()
+    current = BedDayComputation.objects.latest("id")
     assert set(BedDaySummary.objects.values_list("computation", flat=True)) == {current.pk}
     assert set(BedDayMemberRange.objects.values_list("computation", flat=True)) == {current.pk}
     assert set(BedDayLineRange.objects.values_list("computation", flat=True)) == {current.pk}

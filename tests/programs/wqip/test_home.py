@@ -56,7 +56,7 @@ def test_given_waiting_opt_ins_when_liaison_home_then_counts_link_to_filtered_qu
 def test_given_only_decided_opt_ins_when_liaison_home_then_empty_state(world):
     # given
     opt_in_with_form(world.facility_a, status=OptIn.Status.APPROVED)
-    OptInFactory(facility=world.facility_b, status=OptIn.Status.SUBMITTED)  # paper: no form
+    OptInFactory.create(facility=world.facility_b, status=OptIn.Status.SUBMITTED)  # paper: no form
     # when
     panel = reviews_panel(user=world.users["ltss_liaison"])
     # then
@@ -82,9 +82,9 @@ def test_given_returned_opt_in_when_facility_home_then_answer_links_to_the_opt_i
 def test_given_open_window_when_facility_home_then_deadline_to_start_or_submit(world):
     # given
     py = open_window(program_year(2026))
-    mine = FacilityFactory(name="Cypress Post-Acute")
+    mine = FacilityFactory.create(name="Cypress Post-Acute")
     world.users["facility_admin"].memberships.create(facility=mine)
-    draft = OptInFactory(facility=mine, program_year=py, status=OptIn.Status.DRAFT)
+    draft = OptInFactory.create(facility=mine, program_year=py, status=OptIn.Status.DRAFT)
     # when
     deadlines = _panels(world.users["facility_admin"])["deadlines"]
     # then
@@ -110,7 +110,9 @@ def test_given_window_not_for_this_facility_when_facility_home_then_no_deadline(
     # given
     py = open_window(program_year(2026))
     if setup == "submitted":
-        OptInFactory(facility=world.facility_a, program_year=py, status=OptIn.Status.SUBMITTED)
+        OptInFactory.create(
+            facility=world.facility_a, program_year=py, status=OptIn.Status.SUBMITTED
+        )
     elif setup == "ineligible":
         world.facility_a.facility_type = FacilityType.ICF_DD
         world.facility_a.save()

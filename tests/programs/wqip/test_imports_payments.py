@@ -45,7 +45,7 @@ def test_given_mixed_case_header_when_per_diems_imported_then_values_kept_to_fou
     tmp_path,
 ):
     # given
-    a, b = FacilityFactory(), FacilityFactory()
+    a, b = FacilityFactory.create(), FacilityFactory.create()
     path = write(tmp_path, f" Facility_NPI , Per_Diem \n{a.npi},16.5\n{b.npi},22.3333\n")
     # when
     import_per_diems(path)
@@ -59,7 +59,7 @@ def test_given_mixed_case_header_when_per_diems_imported_then_values_kept_to_fou
 
 def test_given_exhibit_imported_when_same_exhibit_reimported_then_per_diems_replaced(tmp_path):
     # given
-    a, b = FacilityFactory(), FacilityFactory()
+    a, b = FacilityFactory.create(), FacilityFactory.create()
     import_per_diems(write(tmp_path, f"facility_npi,per_diem\n{a.npi},10\n{b.npi},11\n"))
     # when
     import_per_diems(
@@ -77,7 +77,7 @@ def test_given_bad_rows_when_per_diems_imported_then_nothing_stored_and_each_err
     tmp_path,
 ):
     # given
-    a = FacilityFactory()
+    a = FacilityFactory.create()
     path = write(
         tmp_path,
         "facility_npi,per_diem\n"
@@ -106,13 +106,13 @@ def test_given_header_only_when_per_diems_imported_then_error(tmp_path):
 
 
 def test_given_negative_per_diem_when_imported_then_error(tmp_path):
-    a = FacilityFactory()
+    a = FacilityFactory.create()
     with pytest.raises(CommandError, match="line 2, column per_diem: '-1' is negative"):
         import_per_diems(write(tmp_path, f"facility_npi,per_diem\n{a.npi},-1\n"))
 
 
 def test_given_bad_received_on_when_per_diems_imported_then_error(tmp_path):
-    a = FacilityFactory()
+    a = FacilityFactory.create()
     with pytest.raises(CommandError, match="received-on"):
         import_per_diems(write(tmp_path, f"facility_npi,per_diem\n{a.npi},1\n"), received="5/12")
 
@@ -127,7 +127,7 @@ def test_given_statewide_file_when_citations_imported_then_unknown_facids_skippe
     tmp_path, capsys
 ):
     # given
-    facility = FacilityFactory(cdph_facid="060000215")
+    facility = FacilityFactory.create(cdph_facid="060000215")
     path = write(
         tmp_path,
         CDPH_HEADER
@@ -148,7 +148,7 @@ def test_given_statewide_file_when_citations_imported_then_unknown_facids_skippe
 
 def test_given_facid_without_leading_zero_when_citations_imported_then_facility_matched(tmp_path):
     # given
-    facility = FacilityFactory(cdph_facid="060000215")
+    facility = FacilityFactory.create(cdph_facid="060000215")
     # when
     call_command(
         "import_citations", str(write(tmp_path, CDPH_HEADER + "60000215,X,7,,2024-03-02,A,\n"))
@@ -159,7 +159,7 @@ def test_given_facid_without_leading_zero_when_citations_imported_then_facility_
 
 def test_given_imported_citations_when_later_file_differs_then_updated_and_absent_kept(tmp_path):
     # given
-    FacilityFactory(cdph_facid="100000487")
+    FacilityFactory.create(cdph_facid="100000487")
     call_command(
         "import_citations",
         str(write(tmp_path, CDPH_HEADER + "100000487,X,1,,2024-03-02,A,\n100000487,X,2,,,B,B\n")),
@@ -178,7 +178,7 @@ def test_given_bad_date_for_registered_facility_when_citations_imported_then_not
     tmp_path,
 ):
     # given
-    FacilityFactory(cdph_facid="100000487")
+    FacilityFactory.create(cdph_facid="100000487")
     path = write(
         tmp_path,
         CDPH_HEADER
@@ -201,7 +201,7 @@ def test_given_missing_cdph_column_when_citations_imported_then_error_names_it(t
 
 def test_given_row_without_facid_when_citations_imported_then_skipped_not_an_error(tmp_path):
     # given
-    FacilityFactory(cdph_facid="100000487")
+    FacilityFactory.create(cdph_facid="100000487")
     path = write(tmp_path, CDPH_HEADER + ",X,5,,2024-01-01,AA,\n100000487,X,6,,2024-01-01,A,\n")
     # when
     call_command("import_citations", str(path))
@@ -213,8 +213,8 @@ def test_given_citations_file_with_nul_byte_when_uploaded_then_error_listed_and_
     client, tmp_path
 ):
     # given (PostgreSQL refuses NUL in text: the import stored it and the page answered 500)
-    FacilityFactory(cdph_facid="060000215")
-    analyst = UserFactory(role=Role.FINANCE_ANALYST)
+    FacilityFactory.create(cdph_facid="060000215")
+    analyst = UserFactory.create(role=Role.FINANCE_ANALYST)
     give_totp(analyst)
     client.force_login(analyst)
     path = tmp_path / "citations.csv"

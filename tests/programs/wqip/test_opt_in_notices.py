@@ -9,6 +9,7 @@ import datetime
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
 
@@ -49,12 +50,12 @@ D = datetime.date
 
 @pytest.fixture
 def liaison():
-    return UserFactory(role=Role.LTSS_LIAISON)
+    return UserFactory.create(role=Role.LTSS_LIAISON)
 
 
 @pytest.fixture
 def other_facility_admin():
-    return facility_user(FacilityFactory(name="Elsewhere Care"))
+    return facility_user(FacilityFactory.create(name="Elsewhere Care"))
 
 
 def kinds_of(user) -> list[str]:  # type: ignore[no-untyped-def]
@@ -63,7 +64,7 @@ def kinds_of(user) -> list[str]:  # type: ignore[no-untyped-def]
 
 def test_given_submission_rolled_back_when_swept_then_no_notice():
     # given a draft ready to submit
-    facility = FacilityFactory()
+    facility = FacilityFactory.create()
     py = open_window(program_year())
     admin = facility_user(facility)
     opt_in = services.start_opt_in(facility=facility, program_year=py, actor=admin)
@@ -92,7 +93,7 @@ def test_given_primary_liaison_when_submitted_and_swept_twice_then_liaison_and_a
     liaison, other_facility_admin
 ):
     # given
-    facility = FacilityFactory(name="Sunrise Care")
+    facility = FacilityFactory.create(name="Sunrise Care")
     LiaisonAssignment.objects.create(facility=facility, liaison=liaison)
     second_admin = facility_user(facility)
     staff = facility_user(facility, role=Role.FACILITY_STAFF)
@@ -111,8 +112,10 @@ def test_given_primary_liaison_when_submitted_and_swept_twice_then_liaison_and_a
     assert notice.title == "PY4 opt-in of Sunrise Care submitted"
     assert notice.link == f"/opt-ins/{opt_in.pk}/"
     # a link only: none of the form's data is in the inbox or the e-mail
-    bodies = [n.body for n in Notice.objects.all()] + [m.body for m in mail.outbox]
-    bodies += [m.alternatives[0][0] for m in mail.outbox]
+    bodies = [n.body for n in Notice.objects.all()]
+    for message in mail.outbox:
+        assert isinstance(message, EmailMultiAlternatives)
+        bodies += [str(message.body), str(message.alternatives[0][0])]
     for value in (*SIGNER.values(), *PAYEE.values()):
         if value:
             assert all(value not in body for body in bodies), value
@@ -232,20 +235,20 @@ def test_given_open_window_when_beat_jobs_run_twice_in_a_row_then_each_reminder_
     # has come): a facility without an opt-in, a draft untouched for 10 days, a form returned
     # 20 days ago and not resubmitted, and a submitted one
     py = open_window(program_year())
-    none = FacilityFactory(name="No Opt-in Care")
+    none = FacilityFactory.create(name="No Opt-in Care")
     none_admin = facility_user(none)
-    draft_facility = FacilityFactory(name="Draft Care")
+    draft_facility = FacilityFactory.create(name="Draft Care")
     draft_admin = facility_user(draft_facility)
     draft = services.start_opt_in(facility=draft_facility, program_year=py, actor=draft_admin)
     long_ago = timezone.now() - datetime.timedelta(days=10)
     OptInVersion.objects.filter(opt_in=draft).update(updated_at=long_ago)
-    returned, returned_admin = submitted_opt_in(FacilityFactory(name="Returned Care"), py)
+    returned, returned_admin = submitted_opt_in(FacilityFactory.create(name="Returned Care"), py)
     opt_in_review.start_opt_in_review(opt_in=returned, reviewer=liaison)
     opt_in_review.return_opt_in(opt_in=returned, reviewer=liaison, comments="W-9 unsigned")
     OptInVersion.objects.filter(opt_in=returned).update(
         reviewed_at=timezone.now() - datetime.timedelta(days=20)
     )
-    submitted, submitted_admin = submitted_opt_in(FacilityFactory(name="Submitted Care"), py)
+    submitted, submitted_admin = submitted_opt_in(FacilityFactory.create(name="Submitted Care"), py)
     produce, sweep = beat_task("produce-daily-reminders"), beat_task("sweep-due-notices")
     sweep.delay().get()  # the transition notices of the set-up
     Notice.objects.all().delete()

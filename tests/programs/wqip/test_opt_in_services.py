@@ -46,11 +46,11 @@ PACIFIC = ZoneInfo("America/Los_Angeles")
 
 @pytest.fixture
 def liaison():
-    return UserFactory(role=Role.LTSS_LIAISON)
+    return UserFactory.create(role=Role.LTSS_LIAISON)
 
 
 def _draft(facility=None):
-    facility = facility or FacilityFactory()
+    facility = facility or FacilityFactory.create()
     py = open_window(program_year())
     admin = facility_user(facility)
     opt_in = services.start_opt_in(facility=facility, program_year=py, actor=admin)
@@ -81,7 +81,7 @@ def test_given_2025_window_when_checked_at_moment_then_open_only_inside_pacific_
 
 def test_given_ineligible_facility_when_starting_opt_in_then_refused():
     # given
-    facility = FacilityFactory(facility_type=FacilityType.ICF_DD)
+    facility = FacilityFactory.create(facility_type=FacilityType.ICF_DD)
     py = open_window(program_year())
     admin = facility_user(facility)
     # when / then
@@ -110,6 +110,7 @@ def test_given_closed_window_and_liaison_extension_when_submitting_then_accepted
     opt_in, admin = _draft()
     complete_draft(opt_in, admin)
     py = close_window(opt_in.program_year)
+    assert py.opt_in_closes_on is not None
     opt_in_review.grant_opt_in_extension(
         facility=opt_in.facility,
         program_year=py,
@@ -131,7 +132,7 @@ def test_given_closed_window_when_program_admin_overrides_then_submission_accept
     opt_in, admin = _draft()
     complete_draft(opt_in, admin)
     close_window(opt_in.program_year)
-    program_admin = UserFactory(role=Role.PROGRAM_ADMIN)
+    program_admin = UserFactory.create(role=Role.PROGRAM_ADMIN)
     opt_in_review.allow_late_submission(
         opt_in=opt_in, reason="Paper form lost", actor=program_admin
     )
@@ -188,6 +189,7 @@ def test_given_submitted_opt_in_then_attestation_recorded_with_text_version():
     opt_in, admin = submitted_opt_in()
     # then
     version = services.working_version(opt_in)
+    assert version is not None
     assert version.attestation_typed_name == "Ana Reyes"
     assert version.attestation_accepted_by == admin
     assert version.attestation_text_version == ATTESTATION_VERSION
@@ -307,12 +309,15 @@ def test_given_approved_opt_in_when_payee_amended_then_old_version_stays_in_forc
     # then: the approved version is still in force and the opt-in still approved
     opt_in.refresh_from_db()
     assert opt_in.status == OptIn.Status.APPROVED
-    assert services.version_in_force(opt_in).payee_legal_name == "Sunrise Care LLC"
+    in_force = services.version_in_force(opt_in)
+    assert in_force is not None
+    assert in_force.payee_legal_name == "Sunrise Care LLC"
     assert amendment.documents.count() == 1  # the W-9 is carried over
     # when approved
     opt_in_review.approve_opt_in(opt_in=opt_in, reviewer=liaison)
     # then
     in_force = services.version_in_force(opt_in)
+    assert in_force is not None
     assert (in_force.number, in_force.payee_legal_name) == (2, "Sunrise Holdings LLC")
     assert opt_in.versions.get(number=1).status == OptInVersion.Status.SUPERSEDED
 
@@ -348,7 +353,7 @@ def test_given_approved_opt_in_when_amendment_rejected_then_opt_in_stays_approve
 
 def test_given_opt_ins_file_when_imported_then_records_created_with_history(tmp_path: Path):
     # given
-    facility = FacilityFactory()
+    facility = FacilityFactory.create()
     path = tmp_path / "opt_ins.csv"
     path.write_text(f"facility_npi,program_year,status\n{facility.npi},2025,APPROVED\n")
     # when
@@ -367,7 +372,7 @@ def test_given_program_year_that_is_no_number_when_opt_ins_imported_then_row_err
     tmp_path: Path, year
 ):
     # given ("²" passes str.isdigit() but not int(); int() refuses 5,000 digits)
-    facility = FacilityFactory()
+    facility = FacilityFactory.create()
     path = tmp_path / "opt_ins.csv"
     path.write_text(f"facility_npi,program_year,status\n{facility.npi},{year},APPROVED\n")
     # when
@@ -384,7 +389,7 @@ def test_given_facility_with_primary_liaison_when_submitted_then_assigned_and_ad
     # given
     from portal.models import LiaisonAssignment
 
-    facility = FacilityFactory()
+    facility = FacilityFactory.create()
     LiaisonAssignment.objects.create(facility=facility, liaison=liaison)
     facility_user(facility, role=Role.FACILITY_STAFF)  # staff are not e-mailed
     # when
@@ -422,7 +427,7 @@ def test_given_facility_admin_when_granting_extension_then_permission_denied():
 def test_given_user_of_other_facility_when_changing_contacts_then_permission_denied():
     # given
     opt_in, _ = _draft()
-    outsider = facility_user(FacilityFactory())
+    outsider = facility_user(FacilityFactory.create())
     # when / then
     with pytest.raises(PermissionDenied):
         services.replace_report_contacts(

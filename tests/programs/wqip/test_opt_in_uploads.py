@@ -36,7 +36,7 @@ def private_root(settings, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def draft(db):
-    facility = FacilityFactory()
+    facility = FacilityFactory.create()
     admin = facility_user(facility)
     opt_in = services.start_opt_in(
         facility=facility, program_year=open_window(program_year()), actor=admin

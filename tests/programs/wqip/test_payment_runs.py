@@ -82,12 +82,12 @@ def test_given_payable_facility_when_run_started_then_draft_without_ledger_entri
 
 def test_given_facilities_in_every_status_when_run_started_then_status_per_contract(analyst):
     # given
-    exhibit = PerDiemExhibitFactory(kind="interim")
-    ineligible = FacilityFactory(facility_type=FacilityType.NF_DISTINCT_PART)
-    all_stp = FacilityFactory(licensed_beds=10, stp_beds=10)
-    rejected = FacilityFactory()
-    OptInFactory(facility=ineligible)
-    OptInFactory(facility=rejected, status=OptIn.Status.REJECTED)
+    exhibit = PerDiemExhibitFactory.create(kind="interim")
+    ineligible = FacilityFactory.create(facility_type=FacilityType.NF_DISTINCT_PART)
+    all_stp = FacilityFactory.create(licensed_beds=10, stp_beds=10)
+    rejected = FacilityFactory.create()
+    OptInFactory.create(facility=ineligible)
+    OptInFactory.create(facility=rejected, status=OptIn.Status.REJECTED)
     for facility in (ineligible, all_stp, rejected):
         bed_days(facility, 10)
         PerDiem.objects.create(exhibit=exhibit, facility=facility, per_diem=Decimal("10"))
@@ -105,8 +105,8 @@ def test_given_facilities_in_every_status_when_run_started_then_status_per_contr
 
 def test_given_facility_without_per_diem_when_run_started_then_no_line(payable_facility, analyst):
     # given
-    other = FacilityFactory()
-    OptInFactory(facility=other)
+    other = FacilityFactory.create()
+    OptInFactory.create(facility=other)
     bed_days(other, 50)
     # when
     run = start(analyst)
@@ -118,7 +118,7 @@ def test_given_class_a_citation_when_run_started_then_factor_reduces_gross(
     payable_facility, analyst
 ):
     # given
-    CitationFactory(facility=payable_facility, class_initial="A Trebled")
+    CitationFactory.create(facility=payable_facility, class_initial="A Trebled")
     # when
     line = start(analyst).lines.get()
     # then
@@ -134,8 +134,8 @@ def test_given_per_citation_mode_when_two_class_a_then_factor_twenty_percent(
 ):
     # given
     settings.WQIP_CLASS_A_MODE = "per_citation"
-    CitationFactory(facility=payable_facility)
-    CitationFactory(facility=payable_facility)
+    CitationFactory.create(facility=payable_facility)
+    CitationFactory.create(facility=payable_facility)
     # when
     line = start(analyst).lines.get()
     # then
@@ -150,7 +150,7 @@ def test_given_issue_date_setting_when_citation_violated_year_before_then_it_cou
 ):
     # given
     settings.WQIP_CITATION_DATE_FIELD = "PENALTY_ISSUE_DATE"
-    CitationFactory(
+    CitationFactory.create(
         facility=payable_facility,
         class_initial="AA",
         violation_from_date=datetime.date(2023, 12, 28),
@@ -179,7 +179,7 @@ def test_given_draft_when_starter_approves_then_two_person_rule_refuses(payable_
 def test_given_draft_when_analyst_approves_then_refused(payable_facility, analyst):
     # given
     run = start(analyst)
-    other_analyst = UserFactory(role=Role.FINANCE_ANALYST)
+    other_analyst = UserFactory.create(role=Role.FINANCE_ANALYST)
     # when
     with pytest.raises(NotAllowed):
         approve_payment_run(run=run, approver=other_analyst)
@@ -189,7 +189,7 @@ def test_given_draft_when_analyst_approves_then_refused(payable_facility, analys
 
 def test_given_facility_user_when_starting_run_then_refused(payable_facility):
     with pytest.raises(NotAllowed):
-        start(UserFactory(role=Role.FACILITY_ADMIN))
+        start(UserFactory.create(role=Role.FACILITY_ADMIN))
 
 
 def test_given_draft_when_second_person_approves_then_entries_posted(
@@ -255,7 +255,7 @@ def test_given_revision_of_other_year_when_approving_then_not_stale(
 def test_given_two_drafts_when_one_posted_then_other_is_stale(payable_facility, analyst, approver):
     # given
     PerDiem.objects.create(
-        exhibit=PerDiemExhibitFactory(kind="final", received_on=datetime.date(2025, 12, 29)),
+        exhibit=PerDiemExhibitFactory.create(kind="final", received_on=datetime.date(2025, 12, 29)),
         facility=payable_facility,
         per_diem=Decimal("21"),
     )
@@ -285,11 +285,11 @@ def test_given_interim_paid_when_class_aa_found_then_final_recoups(payable_facil
     # given
     run_payments(program_year=2024, exhibit_kind="interim")
     PerDiem.objects.create(
-        exhibit=PerDiemExhibitFactory(kind="final", received_on=datetime.date(2025, 12, 29)),
+        exhibit=PerDiemExhibitFactory.create(kind="final", received_on=datetime.date(2025, 12, 29)),
         facility=payable_facility,
         per_diem=Decimal("21"),
     )
-    CitationFactory(facility=payable_facility, class_initial="AA", class_final="AA")
+    CitationFactory.create(facility=payable_facility, class_initial="AA", class_final="AA")
     # when
     summary = run_payments(program_year=2024, exhibit_kind="final")
     # then
@@ -455,14 +455,14 @@ def test_given_two_facilities_share_a_facid_when_run_started_then_citation_count
     analyst,
 ):
     # given
-    exhibit = PerDiemExhibitFactory(kind="interim")
-    first = FacilityFactory(cdph_facid="070000001")
-    second = FacilityFactory(cdph_facid="070000001")
+    exhibit = PerDiemExhibitFactory.create(kind="interim")
+    first = FacilityFactory.create(cdph_facid="070000001")
+    second = FacilityFactory.create(cdph_facid="070000001")
     for facility in (first, second):
-        OptInFactory(facility=facility)
+        OptInFactory.create(facility=facility)
         bed_days(facility, 10)
         PerDiem.objects.create(exhibit=exhibit, facility=facility, per_diem=Decimal("10"))
-    CitationFactory(facility=first, facid="70000001", class_initial="AA")
+    CitationFactory.create(facility=first, facid="70000001", class_initial="AA")
     # when
     run = start(analyst)
     # then

@@ -43,21 +43,20 @@ def py3():
 @pytest.fixture
 def facilities(py3):
     """no opt-in, draft, submitted, and an ineligible facility without opt-in."""
-    none = FacilityFactory(name="No Opt-in")
-    draft = FacilityFactory(name="Draft")
-    submitted = FacilityFactory(name="Submitted")
-    ineligible = FacilityFactory(name="Hospital DP", facility_type=FacilityType.NF_DISTINCT_PART)
+    none = FacilityFactory.create(name="No Opt-in")
+    draft = FacilityFactory.create(name="Draft")
+    submitted = FacilityFactory.create(name="Submitted")
+    ineligible = FacilityFactory.create(
+        name="Hospital DP", facility_type=FacilityType.NF_DISTINCT_PART
+    )
     for facility, status in ((draft, OptIn.Status.DRAFT), (submitted, OptIn.Status.SUBMITTED)):
-        opt_in = OptInFactory(facility=facility, program_year=py3, status=status)
+        opt_in = OptInFactory.create(facility=facility, program_year=py3, status=status)
         OptInVersion.objects.create(opt_in=opt_in, number=1, status=status)
     return {"none": none, "draft": draft, "submitted": submitted, "ineligible": ineligible}
 
 
 def rows(kind: str) -> set[tuple[str, datetime.datetime]]:
-    return {
-        (row.facility.name, row.due_at)
-        for row in ScheduledNotice.objects.filter(kind=kind).select_related("facility")
-    }
+    return set(ScheduledNotice.objects.filter(kind=kind).values_list("facility__name", "due_at"))
 
 
 def test_given_window_opens_today_when_producer_runs_then_facilities_without_opt_in(facilities):
@@ -145,7 +144,7 @@ def test_given_draft_reminded_and_touched_when_untouched_again_then_no_second_re
 
 def test_given_draft_touched_after_reminder_scheduled_when_swept_then_cancelled(facilities):
     # given
-    admin = UserFactory(role=Role.FACILITY_ADMIN, facilities=[facilities["draft"]])
+    admin = UserFactory.create(role=Role.FACILITY_ADMIN, facilities=[facilities["draft"]])
     version = draft_version(facilities["draft"])
     OptInVersion.objects.filter(pk=version.pk).update(updated_at=pacific_time(D(2025, 7, 1), 10))
     produce_opt_in_incomplete_reminders(D(2025, 7, 8))
@@ -162,7 +161,9 @@ def test_given_draft_touched_after_reminder_scheduled_when_swept_then_cancelled(
 def test_given_returned_opt_in_when_five_working_days_pass_then_reminder(facilities, py3):
     # given returned on Wed 2 Jul 2025 (4 Jul is a holiday); the facility edits it on 8 Jul
     # but does not resubmit: the clock runs from the return
-    returned = OptInFactory(facility=FacilityFactory(), program_year=py3, status="returned")
+    returned = OptInFactory.create(
+        facility=FacilityFactory.create(), program_year=py3, status="returned"
+    )
     OptInVersion.objects.create(
         opt_in=returned,
         number=1,
@@ -183,12 +184,12 @@ def test_given_returned_opt_in_when_five_working_days_pass_then_reminder(facilit
 
 def test_given_amendment_draft_untouched_when_producer_runs_then_reminder_after_window(py3):
     # given an approved opt-in with an amendment drafted on 1 Sep, after the window closed
-    facility = FacilityFactory(name="Amending")
-    opt_in = OptInFactory(facility=facility, program_year=py3, status=OptIn.Status.APPROVED)
+    facility = FacilityFactory.create(name="Amending")
+    opt_in = OptInFactory.create(facility=facility, program_year=py3, status=OptIn.Status.APPROVED)
     OptInVersion.objects.create(opt_in=opt_in, number=1, status=OptInVersion.Status.APPROVED)
     amendment = OptInVersion.objects.create(opt_in=opt_in, number=2)
     OptInVersion.objects.filter(pk=amendment.pk).update(updated_at=pacific_time(D(2025, 9, 1), 9))
-    admin = UserFactory(role=Role.FACILITY_ADMIN, facilities=[facility])
+    admin = UserFactory.create(role=Role.FACILITY_ADMIN, facilities=[facility])
     # when
     produce_opt_in_incomplete_reminders(D(2025, 9, 8))
     from portal.notifications.services import sweep_due_notices
@@ -220,7 +221,7 @@ def test_given_daily_task_when_run_then_every_producer_reports(facilities):
 
 def test_given_due_rows_when_sweep_task_runs_then_sent(facilities):
     # given
-    UserFactory(role=Role.FACILITY_ADMIN, facilities=[facilities["none"]])
+    UserFactory.create(role=Role.FACILITY_ADMIN, facilities=[facilities["none"]])
     schedule_notice(
         kind="report_published",
         subject=facilities["none"],
