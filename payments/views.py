@@ -33,6 +33,7 @@ from portal.accounts.http import AuthenticatedRequest
 from portal.accounts.permissions import finance_required
 from portal.files.pdf import html_to_pdf
 from portal.models import Role
+from portal.money import days_late, format_money
 from portal.registry.selectors import visible_facilities
 
 LIST_PAGE_SIZE = 50
@@ -88,6 +89,17 @@ def _is_past_due(*, due_on, paid_on, net) -> bool:  # type: ignore[no-untyped-de
     return (paid_on or timezone.localdate()) > due_on
 
 
+def due_note(*, due_on: Any, paid_on: Any, net: Any) -> str:
+    """Beside a due date: "past due" while unposted money is overdue, "paid N days late" once
+    it was posted after the due date (a recoupment too), "" otherwise."""
+    if not _is_past_due(due_on=due_on, paid_on=paid_on, net=net):
+        return ""
+    if paid_on is None:
+        return "past due"
+    late = days_late(due_on=due_on, paid_on=paid_on)
+    return f"paid {late} day{'s' if late != 1 else ''} late"
+
+
 # --- payment runs (finance) -------------------------------------------------------------------
 
 
@@ -129,7 +141,7 @@ def _run_context(request: AuthenticatedRequest, run: PaymentRun) -> dict[str, An
     lines = list(context["page"].object_list)
     paid_on = run.posted_at.date() if run.posted_at else None
     for line in lines:
-        line.is_past_due = _is_past_due(due_on=line.due_date, paid_on=paid_on, net=line.net_amount)
+        line.due_note = due_note(due_on=line.due_date, paid_on=paid_on, net=line.net_amount)
     context.update(
         run=run,
         lines=lines,
@@ -288,7 +300,7 @@ def facility_payments(request: AuthenticatedRequest, npi: str) -> HttpResponse:
     for line in lines:
         paid_on = line.run.posted_at.date() if line.run.posted_at else None
         line.entry = entry_by_line.get(line.pk)  # type: ignore[attr-defined]
-        line.is_past_due = _is_past_due(due_on=line.due_date, paid_on=paid_on, net=line.net_amount)  # type: ignore[attr-defined]
+        line.due_note = due_note(due_on=line.due_date, paid_on=paid_on, net=line.net_amount)  # type: ignore[attr-defined]
         years[(line.run.program, line.run.program_year)]["lines"].append(line)
     for entry in entries:
         if entry.kind == LedgerEntry.Kind.ADJUSTMENT:
@@ -388,9 +400,16 @@ def statement_csv(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return response
 
 
+MONEY_ROWS = ("Gross amount", "Previously paid", "Net amount")
+
+
 def statement_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The statement as a PDF: the same rows as the CSV, amounts written as dollars."""
     context = _statement_context(_statement_line(request, pk))
-    context["rows"] = statement_fields(context)
+    context["rows"] = [
+        (label, format_money(value) if label in MONEY_ROWS else value)
+        for label, value in statement_fields(context)
+    ]
     if context["note"]:
         context["rows"] = context["rows"][:-1]  # the note is a paragraph of its own
     html = render_to_string("payments/statement_pdf.html", context)

@@ -12,6 +12,9 @@ from typing import Any, NoReturn
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+
+from portal.money import days_late
 
 
 class LedgerImmutableError(Exception):
@@ -87,3 +90,8 @@ class LedgerEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise LedgerImmutableError("ledger entries cannot be deleted")
+
+    @property
+    def days_late(self) -> int:
+        """Days the entry was posted after its due date (0: on time or no due date)."""
+        return days_late(due_on=self.due_date, paid_on=timezone.localdate(self.posted_at))

@@ -78,6 +78,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.portal",
             ],
+            # the money filter on every page and PDF without a {% load %}
+            "builtins": ["portal.templatetags.portal_format"],
         },
     },
 ]

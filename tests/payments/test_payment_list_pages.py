@@ -17,6 +17,7 @@ from payments.models import LedgerEntry, PaymentLine, PaymentRun
 from payments.selectors import LEDGER_SORTS, RUN_LINE_SORTS
 from payments.views import LEDGER_SORT_LABELS, RUN_LINE_SORT_LABELS
 from portal.models import Role
+from portal.money import format_money
 from tests.factories import FacilityFactory, UserFactory
 from tests.programs.wqip.factories import PerDiemExhibitFactory, wqip_run_parameters
 from tests.roles import give_totp
@@ -239,7 +240,7 @@ def test_given_run_of_55_when_approval_page_opened_then_paginated_with_whole_run
     response = get(client, "run_approve", run.pk, q="home 5")
     # then
     assert line_names(response) == [f"List Home {n}" for n in range(50, 56)]
-    assert f"total net <strong>{whole_net:.2f}</strong> dollars" in response.content.decode()
+    assert f"total net <strong>{format_money(whole_net)}</strong>" in response.content.decode()
 
 
 def test_given_run_of_55_when_csv_downloaded_then_every_line_whatever_the_page(client, big_run):

@@ -7,11 +7,13 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from payments.models import (
     LedgerEntry,
     PaymentRun,
 )
+from payments.services import approve_payment_run
 from portal.models import Role
 from programs.wqip.models import PerDiemExhibit
 from programs.wqip.services.payments import start_payment_run
@@ -197,3 +199,33 @@ def test_given_facility_user_when_other_facility_page_requested_then_404(client,
     )
     # then
     assert response.status_code == 404
+
+
+def test_given_run_posted_after_its_due_date_when_shown_then_paid_days_late_not_past_due(
+    client, draft
+):
+    # given: the draft's due date is 2025-06-26; it is posted today, long after
+    approver = make_user(Role.FINANCE_APPROVER)
+    approve_payment_run(run=draft, approver=approver)
+    late = (timezone.localdate() - datetime.date(2025, 6, 26)).days
+    client.force_login(approver)
+    # when
+    page = client.get(reverse("payments:run_detail", args=[draft.pk])).content.decode()
+    ledger = client.get(reverse("payments:ledger")).content.decode()
+    # then
+    assert f"paid {late} days late" in page
+    assert f"paid {late} days late" in ledger
+    assert "past due" not in page
+
+
+def test_given_posted_run_when_pages_shown_then_amounts_in_dollars_and_csv_plain(client, draft):
+    # given: 100 days x 20.0000 = 2,000.00
+    approve_payment_run(run=draft, approver=make_user(Role.FINANCE_APPROVER))
+    client.force_login(make_user(Role.FINANCE_ANALYST))
+    # when
+    page = client.get(reverse("payments:run_detail", args=[draft.pk])).content.decode()
+    csv_text = client.get(reverse("payments:run_export", args=[draft.pk, "csv"])).content.decode()
+    # then
+    assert "$2,000.00" in page
+    assert ",2000.00," in csv_text
+    assert "$" not in csv_text
