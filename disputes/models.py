@@ -8,7 +8,7 @@ only) or shared with the facility, and every edit of a note keeps a :class:`Note
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -19,8 +19,11 @@ from portal.files.models import (
     private_storage,
 )
 
-if TYPE_CHECKING:
-    from disputes.programs import DisputeProgram
+# The programs that take disputes, by label: filled by
+# ``disputes.programs.register_dispute_program``
+# from each program's AppConfig.ready. It lives here, with the rows that name a program, so that
+# the models need nothing from disputes.programs (which builds on them).
+DISPUTE_PROGRAMS: dict[str, Any] = {}
 
 
 class DisputeType(models.TextChoices):
@@ -158,11 +161,10 @@ class Dispute(models.Model):
         return f"D-{self.pk:06d}" if self.pk else "D-new"
 
     @property
-    def dispute_program(self) -> DisputeProgram | None:
-        """The program's dispute hooks (None once a program is no longer installed)."""
-        from disputes.programs import find_program  # disputes.programs imports this module
-
-        return find_program(self.program)
+    def dispute_program(self) -> Any:
+        """The program's dispute hooks, a ``disputes.programs.DisputeProgram`` (None once a
+        program is no longer installed)."""
+        return DISPUTE_PROGRAMS.get(self.program)
 
     @property
     def dispute_type_label(self) -> str:

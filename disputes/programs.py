@@ -25,10 +25,9 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 
-from disputes.models import DisputeType
+from disputes.models import DISPUTE_PROGRAMS, Determination, Dispute, DisputeItem, DisputeType
 
 if TYPE_CHECKING:
-    from disputes.models import Determination, Dispute, DisputeItem
     from payments.models import PaymentRun
     from portal.models import Facility, User
 
@@ -219,9 +218,6 @@ class DisputeProgram:
         raise NotImplementedError
 
 
-DISPUTE_PROGRAMS: dict[str, DisputeProgram] = {}
-
-
 def register_dispute_program(program: DisputeProgram) -> DisputeProgram:
     if not program.program:
         raise ValueError(f"{type(program).__name__} has no program label")
@@ -230,15 +226,16 @@ def register_dispute_program(program: DisputeProgram) -> DisputeProgram:
 
 
 def get_program(label: str) -> DisputeProgram:
-    try:
-        return DISPUTE_PROGRAMS[label]
-    except KeyError:
-        raise UnknownProgram(f"No program '{label}' takes disputes.", code="unknown") from None
+    program = find_program(label)
+    if program is not None:
+        return program
+    raise UnknownProgram(f"No program '{label}' takes disputes.", code="unknown") from None
 
 
 def find_program(label: str) -> DisputeProgram | None:
-    return DISPUTE_PROGRAMS.get(label)
+    program = DISPUTE_PROGRAMS.get(label)
+    return program if isinstance(program, DisputeProgram) else None
 
 
 def dispute_programs() -> list[DisputeProgram]:
-    return list(DISPUTE_PROGRAMS.values())
+    return [p for p in DISPUTE_PROGRAMS.values() if isinstance(p, DisputeProgram)]

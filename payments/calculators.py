@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from payments.models.runs import CALCULATORS, PaymentLine, PaymentRun
+
 if TYPE_CHECKING:
-    from payments.models import PaymentLine, PaymentRun
     from portal.models import User
 
 
@@ -182,20 +183,17 @@ class PaymentCalculator:
         return None
 
 
-CALCULATORS: dict[str, PaymentCalculator] = {}
-
-
 def register_calculator(calculator: PaymentCalculator) -> PaymentCalculator:
     CALCULATORS[calculator.program] = calculator
     return calculator
 
 
 def get_calculator(program: str) -> PaymentCalculator:
-    try:
-        return CALCULATORS[program]
-    except KeyError:
-        raise PaymentRunError(f"no program '{program}' computes payments") from None
+    calculator = CALCULATORS.get(program)
+    if not isinstance(calculator, PaymentCalculator):
+        raise PaymentRunError(f"no program '{program}' computes payments")
+    return calculator
 
 
 def calculators() -> list[PaymentCalculator]:
-    return list(CALCULATORS.values())
+    return [c for c in CALCULATORS.values() if isinstance(c, PaymentCalculator)]

@@ -12,6 +12,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+# The programs' calculators, by program label: filled by
+# ``payments.calculators.register_calculator``
+# from each program's AppConfig.ready. It lives here, with the rows that name a program, so that
+# the models need nothing from payments.calculators (which builds on them).
+CALCULATORS: dict[str, Any] = {}
+
 
 class PaymentRun(models.Model):
     class Status(models.TextChoices):
@@ -75,9 +81,11 @@ class PaymentRun(models.Model):
 
     @property
     def calculator(self) -> Any:
-        from payments.calculators import get_calculator
-
-        return get_calculator(self.program)
+        """The program's ``payments.calculators.PaymentCalculator``."""
+        try:
+            return CALCULATORS[self.program]
+        except KeyError:
+            raise LookupError(f"no program '{self.program}' computes payments") from None
 
     def get_kind_display(self) -> str:
         return self.calculator.kind_label(self.kind)
