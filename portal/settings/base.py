@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "payments",
     "disputes",
     "programs.wqip",
+    "programs.ecm",
 ]
 
 MIDDLEWARE = [
