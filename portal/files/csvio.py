@@ -7,7 +7,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -74,8 +74,9 @@ def _decoded_lines(handle: BinaryIO) -> Iterator[str]:
 class CsvReader:
     """Iterate ``(line_number, {column: value})`` over a contract CSV file.
 
-    ``required`` columns must be in the header (matched after trim + lower-case); values are
-    returned stripped, keyed by the normalised column name.
+    ``required`` columns must be in the header (matched after trim + lower-case, or after
+    ``normalise`` when a program's files are matched more tolerantly); values are returned
+    stripped, keyed by the normalised column name.
     """
 
     def __init__(
@@ -85,6 +86,7 @@ class CsvReader:
         required: Sequence[str],
         optional: Sequence[str] = (),
         source: str = "",
+        normalise: Callable[[str], str] = normalise_header,
     ) -> None:
         self.source = source
         self._lines = _decoded_lines(handle)
@@ -93,7 +95,7 @@ class CsvReader:
             header = next(self._reader)
         except StopIteration:
             raise CsvImportError([RowError(1, "", "the file is empty")], source) from None
-        self.columns = [normalise_header(name) for name in header]
+        self.columns = [normalise(name) for name in header]
         missing = [name for name in required if name not in self.columns]
         if missing:
             raise CsvImportError(
