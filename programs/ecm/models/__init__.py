@@ -1,5 +1,13 @@
 """ECM QIP tables."""
 
+from programs.ecm.models.reports import (
+    FileKind,
+    MonthScore,
+    OtfAttempt,
+    ReimbursementBase,
+    ReportFile,
+    RtfMember,
+)
 from programs.ecm.models.settings import (
     Measure,
     MeasurementYear,
@@ -10,8 +18,14 @@ from programs.ecm.models.settings import (
 )
 
 __all__ = [
+    "FileKind",
     "Measure",
     "MeasurementYear",
+    "MonthScore",
+    "OtfAttempt",
+    "ReimbursementBase",
+    "ReportFile",
+    "RtfMember",
     "ScoreBand",
     "ScoreMapping",
     "ScoringModel",
