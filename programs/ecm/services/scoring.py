@@ -121,6 +121,7 @@ def score_year(
     reports are past due, for the given providers (default: every provider with a file or a
     score this year). Returns the number of months scored."""
     today = today or timezone.localdate()
+    measurement_year = MeasurementYear.objects.get(pk=measurement_year.pk)  # settings as saved
     rules = year_rules(measurement_year)
     due = due_dates(measurement_year)
     files = ReportFile.objects.filter(measurement_year=measurement_year).only(

@@ -145,6 +145,9 @@ def save_year_settings(
             target=year,
             data={"from": before, "to": after},
         )
+        from programs.ecm.services.scoring import score_year
+
+        score_year(measurement_year=year)  # the stored month scores follow the settings
     return year
 
 

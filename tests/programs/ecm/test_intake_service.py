@@ -250,3 +250,41 @@ def test_plan_import_keeps_the_original_receipt_time_and_working_day_due_date(se
     assert report.on_time is True
     assert report.source == ReportFile.Source.IMPORT
     assert report.uploaded_by.role == Role.PROGRAM_ADMIN
+
+
+def test_changing_the_settings_rescores_the_stored_months(setup, monkeypatch):
+    from programs.ecm.services.settings import MeasureSetting, save_year_settings
+
+    s = setup
+    send(
+        monkeypatch,
+        provider=s["harbor"],
+        user=s["admin"],
+        year=s["year"],
+        month=3,
+        kind="rtf",
+        content=rtf_content(s["harbor"], 2026, 3, 40),
+        at=pacific(2026, 4, 9),
+    )
+    assert MonthScore.objects.get(provider=s["harbor"], month=3).amount == D("190.00")
+    year = s["year"]
+    save_year_settings(
+        measurement_year=year,
+        values={
+            "scoring_model": "timeliness",
+            "rate_per_member_month": D("20.00"),
+            "score_mapping": "linear",
+            "cap_percent": D("5"),
+            "cap_amount": None,
+            "due_day": 10,
+            "due_in_working_days": False,
+            "mcp_id": "MCP001",
+            "codes": year.codes,
+            "counted_statuses": ["Active"],
+        },
+        measures=[MeasureSetting("rtf_timely", weight=D("1"))],
+        bands=[],
+        actor=s["manager"],
+    )
+    # 38 x $20 x 1 (only the RTF measure now) = $760.00
+    assert MonthScore.objects.get(provider=s["harbor"], month=3).amount == D("760.00")
