@@ -22,10 +22,18 @@ class EcmConfig(ProgramConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from portal.notifications.kinds import register_kind
+        from portal.notifications.reminders import register_daily_producer
         from programs.ecm.models import MeasurementYear, ReimbursementBase
+        from programs.ecm.notices import ECM_NOTICE_KINDS
+        from programs.ecm.reminders import produce_report_reminders, produce_scores
 
         auditlog.register(MeasurementYear)
         auditlog.register(ReimbursementBase)
+        for kind in ECM_NOTICE_KINDS:
+            register_kind(kind)
+        register_daily_producer("ecm_report_reminders", produce_report_reminders)
+        register_daily_producer("ecm_scores", produce_scores)
 
     def nav(self, user: Any) -> list[NavItem]:
         from programs.ecm.navigation import ecm_nav_items
