@@ -44,3 +44,8 @@ class EcmConfig(ProgramConfig):
         from programs.ecm.navigation import ecm_home_panels
 
         return ecm_home_panels(user=user)
+
+    def load_demo_data(self, *, stdout: Any = None) -> str:
+        from programs.ecm.demo import load_ecm_demo_data
+
+        return load_ecm_demo_data(stdout=stdout)
