@@ -7,6 +7,7 @@ import csv
 import io
 from decimal import Decimal
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -80,6 +81,7 @@ def provider_dashboard(request: AuthenticatedRequest, provider_id: int) -> HttpR
     )
 
 
+PLAN_PAGE_SIZE = 50
 COLUMNS = [
     ("name", "Provider"),
     ("npi", "NPI"),
@@ -97,14 +99,16 @@ def plan_dashboard(request: AuthenticatedRequest) -> HttpResponse:
     sort = request.GET.get("sort", "name")
     sort = sort if sort in SORTS else "name"
     descending = request.GET.get("dir") == "desc"
-    rows = list(
+    direction = "desc" if descending else "asc"
+    page = Paginator(
         plan_overview(
             user=request.user,
             measurement_year=measurement_year,
             sort=sort,
             descending=descending,
-        )
-    )
+        ),
+        PLAN_PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
     headers = [
         {
             "key": key,
@@ -121,7 +125,9 @@ def plan_dashboard(request: AuthenticatedRequest) -> HttpResponse:
         {
             "measurement_year": measurement_year,
             "years": MeasurementYear.objects.order_by("-year").values_list("year", flat=True),
-            "rows": rows,
+            "rows": list(page),
+            "page": page,
+            "querystring": f"year={measurement_year.year}&sort={sort}&dir={direction}",
             "headers": headers,
             "sort": sort,
             "dir": "desc" if descending else "asc",
