@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from portal.models import User
 from portal.programs import HomePanel, NavItem, WorkItem, deadlines_panel
-from programs.ecm.access import is_manager, is_plan, is_provider
+from programs.ecm.access import is_plan, is_provider
 from programs.ecm.engine import deadlines
 from programs.ecm.models import MeasurementYear, ReportFile
 from programs.ecm.selectors.providers import providers_for

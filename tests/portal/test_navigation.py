@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 FACILITY_WQIP = ["Opt-ins", "Bed days", "Program years"]
 FINANCE_WQIP = ["Bed days", "Imports", "Program years"]
 FINANCE_PAYMENTS = ["Payment runs", "Ledger", "Dispute outcomes"]
+PLAN_ECM = ["All providers", "Settings"]
 EXPECTED_MENUS = {
     "facility_staff": [
         ("Home", ["Home"]),
@@ -45,6 +46,7 @@ EXPECTED_MENUS = {
     "finance_analyst": [
         ("Home", ["Home"]),
         ("WQIP", FINANCE_WQIP),
+        ("ECM QIP", PLAN_ECM),
         ("Payments", FINANCE_PAYMENTS),
         ("Inbox", ["Inbox"]),
         ("Admin", ["Facilities"]),
@@ -52,6 +54,7 @@ EXPECTED_MENUS = {
     "finance_approver": [
         ("Home", ["Home"]),
         ("WQIP", FINANCE_WQIP),
+        ("ECM QIP", PLAN_ECM),
         ("Payments", FINANCE_PAYMENTS),
         ("Inbox", ["Inbox"]),
         ("Admin", ["Facilities"]),
@@ -59,6 +62,7 @@ EXPECTED_MENUS = {
     "program_admin": [
         ("Home", ["Home"]),
         ("WQIP", ["Opt-in reviews", "Bed days", "Imports", "Program years"]),
+        ("ECM QIP", PLAN_ECM),
         ("Payments", FINANCE_PAYMENTS),
         ("Cases", ["Dispute cases", "Dispute SLAs"]),
         ("Inbox", ["Inbox"]),
@@ -206,7 +210,7 @@ def test_given_app_declaring_menu_when_nav_built_then_menu_placed_by_order_and_i
     # when
     groups = nav_groups_for(world.users["finance_analyst"])
     # then
-    assert [g.label for g in groups] == ["Home", "WQIP", "Payments", "Reports", "Inbox", "Admin"]
+    assert [g.label for g in groups] == ["Home", "WQIP", "ECM QIP", "Payments", "Reports", "Inbox", "Admin"]
     payments = next(g for g in groups if g.key == "payments")
     assert [i.label for i in payments.items][-1] == "Payment report"
 
