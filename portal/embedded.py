@@ -136,14 +136,18 @@ def _restart_if_alone(server: Any) -> None:
 
 
 def embedded_broker_options(folder: Path) -> dict[str, Any]:
-    """Transport options for kombu's filesystem transport in a folder of the project."""
+    """Transport options for kombu's filesystem transport in a folder of the project. Every
+    folder it writes is named, the exchange tables too (kombu's default, ``control/``, is
+    relative to the working directory)."""
     data_in = folder / "queue"
     processed = folder / "processed"
-    for path in (data_in, processed):
+    control = folder / "control"
+    for path in (data_in, processed, control):
         path.mkdir(parents=True, exist_ok=True)
     return {
         "data_folder_in": str(data_in),
         "data_folder_out": str(data_in),
         "processed_folder": str(processed),
+        "control_folder": str(control),
         "store_processed": False,
     }

@@ -107,7 +107,12 @@ class Command(BaseCommand):
     def _spawn(self, name: str, command: list[str]) -> None:
         # own session: the terminal's Ctrl-C reaches only us, and we stop each child's whole
         # process group, so no grandchild is left behind
-        process = subprocess.Popen(command, cwd=settings.BASE_DIR, start_new_session=True)  # noqa: S603
+        # the children use this process's settings (portal.wsgi and portal.celery default to
+        # the production settings)
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE}
+        process = subprocess.Popen(  # noqa: S603
+            command, cwd=settings.BASE_DIR, start_new_session=True, env=env
+        )
         self.children.append((name, process))
 
     def _stop(self, signum: int, frame: FrameType | None) -> None:
