@@ -8,7 +8,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 
-from portal.embedded import embedded_broker_options, embedded_postgres
+from portal.embedded import embedded_broker_options, embedded_postgres, embedded_redis
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("WQIP_VAR_DIR", BASE_DIR / "var"))
@@ -224,11 +224,21 @@ WQIP_SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
 WQIP_MAIL_DOMAIN = env.str("MAIL_DOMAIN", default="wqip.example")
 
 # --- Celery --------------------------------------------------------------------------------
+# Neither set: the embedded Redis server (portal/embedded.py) is broker (db 0), shared cache
+# (db 1) and result backend (db 2) for every process, as a real Redis is in production.
 REDIS_URL = env.str("REDIS_URL", default="")
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+_result_backend = REDIS_URL or None
+if not REDIS_URL and not CELERY_BROKER_URL:
+    _redis_socket = embedded_redis(folder=VAR_DIR / "redis")
+    if _redis_socket is not None:
+        CELERY_BROKER_URL = f"redis+socket://{_redis_socket}?virtual_host=0"
+        REDIS_URL = f"unix://{_redis_socket}?db=1"
+        _result_backend = f"redis+socket://{_redis_socket}?virtual_host=2"
+CELERY_BROKER_URL = CELERY_BROKER_URL or "filesystem://"
 if CELERY_BROKER_URL == "filesystem://":
     CELERY_BROKER_TRANSPORT_OPTIONS = embedded_broker_options(VAR_DIR / "broker")
-CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL or None) or None
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=_result_backend) or None
 CELERY_TASK_IGNORE_RESULT = CELERY_RESULT_BACKEND is None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 from kombu import Connection, Exchange, Queue
 
-from portal.embedded import embedded_broker_options
+from portal.embedded import embedded_broker_options, redis_answers
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
@@ -127,3 +129,42 @@ def test_given_repository_when_listed_then_no_broker_control_folder():
     assert result.stdout == ""
     ignored = subprocess.run(["git", "check-ignore", "-q", "control/x.exchange"], cwd=ROOT)
     assert ignored.returncode == 0
+
+
+def test_given_no_broker_or_cache_configured_when_dev_settings_load_then_embedded_redis_shared(
+    tmp_path,
+):
+    # given: nothing configured but the database, a fresh var/ folder
+    var = Path(tempfile.mkdtemp(prefix="wqip-"))
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("CELERY_BROKER_URL", "REDIS_URL", "CELERY_RESULT_BACKEND")
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="portal.settings.dev",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/wqip",
+        WQIP_VAR_DIR=str(var),
+    )
+    probe = (
+        "import django; django.setup(); from django.conf import settings;"
+        "from django.core.cache import cache; cache.set('probe', 42);"
+        "print(settings.CELERY_BROKER_URL); print(settings.CACHES['default']['BACKEND']);"
+        "print(cache.get('probe'))"
+    )
+    try:
+        # when: two processes load the settings one after the other
+        first = subprocess.run(
+            [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True
+        )
+        # then: a Redis server in var/redis is broker and cache
+        assert first.returncode == 0, first.stderr
+        broker, backend, value = first.stdout.split()
+        assert broker == f"redis+socket://{var}/redis/redis.sock?virtual_host=0"
+        assert backend == "django.core.cache.backends.redis.RedisCache"
+        assert value == "42"
+        # ... and the last process to exit stopped it
+        assert not redis_answers(var / "redis" / "redis.sock")
+        assert not (var / "broker").exists()
+    finally:
+        shutil.rmtree(var, ignore_errors=True)
