@@ -47,6 +47,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # above every layer that uses the database: an outage answers the 503 page
+    # (portal/unavailable.py)
+    "portal.unavailable.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -278,6 +281,9 @@ WQIP_CLASS_A_MODE = env.str("WQIP_CLASS_A_MODE", default="once")
 # (payments.claim_parallel_load); workers default to the number of cores (at most 4)
 WQIP_CLAIMS_LOAD_WORKERS = env.int("WQIP_CLAIMS_LOAD_WORKERS", default=None)
 WQIP_CLAIMS_PARALLEL_MIN_BYTES = env.int("WQIP_CLAIMS_PARALLEL_MIN_BYTES", default=16 * 1024 * 1024)
+
+# the 503 page shown while the database is unreachable asks to come back after this
+WQIP_RETRY_AFTER_SECONDS = env.int("WQIP_RETRY_AFTER_SECONDS", default=30)
 
 LOGGING = {
     "version": 1,
