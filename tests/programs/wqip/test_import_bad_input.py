@@ -194,3 +194,31 @@ def test_given_over_long_facility_value_when_imported_then_row_error_not_databas
     error, _ = refused(tmp_path, "facilities", lines)
     # then
     assert [(e.line, e.column) for e in error.errors] == [(3, "cdph_facid")]
+
+
+def test_given_unexpected_error_in_import_when_job_runs_then_failed_with_reason(
+    registry, tmp_path, monkeypatch
+):
+    # given: a queued import whose run meets an error no check foresaw
+    from django.core.files.base import ContentFile
+
+    from programs.wqip.models.claims import ClaimImport
+    from programs.wqip.services import claims_import
+
+    claim_import = ClaimImport(original_name="claims.csv")
+    claim_import.file.save("claims.csv", ContentFile("".join(claims_file(2))), save=False)
+    claim_import.save()
+
+    def explode(**kwargs):  # type: ignore[no-untyped-def]
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(claims_import, "import_claims", explode)
+    # when
+    claims_import.run_claim_import(claim_import_id=claim_import.pk)
+    # then: the job is over (not left running), and says why
+    claim_import.refresh_from_db()
+    assert claim_import.status == ClaimImport.Status.FAILED
+    assert claim_import.finished_at is not None
+    assert "ZeroDivisionError: division by zero" in claim_import.error_report
+    assert "unexpected error" in claim_import.summary
+    assert not ClaimLine.objects.exists()
