@@ -316,7 +316,8 @@ def claim_upload(request: AuthenticatedRequest) -> HttpResponse:
         limit = settings.WQIP_CLAIMS_UPLOAD_MAX_BYTES
         if body_too_large(request, limit):
             return _too_large_page(request)
-        request.upload_handlers.insert(0, SizeLimitUploadHandler(request, limit=limit))
+        if not hasattr(request, "_files"):  # the body is not read yet (no layer touched it)
+            request.upload_handlers.insert(0, SizeLimitUploadHandler(request, limit=limit))
     return _claim_upload(request)
 
 
