@@ -18,6 +18,11 @@ class PortalConfig(PortalApp, AppConfig):
         from portal.celery import app as celery_app  # the project's Celery app, made current
 
         del celery_app
+        from portal.jobs.notices import JOB_NOTICE_KINDS
+        from portal.notifications.kinds import register_kind
+
+        for kind in JOB_NOTICE_KINDS:
+            register_kind(kind)
         from auditlog.registry import auditlog
 
         from portal.models import (

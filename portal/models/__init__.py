@@ -4,6 +4,7 @@ its package: accounts, registry, audit, calendar, notifications (files has an ab
 from portal.accounts.models import FacilityMembership, LiaisonAssignment, Role, User
 from portal.audit.models import AccessLogEntry, AuditEvent, DataRevision
 from portal.calendar.models import Holiday
+from portal.jobs.models import Job
 from portal.notifications.models import (
     Channel,
     Notice,
@@ -22,6 +23,7 @@ __all__ = [
     "FacilityMembership",
     "FacilityType",
     "Holiday",
+    "Job",
     "LiaisonAssignment",
     "Notice",
     "NoticePreference",
