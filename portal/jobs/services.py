@@ -150,10 +150,11 @@ class _Runner:
 
 def _pause_here(job_id: int, kind: str, stage: str) -> None:
     """Test hook (``JOBS_PAUSE_AT`` = "kind:stage", set in a worker's environment): the worker
-    stops at that stage, its transactions open, so a test can kill it there."""
+    stops at that stage for ``JOBS_PAUSE_SECONDS``, its transactions open, so a test can kill
+    it (or its database session) there."""
     if settings.JOBS_PAUSE_AT and f"{kind}:{stage}" == settings.JOBS_PAUSE_AT:
         logger.warning("job %s paused at %s (JOBS_PAUSE_AT)", job_id, settings.JOBS_PAUSE_AT)
-        time.sleep(3600)
+        time.sleep(float(settings.JOBS_PAUSE_SECONDS))
 
 
 def run_job(*, job_id: int) -> str:

@@ -257,7 +257,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 JOBS_STALE_AFTER_SECONDS = env.int("JOBS_STALE_AFTER_SECONDS", default=120)
 JOBS_MAX_ATTEMPTS = env.int("JOBS_MAX_ATTEMPTS", default=3)
 JOBS_RETRY_DELAY_SECONDS = env.float("JOBS_RETRY_DELAY_SECONDS", default=2.0)
-JOBS_PAUSE_AT = env.str("JOBS_PAUSE_AT", default="")  # tests only: "kind:stage" (a worker stops)
+# tests only: a worker stops at "kind:stage" for JOBS_PAUSE_SECONDS (so a test can kill it there)
+JOBS_PAUSE_AT = env.str("JOBS_PAUSE_AT", default="")
+JOBS_PAUSE_SECONDS = env.float("JOBS_PAUSE_SECONDS", default=3600.0)
 CELERY_BEAT_SCHEDULE["recover-stale-jobs"] = {
     "task": "portal.recover_jobs",
     "schedule": 60.0,  # every minute
