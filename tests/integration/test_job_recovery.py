@@ -137,7 +137,7 @@ def workers(tmp_path, monkeypatch) -> Iterator[Workers]:
         yield pool
     finally:
         pool.stop_all()
-        print(pool.logs())  # shown when the test fails
+        sys.stdout.write(pool.logs())  # shown when the test fails
 
 
 def job_row(job_id: int) -> Job:
