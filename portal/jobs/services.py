@@ -270,11 +270,13 @@ def _fail(job: Job, *, reason: str) -> None:
 
 
 def _nobody_holds(job_id: int) -> bool:
-    """True when no session holds the job's lock (tried inside the caller's transaction and
-    given back at its end)."""
+    """True when no session holds the job's lock (taken and given back at once)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [JOB_LOCK_KEY, job_id])
-        return bool(cursor.fetchone()[0])
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [JOB_LOCK_KEY, job_id])
+        if not cursor.fetchone()[0]:
+            return False
+        cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [JOB_LOCK_KEY, job_id])
+        return True
 
 
 def stale_jobs(*, stale_after: datetime.timedelta | None = None) -> models.QuerySet[Job]:

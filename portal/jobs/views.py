@@ -25,6 +25,8 @@ STATUS_FILTERS = ("", *Job.Status.values)
 
 
 def _target_url(job: Job) -> str:
+    if not job.target_id:
+        return ""
     try:
         kind = get_job_kind(job.kind)
     except UnknownJobKind:
