@@ -106,7 +106,8 @@ def test_given_queued_job_when_committed_then_worker_runs_it_once(
     # then
     job.refresh_from_db()
     assert (job.status, job.attempts, job.summary) == (Job.Status.SUCCEEDED, 1, "done on run 1")
-    assert job.started_at is not None and job.finished_at is not None
+    assert job.started_at is not None
+    assert job.finished_at is not None
     assert job.percent == 100
     assert run_job(job_id=job.pk) == "done before"
     assert script.runs == 1
@@ -363,7 +364,8 @@ def test_given_jobs_when_finance_opens_jobs_page_then_status_progress_attempts_e
     page = client.get(reverse("portal:job_list")).content.decode()
     assert "KeyError: &#x27;member_id&#x27;" in page
     assert reverse("portal:job_retry", args=[failed_job.pk]) in page
-    assert 'value="42"' in page and "loading 42%" in page
+    assert 'value="42"' in page
+    assert "loading 42%" in page
     assert reverse("portal:job_status", args=[running.pk]) in page
     assert "<script>" not in page  # strict CSP: the live progress comes from js/jobs.js
     status = client.get(reverse("portal:job_status", args=[running.pk])).json()
@@ -377,7 +379,8 @@ def test_given_jobs_when_finance_opens_jobs_page_then_status_progress_attempts_e
         "attempts": 1,
     }
     failed_only = client.get(reverse("portal:job_list"), {"status": "failed"}).content.decode()
-    assert f"#{failed_job.pk} " in failed_only and f"#{running.pk} " not in failed_only
+    assert f"#{failed_job.pk} " in failed_only
+    assert f"#{running.pk} " not in failed_only
 
 
 @pytest.mark.django_db
@@ -387,7 +390,8 @@ def test_given_failed_job_when_retry_confirmed_then_queued_again(
     client.force_login(analyst)
     url = reverse("portal:job_retry", args=[failed_job.pk])
     confirmation = client.get(url).content.decode()
-    assert "Retry job #" in confirmation and "KeyError" in confirmation
+    assert "Retry job #" in confirmation
+    assert "KeyError" in confirmation
     assert Job.objects.get(pk=failed_job.pk).status == Job.Status.FAILED  # GET changes nothing
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {"reason": "try again"})
