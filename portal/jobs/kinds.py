@@ -34,6 +34,8 @@ class JobKind:
     on_failed: Callable[[Job], None] | None = None
     # a failed job is retried: put the app's row back to queued
     on_retry: Callable[[Job], None] | None = None
+    # a refused input notifies the starter (False: the starter saw the refusal on the page)
+    notify_refusal: bool = True
 
 
 _collected = False

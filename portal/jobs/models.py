@@ -28,6 +28,9 @@ class Job(models.Model):
     target_type = models.CharField(max_length=80, blank=True)
     target_id = models.CharField(max_length=64, blank=True)
     label = models.CharField(max_length=250, blank=True)
+    params = models.JSONField(
+        default=dict, blank=True, help_text="What the kind needs to run it (e.g. a stored file)"
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0, help_text="Starts so far")
     started_by = models.ForeignKey(

@@ -89,17 +89,23 @@ def enqueue_job(
     started_by: User | None,
     target: models.Model | None = None,
     label: str = "",
+    params: dict[str, Any] | None = None,
+    send: bool = True,
 ) -> Job:
-    """A queued job row now, the work in the worker once the caller's transaction commits."""
+    """A queued job row now, the work in the worker once the caller's transaction commits.
+    ``send=False``: the caller runs it now (``run_job``, e.g. a short import in the web
+    request); if that process dies, recovery hands it to a worker like any other."""
     job_kind = get_job_kind(kind)
     job = Job.objects.create(
         kind=kind,
         label=(label or job_kind.label)[:250],
         started_by=started_by if started_by is not None and started_by.pk else None,
         enqueued_at=timezone.now(),
+        params=params or {},
         **_target_fields(target),
     )
-    transaction.on_commit(partial(_send, job.pk))
+    if send:
+        transaction.on_commit(partial(_send, job.pk))
     return job
 
 
@@ -208,7 +214,7 @@ def _attempt(job_id: int) -> str:
         try:
             summary = kind.run(job, runner.beat)
         except JobRefused as exc:
-            return _finish_failed(job_id, reason=str(exc))
+            return _finish_failed(job_id, reason=str(exc), notify=kind.notify_refusal)
         except TRANSIENT_ERRORS as exc:
             return _after_transient(job_id, exc)
         except Exception as exc:
@@ -243,14 +249,14 @@ def _after_transient(job_id: int, exc: Exception) -> str:
     return _RETRY
 
 
-def _finish_failed(job_id: int, *, reason: str) -> str:
+def _finish_failed(job_id: int, *, reason: str, notify: bool = True) -> str:
     with transaction.atomic():
         job = Job.objects.select_for_update().get(pk=job_id)
-        _fail(job, reason=reason)
+        _fail(job, reason=reason, notify=notify)
     return FAILED
 
 
-def _fail(job: Job, *, reason: str) -> None:
+def _fail(job: Job, *, reason: str, notify: bool = True) -> None:
     """Fail the job for good (the caller holds its row): the app's row too, and the person
     who started it gets an inbox notice."""
     from portal.jobs.notices import job_failed
@@ -263,7 +269,8 @@ def _fail(job: Job, *, reason: str) -> None:
     if kind.on_failed is not None:
         kind.on_failed(job)
     record_event(actor=None, action="job.failed", target=job, reason=reason[:2000])
-    job_failed(job)
+    if notify:
+        job_failed(job)
 
 
 # --- recovery (beat) ----------------------------------------------------------------------

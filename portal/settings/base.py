@@ -268,9 +268,10 @@ CELERY_BEAT_SCHEDULE["recover-stale-jobs"] = {
 # Redis gives an unacknowledged task to another worker after the visibility timeout: keep it
 # above the longest job (12 h) so a running job is not delivered twice; recovery of a dead
 # worker's job does not wait for it (it works from the job rows, see portal/jobs)
-if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+if not CELERY_BROKER_URL.startswith("filesystem"):  # Redis (a server, a socket, embedded)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=12 * 3600)
+        **vars().get("CELERY_BROKER_TRANSPORT_OPTIONS", {}),
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=12 * 3600),
     }
 
 # --- caches --------------------------------------------------------------------------------

@@ -45,8 +45,9 @@ class WqipConfig(ProgramConfig):
     def job_kinds(self) -> list[Any]:
         from programs.wqip.services.bed_days import BED_DAYS_JOB_KIND
         from programs.wqip.services.claims_import import CLAIMS_IMPORT_JOB_KIND
+        from programs.wqip.services.web_imports import WEB_IMPORT_JOB_KINDS
 
-        return [CLAIMS_IMPORT_JOB_KIND, BED_DAYS_JOB_KIND]
+        return [CLAIMS_IMPORT_JOB_KIND, BED_DAYS_JOB_KIND, *WEB_IMPORT_JOB_KINDS]
 
     def ensure_reference_data(self) -> None:
         from programs.wqip.models import ProgramYear
