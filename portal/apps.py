@@ -47,6 +47,11 @@ class PortalConfig(PortalApp, AppConfig):
 
         return portal_home_panels(user=user)
 
+    def job_kinds(self) -> list[Any]:
+        from portal.notifications.jobs import REMINDER_SWEEP_JOB_KIND
+
+        return [REMINDER_SWEEP_JOB_KIND]
+
     def load_demo_data(self, *, stdout=None):  # type: ignore[no-untyped-def]
         from portal.demo import load_portal_demo_data
 

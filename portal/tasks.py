@@ -27,9 +27,10 @@ def sweep_due_notices_task(*, batch_size: int = 50, max_batches: int | None = No
     max_retries=5,
 )
 def produce_daily_reminders_task() -> dict[str, int]:
-    from portal.notifications.reminders import produce_daily_reminders
+    """Queue the day's reminder sweep (a job: portal.notifications.jobs)."""
+    from portal.notifications.jobs import start_reminder_sweep
 
-    return produce_daily_reminders()
+    return {"job": start_reminder_sweep().pk}
 
 
 @shared_task(name="portal.run_job", acks_late=True)

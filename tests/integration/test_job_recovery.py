@@ -294,6 +294,46 @@ def test_given_worker_killed_while_posting_run_when_recovered_then_ledger_posted
     assert seconds < 30
 
 
+# --- (d) the daily reminder sweep ------------------------------------------------------------
+
+
+def test_given_worker_killed_during_reminder_sweep_when_recovered_then_each_notice_once(workers):
+    # given: 30 due reminders to one facility's administrator; the sweep stops inside its
+    # batch's transaction (notices written, not committed)
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    from portal.models import Notice
+    from portal.notifications.jobs import start_reminder_sweep
+
+    facility = FacilityFactory.create()
+    admin = UserFactory.create(role=Role.FACILITY_ADMIN, facilities=[facility])
+    now = timezone.now()
+    ScheduledNotice.objects.bulk_create(
+        ScheduledNotice(
+            kind="report_published",
+            subject_type=ContentType.objects.get_for_model(facility),
+            subject_id=facility.pk,
+            facility=facility,
+            due_at=now - datetime.timedelta(seconds=n + 1),
+            link="/",
+        )
+        for n in range(30)
+    )
+    doomed = workers.start(pause_at="portal.reminder_sweep:sending")
+    job_id = start_reminder_sweep().pk
+    wait_for(lambda: paused_at(job_id, "sending"))
+    assert not Notice.objects.exists()
+    # when
+    seconds = kill_and_recover(workers, doomed, job_id)
+    # then
+    assert_succeeded_once(job_id, workers)
+    assert Notice.objects.filter(user=admin).count() == 30
+    assert ScheduledNotice.objects.filter(state=ScheduledNotice.State.SENT).count() == 30
+    assert start_reminder_sweep().pk == job_id  # the day's sweep is not queued twice
+    assert seconds < 30
+
+
 # --- two workers, one job -----------------------------------------------------------------------
 
 
