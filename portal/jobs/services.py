@@ -142,7 +142,8 @@ class _Runner:
         """The job's progress callback: at most a write every half second unless the stage
         changes. SKIP LOCKED: never waits for a transaction that holds the job's row."""
         now = time.monotonic()
-        if stage == self.last_stage and now - self.last_write < 0.5 and fraction < 1.0:
+        new_stage = stage != self.last_stage
+        if not new_stage and now - self.last_write < 0.5 and fraction < 1.0:
             return
         self.last_write, self.last_stage = now, stage
         with self.side.cursor() as cursor:
@@ -151,12 +152,13 @@ class _Runner:
                 "WHERE id IN (SELECT id FROM portal_job WHERE id = %s FOR UPDATE SKIP LOCKED)",
                 [stage[:40], max(0.0, min(1.0, float(fraction))), self.job_id],
             )
-        _pause_here(self.job_id, self.kind, stage)
+        if new_stage:
+            _pause_here(self.job_id, self.kind, stage)
 
 
 def _pause_here(job_id: int, kind: str, stage: str) -> None:
     """Test hook (``JOBS_PAUSE_AT`` = "kind:stage", set in a worker's environment): the worker
-    stops at that stage for ``JOBS_PAUSE_SECONDS``, its transactions open, so a test can kill
+    stops when the job enters that stage, for ``JOBS_PAUSE_SECONDS``, its transactions open, so a test can kill
     it (or its database session) there."""
     if settings.JOBS_PAUSE_AT and f"{kind}:{stage}" == settings.JOBS_PAUSE_AT:
         logger.warning("job %s paused at %s (JOBS_PAUSE_AT)", job_id, settings.JOBS_PAUSE_AT)
