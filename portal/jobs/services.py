@@ -158,8 +158,8 @@ class _Runner:
 
 def _pause_here(job_id: int, kind: str, stage: str) -> None:
     """Test hook (``JOBS_PAUSE_AT`` = "kind:stage", set in a worker's environment): the worker
-    stops when the job enters that stage, for ``JOBS_PAUSE_SECONDS``, its transactions open, so a test can kill
-    it (or its database session) there."""
+    stops when the job enters that stage, for ``JOBS_PAUSE_SECONDS``, its transactions open,
+    so a test can kill it (or its database session) there."""
     if settings.JOBS_PAUSE_AT and f"{kind}:{stage}" == settings.JOBS_PAUSE_AT:
         logger.warning("job %s paused at %s (JOBS_PAUSE_AT)", job_id, settings.JOBS_PAUSE_AT)
         time.sleep(float(settings.JOBS_PAUSE_SECONDS))
