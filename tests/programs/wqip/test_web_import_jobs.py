@@ -88,3 +88,42 @@ def test_given_upload_whose_web_process_died_when_recovered_then_imported_from_s
     job.refresh_from_db()
     assert (job.status, job.attempts) == (Job.Status.SUCCEEDED, 2)
     assert PerDiem.objects.get().facility == facility
+
+
+def test_given_imports_when_upload_page_opened_then_recent_imports_with_state_and_progress(
+    client,
+):
+    # given: one import running (its job at 40 %), one refused
+    from allauth.mfa.models import Authenticator
+    from django.urls import reverse
+
+    from programs.wqip.models import ClaimImport
+
+    analyst = UserFactory.create(role=Role.FINANCE_ANALYST)
+    Authenticator.objects.create(user=analyst, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    running_job = Job.objects.create(
+        kind="wqip.claims_import",
+        label="Claims import big.csv",
+        status=Job.Status.RUNNING,
+        attempts=2,
+        stage="loading",
+        fraction=0.4,
+    )
+    ClaimImport.objects.create(
+        original_name="big.csv", uploaded_by=analyst, status="running", job=running_job
+    )
+    ClaimImport.objects.create(
+        original_name="bad.csv",
+        uploaded_by=analyst,
+        status="failed",
+        summary="refused: 2 error(s); nothing was imported",
+    )
+    client.force_login(analyst)
+    # when
+    page = client.get(reverse("wqip:claim_upload")).content.decode()
+    # then
+    assert "big.csv" in page
+    assert "loading 40%" in page
+    assert "(attempt 2)" in page
+    assert reverse("portal:job_status", args=[running_job.pk]) in page
+    assert "refused: 2 error(s); nothing was imported" in page
