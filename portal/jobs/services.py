@@ -54,6 +54,7 @@ SUCCEEDED = "succeeded"
 FAILED = "failed"
 BUSY = "busy"  # another worker holds the job
 DONE_BEFORE = "done before"
+MISSING = "missing"
 _RETRY = "retry"
 
 
@@ -180,7 +181,10 @@ def run_job(*, job_id: int) -> str:
 def _start(job_id: int) -> Job | str:
     """Count the start (or fail the job: started too often). Outside the work's transaction."""
     with transaction.atomic():
-        job = Job.objects.select_for_update().get(pk=job_id)
+        job = Job.objects.select_for_update().filter(pk=job_id).first()
+        if job is None:  # a message about a job this database does not have
+            logger.warning("job %s: no such job", job_id)
+            return MISSING
         if job.is_done:
             return DONE_BEFORE
         if job.attempts >= _max_attempts():
@@ -278,14 +282,19 @@ def _fail(job: Job, *, reason: str, notify: bool = True) -> None:
 # --- recovery (beat) ----------------------------------------------------------------------
 
 
-def _nobody_holds(job_id: int) -> bool:
-    """True when no session holds the job's lock (taken and given back at once)."""
+def held_job_ids(job_ids: list[int]) -> set[int]:
+    """The jobs among ``job_ids`` whose lock a session holds (a worker runs them), read from
+    pg_locks: nothing is taken, so no worker is ever turned away by the look."""
+    if not job_ids:
+        return set()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [JOB_LOCK_KEY, job_id])
-        if not cursor.fetchone()[0]:
-            return False
-        cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [JOB_LOCK_KEY, job_id])
-        return True
+        cursor.execute(
+            "SELECT objid FROM pg_locks WHERE locktype = 'advisory' AND granted "
+            "AND classid::bigint = %s AND objsubid = 2 AND objid::bigint = ANY(%s) "
+            "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+            [JOB_LOCK_KEY, list(job_ids)],
+        )
+        return {int(row[0]) for row in cursor.fetchall()}
 
 
 def stale_jobs(*, stale_after: datetime.timedelta | None = None) -> models.QuerySet[Job]:
@@ -311,7 +320,7 @@ def recover_stale_jobs(*, stale_after: datetime.timedelta | None = None) -> dict
             job = Job.objects.select_for_update(skip_locked=True).filter(pk=job_id).first()
             if job is None or job.is_done:
                 continue
-            if not _nobody_holds(job.pk):
+            if held_job_ids([job.pk]):
                 alive += 1  # a worker runs it (a long statement between two heartbeats)
                 continue
             if job.attempts >= _max_attempts():

@@ -18,7 +18,7 @@ from portal.accounts.permissions import finance_required
 from portal.jobs.kinds import UnknownJobKind, get_job_kind, job_kind_label
 from portal.jobs.models import Job
 from portal.jobs.selectors import JOBS_PAGE_SIZE, jobs_for
-from portal.jobs.services import JobNotRetryable, retry_job, stale_jobs
+from portal.jobs.services import JobNotRetryable, held_job_ids, retry_job, stale_jobs
 from portal.params import int_param
 
 STATUS_FILTERS = ("", *Job.Status.values)
@@ -32,6 +32,12 @@ def _target_url(job: Job) -> str:
     except UnknownJobKind:
         return ""
     return kind.target_url(job) if kind.target_url is not None else ""
+
+
+def _silent(stale: list[int]) -> set[int]:
+    """The stale jobs that no worker holds: they will be started again (a job whose worker
+    is inside a long statement shows no heartbeat but is alive)."""
+    return set(stale) - held_job_ids(stale)
 
 
 def _row(job: Job, stale_ids: set[int]) -> dict[str, Any]:
@@ -64,7 +70,7 @@ def job_list(request: AuthenticatedRequest) -> HttpResponse:
     else:
         status = ""
     page = Paginator(jobs, JOBS_PAGE_SIZE).get_page(int_param(request.GET.get("page")) or 1)
-    stale_ids = set(stale_jobs().values_list("pk", flat=True))
+    stale_ids = _silent(list(stale_jobs().values_list("pk", flat=True)))
     return render(
         request,
         "portal/jobs/job_list.html",
@@ -82,7 +88,7 @@ def job_list(request: AuthenticatedRequest) -> HttpResponse:
 @finance_required
 def job_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(jobs_for(user=request.user), pk=pk)
-    stale_ids = set(stale_jobs().filter(pk=job.pk).values_list("pk", flat=True))
+    stale_ids = _silent(list(stale_jobs().filter(pk=job.pk).values_list("pk", flat=True)))
     return render(request, "portal/jobs/job_detail.html", _row(job, stale_ids))
 
 

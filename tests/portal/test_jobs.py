@@ -402,3 +402,26 @@ def test_given_failed_job_when_retry_confirmed_then_queued_again(
     again = client.post(url, {"reason": "twice"})
     assert again.status_code == 302
     assert AuditEvent.objects.filter(action="job.retried").count() == 1
+
+
+@pytest.mark.django_db
+def test_given_silent_jobs_when_page_opened_then_only_the_one_nobody_holds_is_flagged(
+    client, analyst
+):
+    # given: two running jobs without a heartbeat for 30 minutes; a worker holds the first
+    alive, dead = queued_job(analyst), queued_job(analyst)
+    make_stale(alive, attempts=1)
+    make_stale(dead, attempts=1)
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", [JOB_LOCK_KEY, alive.pk])
+        client.force_login(analyst)
+        # when
+        alive_page = client.get(reverse("portal:job_detail", args=[alive.pk])).content.decode()
+        dead_page = client.get(reverse("portal:job_detail", args=[dead.pk])).content.decode()
+    finally:
+        other.close()
+    # then
+    assert "No sign of life" not in alive_page
+    assert "No sign of life from its worker since" in dead_page
