@@ -269,6 +269,29 @@ CELERY_BEAT_SCHEDULE: dict = {
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# --- jobs (portal/jobs, docs/operations.md) -------------------------------------------------
+# a queued or running job without a sign of life (heartbeat) for this long, and whose lock no
+# worker holds, is queued again by the beat task; after JOBS_MAX_ATTEMPTS starts it fails
+JOBS_STALE_AFTER_SECONDS = env.int("JOBS_STALE_AFTER_SECONDS", default=120)
+JOBS_MAX_ATTEMPTS = env.int("JOBS_MAX_ATTEMPTS", default=3)
+JOBS_RETRY_DELAY_SECONDS = env.float("JOBS_RETRY_DELAY_SECONDS", default=2.0)
+# tests only: a worker stops at "kind:stage" for JOBS_PAUSE_SECONDS (so a test can kill it there)
+JOBS_PAUSE_AT = env.str("JOBS_PAUSE_AT", default="")
+JOBS_PAUSE_SECONDS = env.float("JOBS_PAUSE_SECONDS", default=3600.0)
+CELERY_BEAT_SCHEDULE["recover-stale-jobs"] = {
+    "task": "portal.recover_jobs",
+    "schedule": 60.0,  # every minute
+    "options": {"expires": 55},
+}
+# Redis gives an unacknowledged task to another worker after the visibility timeout: keep it
+# above the longest job (12 h) so a running job is not delivered twice; recovery of a dead
+# worker's job does not wait for it (it works from the job rows, see portal/jobs)
+if not CELERY_BROKER_URL.startswith("filesystem"):  # Redis (a server, a socket, embedded)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        **vars().get("CELERY_BROKER_TRANSPORT_OPTIONS", {}),
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=12 * 3600),
+    }
+
 # --- caches --------------------------------------------------------------------------------
 if REDIS_URL:
     CACHES = {

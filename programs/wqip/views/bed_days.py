@@ -351,7 +351,7 @@ def claim_import_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @finance_only
 def claim_import_status(request: AuthenticatedRequest, pk: int) -> JsonResponse:
     claim_import = get_object_or_404(claim_imports_for(user=request.user), pk=pk)
-    progress = claim_import_progress(claim_import_id=claim_import.pk)
+    progress = claim_import_progress(claim_import=claim_import)
     return JsonResponse(
         {
             "status": claim_import.status,
