@@ -103,7 +103,9 @@ def member_bed_days_for(*, summary: BedDaySummary) -> QuerySet:
 
 
 def claim_imports_for(*, user: User) -> QuerySet[ClaimImport]:
-    return ClaimImport.objects.filter(uploaded_by__isnull=False).select_related("uploaded_by")
+    return ClaimImport.objects.filter(uploaded_by__isnull=False).select_related(
+        "uploaded_by", "job"
+    )
 
 
 def facility_for(*, user: User, facility_id: int) -> Facility:
