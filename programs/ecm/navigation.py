@@ -18,15 +18,10 @@ def ecm_nav_items(user: User) -> list[NavItem]:
         return [NavItem("Scores and files", "ecm:home", prefix="/ecm/")]
     if not is_plan(user):
         return []
-    items = [NavItem("All providers", "ecm:plan_dashboard", prefix="/ecm/providers/")]
-    items.append(
-        NavItem(
-            "Settings" if is_manager(user) else "Program settings",
-            "ecm:settings_list",
-            prefix="/ecm/settings/",
-        )
-    )
-    return items
+    return [
+        NavItem("All providers", "ecm:plan_dashboard", prefix="/ecm/providers/"),
+        NavItem("Settings", "ecm:settings_list", prefix="/ecm/settings/"),
+    ]
 
 
 def ecm_home_panels(*, user: User) -> list[HomePanel]:

@@ -210,7 +210,15 @@ def test_given_app_declaring_menu_when_nav_built_then_menu_placed_by_order_and_i
     # when
     groups = nav_groups_for(world.users["finance_analyst"])
     # then
-    assert [g.label for g in groups] == ["Home", "WQIP", "ECM QIP", "Payments", "Reports", "Inbox", "Admin"]
+    assert [g.label for g in groups] == [
+        "Home",
+        "WQIP",
+        "ECM QIP",
+        "Payments",
+        "Reports",
+        "Inbox",
+        "Admin",
+    ]
     payments = next(g for g in groups if g.key == "payments")
     assert [i.label for i in payments.items][-1] == "Payment report"
 
