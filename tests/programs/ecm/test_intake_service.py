@@ -288,3 +288,40 @@ def test_changing_the_settings_rescores_the_stored_months(setup, monkeypatch):
     )
     # 38 x $20 x 1 (only the RTF measure now) = $760.00
     assert MonthScore.objects.get(provider=s["harbor"], month=3).amount == D("760.00")
+
+
+def test_import_command_keeps_the_original_receipt_time(setup, tmp_path):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    s = setup
+    path = tmp_path / "rtf_2026_03.csv"
+    path.write_bytes(rtf_content(s["harbor"], 2026, 3, 4))
+    out = StringIO()
+    call_command(
+        "import_ecm_file",
+        str(path),
+        provider_npi=s["harbor"].npi,
+        year=2026,
+        month=3,
+        kind="rtf",
+        received_at="2026-04-11T08:00",
+        actor=s["manager"].email,
+        stdout=out,
+    )
+    assert "4 rows, late (due 2026-04-10)" in out.getvalue()
+    report = ReportFile.objects.get()
+    assert report.received_at == pacific(2026, 4, 11, 8)
+    path.write_bytes(b"not,an,rtf\n1,2,3\n")
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command(
+            "import_ecm_file",
+            str(path),
+            provider_npi=s["harbor"].npi,
+            year=2026,
+            month=3,
+            kind="rtf",
+            actor=s["manager"].email,
+        )
+    assert ReportFile.objects.count() == 1

@@ -7,10 +7,12 @@ import csv
 import io
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from portal.files.csvio import CsvImportError
 from programs.ecm.intake import samples
-from programs.ecm.intake.columns import DEFAULT_CODES, OTF, RTF, header_key
+from programs.ecm.intake.columns import COLUMNS, DEFAULT_CODES, OTF, RTF, header_key
 from programs.ecm.intake.validate import IntakeContext, parse_period, read_report
 
 NPI = "1234567893"
@@ -230,3 +232,25 @@ def test_otf_attempt_outside_the_month_and_bad_minutes():
         "line 3, column Time Spent Performing Outreach: '1441' is not a whole number of minutes "
         "(0 to 1440)",
     ]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    row=st.integers(min_value=0, max_value=2),
+    column=st.sampled_from([c.header for c in COLUMNS[RTF]]),
+    value=st.text(max_size=12),
+)
+def test_property_a_mutated_valid_file_is_read_whole_or_refused_naming_the_line(row, column, value):
+    rows = rtf(3)
+    rows[row][column] = value
+    content = samples.to_csv(RTF, rows)
+    errors = []
+    parsed = []
+    try:
+        parsed = read_report(io.BytesIO(content), context=context())
+    except CsvImportError as exc:
+        errors = exc.errors
+    # either the whole file (3 rows) or a refusal naming lines of the file, never a part
+    assert (len(parsed), bool(errors)) in ((3, False), (0, True))
+    last_line = 4 + value.count("\n") + value.count("\r")
+    assert all(1 <= error.line <= last_line for error in errors)
