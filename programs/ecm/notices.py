@@ -53,6 +53,7 @@ ECM_NOTICE_KINDS = [
         title=_REPORTS + " due on {{ due_on|date:'j F Y' }}",
         description="Five days before a month's RTF and OTF are due, while one is missing.",
         recipients=provider_users,
+        audience="ecm_provider",  # not on SNF users' preferences page
         is_still_due=reports_still_missing,
     ),
     NoticeKind(
@@ -61,6 +62,7 @@ ECM_NOTICE_KINDS = [
         title=_REPORTS + " due today",
         description="On the due day of a month's RTF and OTF, while one is missing.",
         recipients=provider_users,
+        audience="ecm_provider",  # not on SNF users' preferences page
         is_still_due=reports_still_missing,
     ),
     NoticeKind(
@@ -69,6 +71,7 @@ ECM_NOTICE_KINDS = [
         title=_REPORTS + " late",
         description="The day after a month's RTF or OTF was due and has not arrived.",
         recipients=provider_users,
+        audience="ecm_provider",  # not on SNF users' preferences page
         is_still_due=reports_still_missing,
         is_mandatory=True,
     ),
@@ -78,5 +81,6 @@ ECM_NOTICE_KINDS = [
         title="ECM QIP score for {{ year }}-{{ month|stringformat:'02d' }} published",
         description="When a month's ECM QIP score is published (after its due day).",
         recipients=provider_users,
+        audience="ecm_provider",  # not on SNF users' preferences page
     ),
 ]

@@ -136,3 +136,12 @@ def test_scores_published_after_the_due_day_with_a_notice(setup):
     expected = {f"ECM QIP score for 2026-0{m} published" for m in (1, 2, 3)}
     assert titles[s["harbor_admin"]] == expected
     assert titles[s["valley_admin"]] == expected
+
+
+def test_snf_users_preferences_leave_out_ecm_notices(world):
+    from portal.notifications.selectors import notice_preferences_for
+
+    snf = {row.kind.key for row in notice_preferences_for(user=world.users["facility_admin"])}
+    ecm = {row.kind.key for row in notice_preferences_for(user=world.users["ecm_provider_admin"])}
+    assert not {k for k in snf if k.startswith("ecm_")}
+    assert {"ecm_report_due_soon", "ecm_report_late", "ecm_score_published"} <= ecm
