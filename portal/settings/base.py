@@ -8,7 +8,12 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 
-from portal.embedded import embedded_broker_options, embedded_postgres, embedded_redis
+from portal.embedded import (
+    celery_url_for,
+    embedded_broker_options,
+    embedded_postgres,
+    embedded_redis,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("WQIP_VAR_DIR", BASE_DIR / "var"))
@@ -237,7 +242,7 @@ WQIP_MAIL_DOMAIN = env.str("MAIL_DOMAIN", default="wqip.example")
 # (db 1) and result backend (db 2) for every process, as a real Redis is in production.
 REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
-_result_backend = REDIS_URL or None
+_result_backend = celery_url_for(REDIS_URL) if REDIS_URL else None
 if not REDIS_URL and not CELERY_BROKER_URL:
     _redis_socket = embedded_redis(folder=VAR_DIR / "redis")
     if _redis_socket is not None:
