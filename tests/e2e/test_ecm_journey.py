@@ -26,7 +26,7 @@ def _send(page, path: Path, month: str) -> None:
     page.get_by_label("Measurement year").select_option("2026")
     page.get_by_label("Reporting month").select_option(label=month)
     page.get_by_label("Return Transmission File (RTF)").check()
-    page.get_by_label("CSV file").set_input_files(str(path))
+    page.get_by_label("CSV or Excel file").set_input_files(str(path))
     page.get_by_role("button", name="Check and send").click()
     page.wait_for_load_state("load")
     assert_accessible(page)

@@ -38,8 +38,9 @@ class ReportUploadForm(forms.Form):
         widget=forms.RadioSelect,
     )
     file = forms.FileField(
-        label="CSV file",
-        help_text="UTF-8 CSV with the DHCS column headers in line 1 (see the file guide).",
+        label="CSV or Excel file",
+        help_text="UTF-8 CSV or an Excel workbook (.xlsx; its RTF or OTF sheet) with the DHCS "
+        "column headers in row 1 (see the file guide).",
     )
 
     def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:

@@ -20,6 +20,7 @@ from programs.ecm.access import is_manager, is_provider
 from programs.ecm.engine import deadlines, measures
 from programs.ecm.intake.columns import RTF
 from programs.ecm.intake.validate import IntakeContext, ParsedRow, read_report
+from programs.ecm.intake.workbook import is_workbook, workbook_to_csv
 from programs.ecm.models import (
     FileKind,
     MeasurementYear,
@@ -151,6 +152,9 @@ def accept_report(
         raise PermissionDenied(f"{actor} may not send files for {provider}")
     received_at = received_at or now()
     check_month(measurement_year, month, received_at)
+    digest = hashlib.sha256(content).hexdigest()  # of the file as received
+    if is_workbook(content):
+        content = workbook_to_csv(content, kind=kind, source=file_name)
     parsed = read_report(
         io.BytesIO(content),
         context=intake_context(
@@ -186,7 +190,7 @@ def accept_report(
             source=source,
             uploaded_by=actor,
             file_name=file_name[:255],
-            sha256=hashlib.sha256(content).hexdigest(),
+            sha256=digest,
             row_count=len(parsed),
             members=members,
             counts=counts,

@@ -325,3 +325,81 @@ def test_import_command_keeps_the_original_receipt_time(setup, tmp_path):
             actor=s["manager"].email,
         )
     assert ReportFile.objects.count() == 1
+
+
+def _workbook(rows: list[dict[str, str]], *, sheet: str = "RTF") -> bytes:
+    import datetime as dt
+    import io
+
+    from openpyxl import Workbook
+
+    from programs.ecm.intake.columns import COLUMNS
+
+    workbook = Workbook()
+    workbook.active.title = "Instructions"
+    target = workbook.create_sheet(sheet)
+    headers = [c.header for c in COLUMNS["rtf"]]
+    target.append(headers)
+    for row in rows:
+        values: list[object] = []
+        for header in headers:
+            value = row[header]
+            if header == "ECM Enrollment Start Date" and value:
+                values.append(dt.datetime.fromisoformat(value))  # a real Excel date cell
+            else:
+                values.append(value)
+        target.append(values)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_an_excel_workbook_is_read_from_its_rtf_sheet(setup, monkeypatch):
+    s = setup
+    rows = samples.rtf_rows(
+        year=2026,
+        month=3,
+        npi=s["harbor"].npi,
+        tin=s["harbor"].tin,
+        provider_name=s["harbor"].name,
+        members=6,
+    )
+    report = send(
+        monkeypatch,
+        provider=s["harbor"],
+        user=s["admin"],
+        year=s["year"],
+        month=3,
+        kind="rtf",
+        content=_workbook(rows),
+        at=pacific(2026, 4, 9),
+    )
+    assert report.row_count == 6
+    first = RtfMember.objects.filter(file=report).order_by("line").first()
+    assert first is not None
+    assert first.enrollment_start == datetime.date(2026, 1, 1)  # the Excel date cell
+    rows[2]["Member ECM Status"] = "Gone"
+    with pytest.raises(CsvImportError) as caught:
+        send(
+            monkeypatch,
+            provider=s["harbor"],
+            user=s["admin"],
+            year=s["year"],
+            month=3,
+            kind="rtf",
+            content=_workbook(rows),
+            at=pacific(2026, 4, 9),
+        )
+    assert str(caught.value.errors[0]).startswith("line 4, column Member ECM Status")
+    with pytest.raises(CsvImportError, match="not a readable Excel workbook"):
+        send(
+            monkeypatch,
+            provider=s["harbor"],
+            user=s["admin"],
+            year=s["year"],
+            month=3,
+            kind="rtf",
+            content=b"PK\x03\x04broken",
+            at=pacific(2026, 4, 9),
+        )
+    assert ReportFile.objects.count() == 1
