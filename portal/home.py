@@ -10,7 +10,7 @@ from dataclasses import replace
 from django.apps import apps
 
 from portal.models import User
-from portal.programs import HomePanel, PortalApp
+from portal.programs import HomePanel, PortalApp, ProgramConfig
 from portal.registry.selectors import visible_facilities
 
 FAR_FUTURE = datetime.date.max
@@ -21,6 +21,8 @@ def home_panels_for(user: User) -> list[HomePanel]:
     merged: dict[str, HomePanel] = {}
     for config in apps.get_app_configs():
         if not isinstance(config, PortalApp):
+            continue
+        if isinstance(config, ProgramConfig) and not config.serves(user):
             continue
         for panel in config.home_panels(user):
             first = merged.get(panel.key)

@@ -203,6 +203,10 @@ class ProgramConfig(PortalApp, AppConfig):
     default = False
     title: ClassVar[str] = ""
     provider_kinds: ClassVar[Sequence[str]] = ()
+    # the kinds of provider organisation (OrganisationKind values) the program serves: a
+    # provider user of another kind never sees its menu, panels or pages (404, by the core's
+    # ProgramScopeMiddleware); the plan's staff are not concerned (their roles decide)
+    organisation_kinds: ClassVar[Sequence[str]] = ()
     nav_order: ClassVar[int] = 10
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -212,6 +216,14 @@ class ProgramConfig(PortalApp, AppConfig):
 
     def nav_menus(self) -> tuple[NavGroup, ...]:
         return (NavGroup(self.label, self.title or str(self.verbose_name), order=self.nav_order),)
+
+    def serves(self, user: Any) -> bool:
+        """False for a provider user whose organisations are of a kind the program does not
+        serve (an ECM provider's user and WQIP); True for everyone else."""
+        from portal.accounts.models import PROVIDER_ROLE_KINDS
+
+        kind = PROVIDER_ROLE_KINDS.get(getattr(user, "role", ""))
+        return kind is None or not self.organisation_kinds or kind in self.organisation_kinds
 
     def load_demo_data(self, *, stdout: Any = None) -> str:
         """Demo data for ``make run`` (idempotent); ``start_portal`` calls it after the core's."""

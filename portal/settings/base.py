@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "portal.accounts.middleware.IdleSessionMiddleware",
     "portal.accounts.middleware.RequireStaffMFAMiddleware",
+    "portal.accounts.middleware.ProgramScopeMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

@@ -17,6 +17,7 @@ class EcmConfig(ProgramConfig):
     verbose_name = "ECM Quality Incentive Program (ECM QIP)"
     title = "ECM QIP"
     provider_kinds = ("ecm_provider",)
+    organisation_kinds = ("ecm_provider",)
     nav_order = 11
 
     def ready(self) -> None:

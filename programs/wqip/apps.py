@@ -14,6 +14,7 @@ class WqipConfig(ProgramConfig):
     title = "WQIP"
     # the facility types it covers (portal.registry.models.ELIGIBLE_TYPES)
     provider_kinds = ("NF_B_FREESTANDING", "SUBACUTE_ADULT_FREESTANDING")
+    organisation_kinds = ("snf",)
 
     def ready(self) -> None:
         from auditlog.registry import auditlog
