@@ -105,6 +105,15 @@ class Dispute(models.Model):
     contact_email = models.EmailField("contact e-mail", blank=True)
     contact_phone = models.CharField(max_length=30, blank=True)
 
+    # the inquiry it was turned from (portal.inquiries), its text and files carried over
+    inquiry = models.OneToOneField(
+        "inquiries.Inquiry",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dispute",
+    )
+
     # people
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="filed_disputes"

@@ -30,6 +30,8 @@ def portal_nav_items(user: User) -> list[NavItem]:
         NavItem("Inbox", "portal:inbox", prefix="/inbox/", group="inbox"),
         NavItem("Facilities", "portal:facility_list", prefix="/facilities/", group="admin"),
     ]
+    if user.is_superuser or user.role in (Role.LTSS_LIAISON, Role.PROGRAM_ADMIN):
+        items.insert(1, NavItem("My work", "cases:my_work", prefix="/work/", group="cases"))
     if user.role == Role.FACILITY_ADMIN:
         items.append(NavItem("Users", "portal:user_list", prefix="/users/", group="admin"))
     if user.is_staff:

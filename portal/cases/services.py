@@ -81,7 +81,7 @@ def can_edit_note(*, note: CaseNote, user: User) -> bool:
 
 def edit_note(*, note: CaseNote, case: Any, editor: User, body: str) -> CaseNote:
     """An edit keeps the previous text as a revision (``note.revisions``)."""
-    note = type(note).objects.select_for_update().get(pk=note.pk)
+    note = type(note)._default_manager.select_for_update().get(pk=note.pk)
     if not can_edit_note(note=note, user=editor):
         raise PermissionDenied
     if not body.strip():

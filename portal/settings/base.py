@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "auditlog",
     "django_celery_beat",
     "portal",
+    "portal.inquiries",
     "payments",
     "disputes",
     "programs.wqip",
@@ -209,6 +210,8 @@ MEDIA_ROOT = PRIVATE_MEDIA_ROOT
 WQIP_UPLOAD_MAX_BYTES = env.int("WQIP_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# an inquiry's resolution target in working days (its first reply is due in 2, §9)
+WQIP_INQUIRY_RESOLUTION_WORKING_DAYS = env.int("WQIP_INQUIRY_RESOLUTION_WORKING_DAYS", default=10)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
