@@ -40,3 +40,8 @@ class DisputesConfig(PortalApp, AppConfig):
         from disputes.home import dispute_work_items
 
         return dispute_work_items(user=user)
+
+    def load_demo_data(self, *, stdout: Any = None) -> str:
+        from disputes.demo import load_dispute_demo_data
+
+        return load_dispute_demo_data(stdout=stdout)

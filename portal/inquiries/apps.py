@@ -31,3 +31,8 @@ class InquiriesConfig(PortalApp, AppConfig):
         from portal.inquiries.home import inquiry_work_items
 
         return inquiry_work_items(user=user)
+
+    def load_demo_data(self, *, stdout: Any = None) -> str:
+        from portal.inquiries.demo import load_inquiry_demo_data
+
+        return load_inquiry_demo_data(stdout=stdout)
