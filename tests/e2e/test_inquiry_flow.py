@@ -84,7 +84,7 @@ def test_given_payment_question_when_answered_then_facility_reads_it_and_files_a
     assert_accessible(liaison_page)
     my_work.get_by_role("link", name=f"Inquiry {inquiry.case_number}").click()
     expect(liaison_page.get_by_test_id("member-reference")).to_contain_text(CIN)
-    liaison_page.get_by_label("Message").fill(
+    liaison_page.get_by_role("textbox", name="Message").fill(
         "The claims arrived after the interim cut-off; they will be paid in the final run."
     )
     liaison_page.get_by_role("button", name="Send").click()
