@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -46,6 +46,11 @@ def assign_dispute(*, dispute: Dispute, assignee: User, actor: User, reason: str
     require_case_worker(actor)
     cases.check_assignee(assignee)
     dispute = lock(dispute)
+    if not cases.may_assign(actor=actor, case=dispute, assignee=assignee):
+        raise PermissionDenied(
+            "Liaison leads and program administrators reassign cases; a liaison takes "
+            "unassigned ones and hands on their own."
+        )
     cases.assign(case=dispute, assignee=assignee, actor=actor, reason=reason)
     return dispute
 

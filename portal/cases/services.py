@@ -21,7 +21,7 @@ from django.utils import timezone
 from portal.audit.services import record_event
 from portal.calendar.dates import plan_holidays
 from portal.cases.models import CaseAttachment, CaseEvent, CaseNote
-from portal.cases.roles import CASE_ROLES, is_case_worker
+from portal.cases.roles import CASE_ROLES, is_case_lead, is_case_worker
 from portal.files.uploads import check_upload
 from portal.models import Facility, LiaisonAssignment, ScheduledNotice, User
 
@@ -151,6 +151,18 @@ def copy_attachment(*, source: CaseAttachment, case: Any, actor: User) -> CaseAt
 def check_assignee(assignee: User) -> None:
     if not (assignee.is_active and (assignee.role in CASE_ROLES or assignee.is_superuser)):
         raise ValidationError("Cases can only be assigned to liaisons or program administrators.")
+
+
+def may_assign(*, actor: User, case: Any, assignee: User | None) -> bool:
+    """Leads (program administrators) assign and reassign any case; a liaison takes an
+    unassigned case for themselves and hands on a case they hold."""
+    if is_case_lead(actor):
+        return True
+    if not is_case_worker(actor):
+        return False
+    if case.assignee_id is None:
+        return assignee is not None and assignee.pk == actor.pk
+    return bool(case.assignee_id == actor.pk)
 
 
 def assign(*, case: Any, assignee: User | None, actor: User, reason: str = "") -> bool:

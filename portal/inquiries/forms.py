@@ -144,3 +144,11 @@ class QueueFilterForm(forms.Form):
         self.helper.form_method = "get"
         self.helper.form_class = "row row-cols-lg-auto g-2 align-items-end"
         self.helper.add_input(Submit("filter", "Filter"))
+
+
+class MessageEditForm(forms.Form):
+    body = forms.CharField(label="Text", widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _inner_helper("Save changes", name="save")

@@ -21,7 +21,6 @@ from django.utils import timezone
 from portal.cases import services as cases
 from portal.cases.clocks import Clock
 from portal.cases.roles import (
-    is_case_lead,
     is_case_worker,
     is_facility_user,
     is_member,
@@ -319,16 +318,7 @@ def reopen_inquiry(*, inquiry: Inquiry, actor: User, reason: str = "") -> Inquir
 
 
 def may_assign(*, actor: User, inquiry: Inquiry, assignee: User | None) -> bool:
-    """Leads (program administrators) assign and reassign; a liaison takes an unassigned
-    case for themselves."""
-    if is_case_lead(actor):
-        return True
-    return (
-        is_case_worker(actor)
-        and inquiry.assignee_id is None
-        and assignee is not None
-        and assignee.pk == actor.pk
-    )
+    return cases.may_assign(actor=actor, case=inquiry, assignee=assignee)
 
 
 @transaction.atomic
@@ -338,7 +328,10 @@ def assign_inquiry(
     require_case_worker(actor, WHAT)
     inquiry = _lock(inquiry)
     if not may_assign(actor=actor, inquiry=inquiry, assignee=assignee):
-        raise PermissionDenied("Only liaison leads and program administrators reassign cases.")
+        raise PermissionDenied(
+            "Liaison leads and program administrators reassign cases; a liaison takes "
+            "unassigned ones and hands on their own."
+        )
     if inquiry.status == Status.DRAFT:
         raise InvalidTransition("A draft is not with the plan yet.")
     cases.assign(case=inquiry, assignee=assignee, actor=actor, reason=reason)
@@ -404,3 +397,12 @@ def mark_converted(*, inquiry: Inquiry, actor: User, dispute_reference: str) -> 
         reason=f"Turned into dispute {dispute_reference}.",
     )
     return inquiry
+
+
+@transaction.atomic
+def edit_message(*, message: InquiryMessage, editor: User, body: str) -> InquiryMessage:
+    """The author edits their message (case workers also internal notes); the earlier text
+    is kept as a revision."""
+    edited = cases.edit_note(note=message, case=message.inquiry, editor=editor, body=body)
+    assert isinstance(edited, InquiryMessage)
+    return edited

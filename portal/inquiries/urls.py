@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/reopen/", views.reopen, name="reopen"),
     path("<int:pk>/assign/", views.assign, name="assign"),
     path("messages/<int:pk>/", views.message_fragment, name="message_fragment"),
+    path("messages/<int:pk>/edit/", views.message_edit, name="message_edit"),
     path("messages/<int:pk>/answer/", views.mark_answer, name="mark_answer"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
     path("cases/", views.queue, name="queue"),

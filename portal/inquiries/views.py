@@ -13,12 +13,14 @@ from django.views.decorators.http import require_POST
 
 from portal.accounts.http import AuthenticatedRequest
 from portal.cases.roles import can_see_plan_side, is_case_worker, is_facility_user
+from portal.cases.services import can_edit_note
 from portal.inquiries import services
 from portal.inquiries.actions import actions_for
 from portal.inquiries.forms import (
     AssignForm,
     AttachmentForm,
     InquiryForm,
+    MessageEditForm,
     MessageForm,
     QueueFilterForm,
     ReopenForm,
@@ -222,6 +224,29 @@ def message_fragment(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     _require_viewer(request.user)
     message = get_object_or_404(messages_for(user=request.user), pk=pk)
     return render(request, "inquiries/_message.html", {"message": message})
+
+
+def message_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    user = request.user
+    _require_viewer(user)
+    message = get_object_or_404(messages_for(user=user), pk=pk)
+    if not can_edit_note(note=message, user=user):
+        raise PermissionDenied("You cannot edit this message.")
+    form = MessageEditForm(request.POST or None, initial={"body": message.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.edit_message(message=message, editor=user, body=form.cleaned_data["body"])
+        except SERVICE_ERRORS as exc:
+            _flash(request, exc)
+        else:
+            messages.success(request, "Saved; the earlier text is kept as a revision.")
+            return redirect(message.inquiry)
+    return render(
+        request,
+        "inquiries/message_edit.html",
+        {"note": message, "form": form, "revisions": message.revisions.select_related("edited_by")},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @require_POST

@@ -158,11 +158,13 @@ def test_given_internal_note_when_marking_it_the_answer_then_refused(world):
         services.close_with_answer(inquiry=inquiry, message=note, actor=world.users["ltss_liaison"])
 
 
-def test_given_assigned_case_when_a_liaison_reassigns_then_refused_lead_may(world):
+def test_given_case_held_by_another_when_a_liaison_reassigns_then_refused_lead_may(world):
     liaison, lead = world.users["ltss_liaison"], world.users["program_admin"]
     inquiry = submitted_inquiry(facility=world.facility, author=world.users["facility_staff"])
+    # the liaison holds it (primary liaison) and hands it on to the lead
+    inquiry = services.assign_inquiry(inquiry=inquiry, assignee=lead, actor=liaison)
     with pytest.raises(PermissionDenied):
-        services.assign_inquiry(inquiry=inquiry, assignee=None, actor=liaison)
+        services.assign_inquiry(inquiry=inquiry, assignee=liaison, actor=liaison)
     inquiry = services.assign_inquiry(inquiry=inquiry, assignee=None, actor=lead)
     assert inquiry.assignee is None
     # an unassigned case: a liaison takes it for themselves
@@ -294,3 +296,15 @@ def test_given_cases_of_every_kind_when_my_work_then_mine_and_queue_next_due_fir
     assert [i.reference for i in my_work(user=liaison, holder="queue").items] == queued
     assert [i.reference for i in my_work(user=liaison, kind="dispute").items] == [dispute.reference]
     assert my_work(user=world.users["facility_staff"]).items == []
+
+
+def test_given_message_when_edited_by_its_author_then_earlier_text_kept(world):
+    staff, liaison = world.users["facility_staff"], world.users["ltss_liaison"]
+    inquiry = submitted_inquiry(facility=world.facility, author=staff)
+    message = services.post_message(inquiry=inquiry, author=liaison, body="First text")
+    edited = services.edit_message(message=message, editor=liaison, body="Second text")
+    assert edited.body == "Second text"
+    assert edited.edited_at is not None
+    assert list(edited.revisions.values_list("body", flat=True)) == ["First text"]
+    with pytest.raises(PermissionDenied):
+        services.edit_message(message=edited, editor=staff, body="Not mine")

@@ -116,6 +116,11 @@ CASES = {
         FACILITY_OBJECT,
     ),
     "inquiries:mark_answer": (lambda w: _url("mark_answer", _shared(w).pk), NOT_POST),
+    # the liaison's internal note: hidden (404) from facility users, editable by case workers
+    "inquiries:message_edit": (
+        lambda w: _url("message_edit", _internal(w).pk),
+        (302, 404, 404, 404, 200, 403, 403, 200),
+    ),
     "inquiries:attachment_download": (
         lambda w: _url("attachment_download", _attachment(w).pk),
         FACILITY_OBJECT,
@@ -181,6 +186,12 @@ POST_CASES = {
         lambda w: {},
         (302, 403, 403, 403, 302, 403, 403, 302),
         lambda w: _status(w, "inquiry"),
+    ),
+    "inquiries:message_edit": (
+        lambda w: _url("message_edit", _internal(w).pk),
+        lambda w: {"body": "Edited text"},
+        (302, 404, 404, 404, 302, 403, 403, 302),
+        lambda w: InquiryMessage.objects.get(pk=_internal(w).pk).body,
     ),
     "inquiries:reopen": (
         lambda w: _url("reopen", _pk(w, "inquiry_closed")),
