@@ -84,9 +84,9 @@ def my_work_panel(*, user: User) -> HomePanel:
 def portal_home_panels(*, user: User) -> list[HomePanel]:
     """The core's panels: a case worker's queue; a facility user no facility has given
     access to yet."""
-    from portal.cases.roles import is_case_worker
+    from portal.cases.roles import is_any_case_worker
 
-    if is_case_worker(user):
+    if is_any_case_worker(user):
         return [my_work_panel(user=user)]
     if user.is_facility_user and not visible_facilities(user=user).exists():
         return [

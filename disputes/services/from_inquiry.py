@@ -21,7 +21,8 @@ from portal.cases import services as cases
 from portal.cases.roles import is_case_worker, is_member
 from portal.inquiries import services as inquiries
 from portal.inquiries.models import OPEN_STATUSES, Category, Inquiry, InquiryMessage, Status
-from portal.models import User
+from portal.models import Facility, User
+from portal.registry.models import OrganisationKind
 
 CONVERTIBLE_CATEGORIES = (Category.CLAIMS_PAYMENT,)
 CONVERTIBLE_STATUSES = (*OPEN_STATUSES, Status.CLOSED)
@@ -30,7 +31,8 @@ CONVERTIBLE_STATUSES = (*OPEN_STATUSES, Status.CLOSED)
 def can_convert(*, user: User, inquiry: Inquiry) -> bool:
     """A claims or payment inquiry not yet a dispute, by its organisation or a liaison."""
     return (
-        inquiry.category in CONVERTIBLE_CATEGORIES
+        inquiry.organisation.kind == OrganisationKind.SNF
+        and inquiry.category in CONVERTIBLE_CATEGORIES
         and inquiry.status in CONVERTIBLE_STATUSES
         and (is_member(user, inquiry.organisation) or is_case_worker(user))
         and not Dispute.objects.filter(inquiry=inquiry).exists()
@@ -64,7 +66,7 @@ def convert_inquiry(
     # a liaison turns it into the organisation's draft, filed in the name of who asked
     filer = actor if is_member(actor, inquiry.organisation) else inquiry.opened_by
     dispute = create_dispute_draft(
-        facility=inquiry.organisation,
+        facility=Facility.objects.get(pk=inquiry.organisation_id),
         program=program,
         program_year=program_year,
         dispute_type=dispute_type,

@@ -21,9 +21,10 @@ from django.utils import timezone
 from portal.audit.services import record_event
 from portal.calendar.dates import plan_holidays
 from portal.cases.models import CaseAttachment, CaseEvent, CaseNote
-from portal.cases.roles import CASE_ROLES, is_case_lead, is_case_worker
+from portal.cases.roles import TEAM_ROLES, is_any_case_worker, is_case_lead, is_case_worker_of
 from portal.files.uploads import check_upload
-from portal.models import Facility, LiaisonAssignment, ScheduledNotice, User
+from portal.models import Facility, LiaisonAssignment, Organisation, ScheduledNotice, User
+from portal.registry.models import OrganisationKind
 
 ATTACHMENT_TYPES = ("application/pdf", "image/png", "image/jpeg")
 
@@ -76,7 +77,7 @@ def can_edit_note(*, note: CaseNote, user: User) -> bool:
     """The author edits their own note; case workers also edit internal ones."""
     if note.author_id == user.pk:
         return True
-    return is_case_worker(user) and note.is_internal
+    return is_any_case_worker(user) and note.is_internal
 
 
 def edit_note(*, note: CaseNote, case: Any, editor: User, body: str) -> CaseNote:
@@ -148,28 +149,37 @@ def copy_attachment(*, source: CaseAttachment, case: Any, actor: User) -> CaseAt
     return copy
 
 
-def check_assignee(assignee: User) -> None:
-    if not (assignee.is_active and (assignee.role in CASE_ROLES or assignee.is_superuser)):
-        raise ValidationError("Cases can only be assigned to liaisons or program administrators.")
+def check_assignee(assignee: User, kind: str = OrganisationKind.SNF) -> None:
+    if not (assignee.is_active and (assignee.role in TEAM_ROLES[kind] or assignee.is_superuser)):
+        raise ValidationError("Cases can only be assigned to the plan team of the organisation.")
 
 
-def may_assign(*, actor: User, case: Any, assignee: User | None) -> bool:
+def may_assign(
+    *, actor: User, case: Any, assignee: User | None, kind: str = OrganisationKind.SNF
+) -> bool:
     """Leads (program administrators) assign and reassign any case; a liaison takes an
     unassigned case for themselves and hands on a case they hold."""
     if is_case_lead(actor):
         return True
-    if not is_case_worker(actor):
+    if not is_case_worker_of(actor, kind):
         return False
     if case.assignee_id is None:
         return assignee is not None and assignee.pk == actor.pk
     return bool(case.assignee_id == actor.pk)
 
 
-def assign(*, case: Any, assignee: User | None, actor: User, reason: str = "") -> bool:
+def assign(
+    *,
+    case: Any,
+    assignee: User | None,
+    actor: User,
+    reason: str = "",
+    kind: str = OrganisationKind.SNF,
+) -> bool:
     """Give the (locked) case to ``assignee`` (None: back to the team queue). The clocks stay
     as they are: they belong to the case. Returns whether anything changed."""
     if assignee is not None:
-        check_assignee(assignee)
+        check_assignee(assignee, kind)
     if case.assignee_id == (assignee.pk if assignee else None):
         return False
     before = case.assignee
@@ -185,10 +195,23 @@ def assign(*, case: Any, assignee: User | None, actor: User, reason: str = "") -
     return True
 
 
-def default_assignee(facility: Facility) -> User | None:
-    """The organisation's primary liaison (else the case goes to the team queue, unassigned)."""
-    first = LiaisonAssignment.objects.filter(facility=facility).select_related("liaison").first()
+def default_assignee(organisation: Organisation) -> User | None:
+    """The organisation's primary liaison (SNFs have one), else None: the case goes to the
+    team queue, unassigned."""
+    first = (
+        LiaisonAssignment.objects.filter(facility_id=organisation.pk)
+        .select_related("liaison")
+        .first()
+    )
     return first.liaison if first is not None and first.liaison.is_active else None
+
+
+def facility_of(organisation: Organisation) -> Facility | None:
+    """The SNF row of an organisation (the notice and access-log tables name facilities), or
+    None for another kind."""
+    if isinstance(organisation, Facility):
+        return organisation
+    return Facility.objects.filter(pk=organisation.pk).first()
 
 
 def holidays_around(day: datetime.date) -> set[datetime.date]:

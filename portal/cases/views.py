@@ -7,14 +7,14 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from portal.accounts.http import AuthenticatedRequest
-from portal.cases.roles import is_case_worker
+from portal.cases.roles import is_any_case_worker
 from portal.cases.work import my_work
 from portal.params import text_param
 
 
 def my_work_page(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
-    if not is_case_worker(user):
+    if not is_any_case_worker(user):
         raise PermissionDenied("This page is for LTSS liaisons and program administrators.")
     filters = {
         name: text_param(request.GET.get(name), max_length=60)

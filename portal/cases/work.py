@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 
-from portal.cases.roles import is_case_worker
+from portal.cases.roles import is_any_case_worker
 from portal.models import User
 from portal.programs import CaseWorkItem, PortalApp
 
@@ -27,7 +27,7 @@ class MyWork:
 
 
 def all_case_work(user: User) -> list[CaseWorkItem]:
-    if not is_case_worker(user):
+    if not is_any_case_worker(user):
         return []
     items: list[CaseWorkItem] = []
     for config in apps.get_app_configs():

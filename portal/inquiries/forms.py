@@ -11,8 +11,8 @@ from django import forms
 from portal.cases.roles import case_workers
 from portal.forms import typed_field
 from portal.inquiries.models import Category, Inquiry, Status
-from portal.models import Facility, User
-from portal.registry.selectors import visible_facilities
+from portal.models import Organisation, User
+from portal.registry.selectors import visible_organisations
 
 
 class DateInput(forms.DateInput):
@@ -28,7 +28,9 @@ def _inner_helper(label: str, *, name: str) -> FormHelper:
 
 
 class InquiryForm(forms.ModelForm):
-    organisation = forms.ModelChoiceField(label="Facility", queryset=Facility.objects.none())
+    organisation = forms.ModelChoiceField(
+        label="Organisation", queryset=Organisation.objects.none()
+    )
 
     class Meta:
         model = Inquiry
@@ -57,10 +59,10 @@ class InquiryForm(forms.ModelForm):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        facilities = visible_facilities(user=user).order_by("name")
-        typed_field(self, "organisation", forms.ModelChoiceField).queryset = facilities
-        if facilities.count() == 1 and not self.initial.get("organisation"):
-            self.initial["organisation"] = facilities.first()
+        organisations = visible_organisations(user=user).order_by("name")
+        typed_field(self, "organisation", forms.ModelChoiceField).queryset = organisations
+        if organisations.count() == 1 and not self.initial.get("organisation"):
+            self.initial["organisation"] = organisations.first()
         self.fields["body"].required = False
         typed_field(self, "category", forms.ChoiceField).choices = [
             ("", "Choose a category"),
@@ -100,9 +102,9 @@ class AssignForm(forms.Form):
     )
     reason = forms.CharField(label="Reason (optional)", required=False, max_length=250)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, kind: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        typed_field(self, "assignee", forms.ModelChoiceField).queryset = case_workers()
+        typed_field(self, "assignee", forms.ModelChoiceField).queryset = case_workers(kind)
         self.helper = _inner_helper("Assign", name="assign")
 
 
@@ -132,13 +134,14 @@ class QueueFilterForm(forms.Form):
         choices=[("", "Any"), ("soon", "Due within 2 working days"), ("overdue", "Overdue")],
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, kinds: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        workers = {u.pk: u for kind in kinds or [None] for u in case_workers(kind)}  # type: ignore[list-item]
         typed_field(self, "assignee", forms.ChoiceField).choices = [
             ("", "Anyone"),
             ("me", "Me"),
             ("none", "Nobody (team queue)"),
-            *[(str(u.pk), str(u)) for u in case_workers()],
+            *[(str(u.pk), str(u)) for u in workers.values()],
         ]
         self.helper = FormHelper()
         self.helper.form_method = "get"

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from portal.cases.roles import is_case_worker
+from portal.cases.roles import is_any_case_worker, is_provider_user
 from portal.inquiries.selectors import latest_answer_of, open_inquiries_of, work_items_for
 from portal.models import User
 from portal.programs import CaseWorkItem, HomePanel, NavItem, WorkItem
 
 
 def inquiry_nav_items(user: User) -> list[NavItem]:
-    if user.is_facility_user:
+    if is_provider_user(user):
         return [NavItem("Inquiries", "inquiries:inquiry_list", prefix="/inquiries/", group="cases")]
-    if is_case_worker(user):
+    if is_any_case_worker(user):
         return [
             NavItem("Inquiries", "inquiries:queue", prefix="/inquiries/", group="cases"),
             NavItem("Inquiry SLAs", "inquiries:sla", prefix="/inquiries/sla/", group="cases"),
@@ -50,7 +50,7 @@ def facility_inquiry_panel(*, user: User) -> HomePanel:
 
 
 def inquiry_home_panels(*, user: User) -> list[HomePanel]:
-    if user.is_facility_user:
+    if is_provider_user(user):
         return [facility_inquiry_panel(user=user)]
     return []
 

@@ -37,9 +37,9 @@ OPEN_STATUSES = (Status.SUBMITTED, Status.IN_PROGRESS)
 class Inquiry(models.Model):
     audit_prefix = "inquiry"  # its audit actions: inquiry.<action> (portal.cases.services)
 
-    # the provider organisation asking (an SNF facility until the registry has organisations)
+    # the provider organisation asking (a SNF, an ECM provider...)
     organisation = models.ForeignKey(
-        "portal.Facility", on_delete=models.PROTECT, related_name="inquiries"
+        "portal.Organisation", on_delete=models.PROTECT, related_name="inquiries"
     )
     case_number = models.CharField(max_length=20, blank=True, help_text="Given on submission")
     category = models.CharField(max_length=20, choices=Category.choices)

@@ -6,17 +6,24 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
+from portal.accounts.models import PROVIDER_ADMIN_ROLES
 from portal.models import Role, ScheduledNotice, User
 from portal.notifications import recipients as r
 from portal.notifications.kinds import NoticeKind
+from portal.registry.models import OrganisationKind
 
 
 def _team(notice: ScheduledNotice) -> list[User]:
-    """The case's assignee; for the team queue (unassigned), every active liaison."""
-    users = r.case_assignee(notice)
-    if users:
-        return users
-    return list(User.objects.filter(is_active=True, role=Role.LTSS_LIAISON))
+    """The case's assignee; for the team queue (unassigned), the team of the organisation's
+    kind (LTSS liaisons for SNFs, ECM program managers for ECM providers)."""
+    assignee = getattr(notice.subject, "assignee", None)
+    if isinstance(assignee, User):
+        return [assignee]
+    organisation = getattr(notice.subject, "organisation", None)
+    kind = getattr(organisation, "kind", OrganisationKind.SNF)
+    ecm = kind == OrganisationKind.ECM_PROVIDER
+    role = Role.ECM_PROGRAM_MANAGER if ecm else Role.LTSS_LIAISON
+    return list(User.objects.filter(is_active=True, role=role))
 
 
 def other_side(notice: ScheduledNotice) -> Iterable[User]:
@@ -24,8 +31,19 @@ def other_side(notice: ScheduledNotice) -> Iterable[User]:
     opened the inquiry and its administrators)."""
     if notice.data.get("to") == "plan":
         return _team(notice)
-    users = list(r.facility_administrators(notice))
-    opener = getattr(notice.subject, "opened_by", None)
+    inquiry = notice.subject
+    organisation_id = getattr(inquiry, "organisation_id", None)
+    if not isinstance(organisation_id, int):
+        return []
+    users = list(
+        User.objects.filter(
+            is_active=True,
+            role__in=PROVIDER_ADMIN_ROLES,
+            memberships__organisation_id=organisation_id,
+            memberships__is_active=True,
+        )
+    )
+    opener = getattr(inquiry, "opened_by", None)
     if isinstance(opener, User):
         users.append(opener)
     return users
@@ -70,7 +88,7 @@ INQUIRY_NOTICE_KINDS = (
         label="Inquiry first reply due",
         title="First reply to inquiry {{ case_number }} due {{ due_on|date:'j F Y' }}",
         description="At 80% of the 2-working-day first-reply time of an inquiry you hold.",
-        recipients=r.case_assignee,
+        recipients=_team,
         audience="plan",
         is_still_due=_clock_running,
     ),
@@ -79,7 +97,7 @@ INQUIRY_NOTICE_KINDS = (
         label="Inquiry resolution due",
         title="Inquiry {{ case_number }} should be resolved by {{ due_on|date:'j F Y' }}",
         description="At 80% of the resolution target of an inquiry you hold.",
-        recipients=r.case_assignee,
+        recipients=_team,
         audience="plan",
         is_still_due=_clock_running,
     ),

@@ -9,7 +9,12 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from portal.calendar.dates import add_working_days
-from portal.cases.roles import can_see_plan_side, is_case_worker, is_facility_user
+from portal.cases.roles import (
+    can_see_staff_side,
+    case_kinds,
+    is_any_case_worker,
+    is_provider_user,
+)
 from portal.inquiries.models import (
     OPEN_STATUSES,
     Inquiry,
@@ -20,18 +25,18 @@ from portal.inquiries.models import (
 )
 from portal.models import User
 from portal.params import id_param
-from portal.registry.selectors import visible_facilities
+from portal.registry.selectors import visible_organisations
 
 SLA_SOON_WORKING_DAYS = 2
 
 
 def inquiries_for(*, user: User) -> QuerySet[Inquiry]:
-    """The organisation's users see their inquiries (drafts too); plan staff every submitted
-    one; anyone else none."""
-    if not (is_facility_user(user) or can_see_plan_side(user)):
+    """The organisation's users see their inquiries (drafts too); the plan's staff every
+    submitted one of the organisations they see; anyone else none."""
+    if not (is_provider_user(user) or can_see_staff_side(user)):
         return Inquiry.objects.none()
-    rows = Inquiry.objects.filter(organisation__in=visible_facilities(user=user))
-    if not is_facility_user(user):
+    rows = Inquiry.objects.filter(organisation__in=visible_organisations(user=user))
+    if not is_provider_user(user):
         rows = rows.exclude(status=Status.DRAFT)  # a draft is the organisation's own
     return rows.select_related("organisation", "assignee", "opened_by", "answer__author")
 
@@ -43,21 +48,21 @@ def attachments_for(*, user: User) -> QuerySet[InquiryAttachment]:
 def messages_for(*, user: User) -> QuerySet[InquiryMessage]:
     """Messages of the inquiries the user sees; internal notes only for plan staff."""
     rows = InquiryMessage.objects.filter(inquiry__in=inquiries_for(user=user))
-    if not can_see_plan_side(user):
+    if not can_see_staff_side(user):
         rows = rows.filter(visibility=InquiryMessage.Visibility.SHARED)
     return rows.select_related("author", "inquiry")
 
 
 def thread_for(*, user: User, inquiry: Inquiry) -> QuerySet[InquiryMessage]:
     rows = inquiry.notes.select_related("author").prefetch_related("revisions")
-    if not can_see_plan_side(user):
+    if not can_see_staff_side(user):
         rows = rows.filter(visibility=InquiryMessage.Visibility.SHARED)
     return rows
 
 
 def timeline_for(*, user: User, inquiry: Inquiry) -> QuerySet[InquiryEvent]:
     rows = inquiry.events.select_related("actor")
-    if not can_see_plan_side(user):
+    if not can_see_staff_side(user):
         rows = rows.filter(is_internal=False)
     return rows
 
@@ -90,9 +95,9 @@ def inquiry_queue(
 ) -> QuerySet[Inquiry]:
     """The liaisons' list: filters by status ("open" or one), category, assignee ("me",
     "none" or a user id) and due ("overdue", "soon"); first reply due soonest first."""
-    if not is_case_worker(user):
+    if not is_any_case_worker(user):
         return Inquiry.objects.none()
-    rows = inquiries_for(user=user)
+    rows = inquiries_for(user=user).filter(organisation__kind__in=case_kinds(user))
     if status == "open":
         rows = rows.filter(status__in=OPEN_STATUSES)
     elif status:
@@ -138,7 +143,7 @@ def sla_dashboard(*, user: User) -> dict[str, object]:
 
 def work_items_for(*, user: User) -> QuerySet[Inquiry]:
     """Open inquiries assigned to the case worker or to nobody (My work)."""
-    if not is_case_worker(user):
+    if not is_any_case_worker(user):
         return Inquiry.objects.none()
     return inquiry_queue(user=user, status="open").filter(
         Q(assignee=user) | Q(assignee__isnull=True)

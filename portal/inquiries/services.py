@@ -21,10 +21,10 @@ from django.utils import timezone
 from portal.cases import services as cases
 from portal.cases.clocks import Clock
 from portal.cases.roles import (
-    is_case_worker,
-    is_facility_user,
+    is_case_worker_of,
     is_member,
-    require_case_worker,
+    is_provider_user,
+    require_case_worker_of,
     require_member,
 )
 from portal.inquiries import clocks
@@ -36,7 +36,7 @@ from portal.inquiries.models import (
     InquiryMessage,
     Status,
 )
-from portal.models import AccessLogEntry, Facility, User
+from portal.models import AccessLogEntry, Organisation, User
 from portal.notifications.services import schedule_notice
 
 CIN_PATTERN = re.compile(r"^\d{8}[A-Z]$")
@@ -86,7 +86,7 @@ def clean_member_reference(
 @transaction.atomic
 def save_draft(
     *,
-    organisation: Facility,
+    organisation: Organisation,
     author: User,
     category: str,
     subject: str,
@@ -129,10 +129,11 @@ def save_draft(
 def _schedule_clock(inquiry: Inquiry, clock: Clock, *, name: str, warn_kind: str) -> None:
     link = inquiry.get_absolute_url()
     data = {"case_number": inquiry.case_number, "clock": name, "due_on": clock.due_on}
+    facility = cases.facility_of(inquiry.organisation)
     schedule_notice(
         kind=warn_kind,
         subject=inquiry,
-        facility=inquiry.organisation,
+        facility=facility,
         due_at=clock.warn_at,
         link=link,
         data=data,
@@ -140,7 +141,7 @@ def _schedule_clock(inquiry: Inquiry, clock: Clock, *, name: str, warn_kind: str
     schedule_notice(
         kind="inquiry_overdue",
         subject=inquiry,
-        facility=inquiry.organisation,
+        facility=facility,
         due_at=clock.breach_at,
         link=link,
         data={**data, "notify_program_admin": True},
@@ -153,7 +154,7 @@ def notify_other_side(inquiry: Inquiry, *, to: str, event: str) -> None:
     schedule_notice(
         kind="inquiry_message",
         subject=inquiry,
-        facility=inquiry.organisation,
+        facility=cases.facility_of(inquiry.organisation),
         due_at=timezone.now(),
         link=inquiry.get_absolute_url(),
         data={"case_number": inquiry.case_number, "to": to, "event": event},
@@ -200,15 +201,16 @@ def post_message(
     """A message to the other side, or (plan staff only) an internal note. The plan's first
     shared message stops the first-reply clock."""
     inquiry = _lock(inquiry)
-    if is_facility_user(author):
+    provider = is_provider_user(author)
+    if provider:
         require_member(author, inquiry.organisation, WHAT)
         internal = False
     else:
-        require_case_worker(author, WHAT)
+        require_case_worker_of(author, inquiry.organisation.kind, WHAT)
     if inquiry.status not in OPEN_STATUSES:
         raise InvalidTransition(
             f"Inquiry {inquiry.reference} is {inquiry.get_status_display().lower()}; "
-            + ("reopen it to write again." if is_facility_user(author) else "nothing to add.")
+            + ("reopen it to write again." if provider else "nothing to add.")
         )
     visibility = (
         InquiryMessage.Visibility.INTERNAL if internal else InquiryMessage.Visibility.SHARED
@@ -217,7 +219,7 @@ def post_message(
     assert isinstance(message, InquiryMessage)
     if internal:
         return message
-    if not is_facility_user(author):
+    if not provider:
         if inquiry.first_replied_at is None:
             inquiry.first_replied_at = timezone.now()
             cases.cancel_notices(inquiry, FIRST_REPLY_KINDS, "first reply sent")
@@ -232,9 +234,7 @@ def post_message(
             cases.record_case_event(inquiry, action="replied", actor=author, from_status=previous)
         else:
             inquiry.save(update_fields=["first_replied_at", "updated_at"])
-    notify_other_side(
-        inquiry, to="plan" if is_facility_user(author) else "organisation", event="message"
-    )
+    notify_other_side(inquiry, to="plan" if provider else "organisation", event="message")
     return message
 
 
@@ -242,8 +242,8 @@ def post_message(
 def close_with_answer(*, inquiry: Inquiry, message: InquiryMessage, actor: User) -> Inquiry:
     """The liaison marks a shared message as the answer and closes the case; the organisation
     may reopen it up to working day 10 after today."""
-    require_case_worker(actor, WHAT)
     inquiry = _lock(inquiry)
+    require_case_worker_of(actor, inquiry.organisation.kind, WHAT)
     if message.inquiry_id != inquiry.pk or message.is_internal:
         raise ValidationError("Only a message shared with the organisation can be the answer.")
     previous = _move(inquiry, Status.CLOSED, allowed_from=OPEN_STATUSES, action="close")
@@ -318,15 +318,17 @@ def reopen_inquiry(*, inquiry: Inquiry, actor: User, reason: str = "") -> Inquir
 
 
 def may_assign(*, actor: User, inquiry: Inquiry, assignee: User | None) -> bool:
-    return cases.may_assign(actor=actor, case=inquiry, assignee=assignee)
+    return cases.may_assign(
+        actor=actor, case=inquiry, assignee=assignee, kind=inquiry.organisation.kind
+    )
 
 
 @transaction.atomic
 def assign_inquiry(
     *, inquiry: Inquiry, assignee: User | None, actor: User, reason: str = ""
 ) -> Inquiry:
-    require_case_worker(actor, WHAT)
     inquiry = _lock(inquiry)
+    require_case_worker_of(actor, inquiry.organisation.kind, WHAT)
     if not may_assign(actor=actor, inquiry=inquiry, assignee=assignee):
         raise PermissionDenied(
             "Liaison leads and program administrators reassign cases; a liaison takes "
@@ -334,7 +336,13 @@ def assign_inquiry(
         )
     if inquiry.status == Status.DRAFT:
         raise InvalidTransition("A draft is not with the plan yet.")
-    cases.assign(case=inquiry, assignee=assignee, actor=actor, reason=reason)
+    cases.assign(
+        case=inquiry,
+        assignee=assignee,
+        actor=actor,
+        reason=reason,
+        kind=inquiry.organisation.kind,
+    )
     return inquiry
 
 
@@ -342,11 +350,11 @@ def assign_inquiry(
 def upload_attachment(*, inquiry: Inquiry, upload: UploadedFile, actor: User) -> InquiryAttachment:
     """The organisation adds files to its draft or open inquiry; liaisons to an open one."""
     inquiry = _lock(inquiry)
-    if is_facility_user(actor):
+    if is_provider_user(actor):
         require_member(actor, inquiry.organisation, WHAT)
         allowed: tuple[str, ...] = (Status.DRAFT, *OPEN_STATUSES)
     else:
-        require_case_worker(actor, WHAT)
+        require_case_worker_of(actor, inquiry.organisation.kind, WHAT)
         allowed = OPEN_STATUSES
     if inquiry.status not in allowed:
         raise InvalidTransition(
@@ -360,14 +368,16 @@ def upload_attachment(*, inquiry: Inquiry, upload: UploadedFile, actor: User) ->
 
 def may_see_member(*, user: User, inquiry: Inquiry) -> bool:
     """The full member reference: the organisation's users and the liaisons."""
-    return is_member(user, inquiry.organisation) or is_case_worker(user)
+    return is_member(user, inquiry.organisation) or is_case_worker_of(
+        user, inquiry.organisation.kind
+    )
 
 
 def log_member_view(*, inquiry: Inquiry, viewer: User, path: str) -> AccessLogEntry:
     """A full member reference was shown (contract §6: each such view is logged)."""
     return AccessLogEntry.objects.create(
         user=viewer,
-        facility=inquiry.organisation,
+        facility=cases.facility_of(inquiry.organisation),
         what=f"Inquiry {inquiry.reference}: member reference"[:120],
         path=path[:500],
         row_count=1,

@@ -12,7 +12,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from portal.accounts.http import AuthenticatedRequest
-from portal.cases.roles import can_see_plan_side, is_case_worker, is_facility_user
+from portal.cases.roles import (
+    can_see_staff_side,
+    case_kinds,
+    is_any_case_worker,
+    is_case_worker_of,
+    is_provider_user,
+)
 from portal.cases.services import can_edit_note
 from portal.inquiries import services
 from portal.inquiries.actions import actions_for
@@ -38,7 +44,7 @@ from portal.inquiries.selectors import (
 )
 from portal.models import User
 from portal.params import id_param
-from portal.registry.selectors import visible_facilities
+from portal.registry.selectors import visible_organisations
 
 SERVICE_ERRORS = (services.InvalidTransition, ValidationError, PermissionDenied)
 
@@ -50,26 +56,26 @@ def _flash(request: AuthenticatedRequest, exc: Exception) -> None:
         messages.error(request, str(exc) or "You may not do that.")
 
 
-def _require_facility(user: User) -> None:
-    if not is_facility_user(user):
-        raise PermissionDenied("This page is for facility users.")
+def _require_provider(user: User) -> None:
+    if not is_provider_user(user):
+        raise PermissionDenied("This page is for the users of provider organisations.")
 
 
 def _require_case_worker(user: User) -> None:
-    if not is_case_worker(user):
-        raise PermissionDenied("This page is for LTSS liaisons and program administrators.")
+    if not is_any_case_worker(user):
+        raise PermissionDenied("This page is for the plan's case teams.")
 
 
 def _require_viewer(user: User) -> None:
-    if not (is_facility_user(user) or can_see_plan_side(user)):
+    if not (is_provider_user(user) or can_see_staff_side(user)):
         raise PermissionDenied
 
 
 def _require_party(user: User) -> None:
     """Who writes on an inquiry: the organisation's users and the liaisons (other plan staff
     read it)."""
-    if not (is_facility_user(user) or is_case_worker(user)):
-        raise PermissionDenied("Only the facility and the liaisons write on an inquiry.")
+    if not (is_provider_user(user) or is_any_case_worker(user)):
+        raise PermissionDenied("Only the organisation and the plan's team write on an inquiry.")
 
 
 def _inquiry(request: AuthenticatedRequest, pk: int) -> Inquiry:
@@ -80,7 +86,7 @@ def _inquiry(request: AuthenticatedRequest, pk: int) -> Inquiry:
 
 
 def inquiry_list(request: AuthenticatedRequest) -> HttpResponse:
-    _require_facility(request.user)
+    _require_provider(request.user)
     rows = inquiries_for(user=request.user).order_by("-created_at", "-pk")
     return render(request, "inquiries/inquiry_list.html", {"inquiries": rows})
 
@@ -142,15 +148,16 @@ def _form_page(request: AuthenticatedRequest, inquiry: Inquiry | None) -> HttpRe
 
 
 def inquiry_start(request: AuthenticatedRequest) -> HttpResponse:
-    _require_facility(request.user)
+    _require_provider(request.user)
     posted = id_param(request.POST.get("organisation"))
-    if posted is not None and not visible_facilities(user=request.user).filter(pk=posted).exists():
+    visible = visible_organisations(user=request.user)
+    if posted is not None and not visible.filter(pk=posted).exists():
         raise Http404  # another organisation's id: the same answer as for any foreign object
     return _form_page(request, None)
 
 
 def inquiry_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    _require_facility(request.user)
+    _require_provider(request.user)
     inquiry = _inquiry(request, pk)
     if inquiry.status != Status.DRAFT:
         return redirect(inquiry)
@@ -166,8 +173,8 @@ def inquiry_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     inquiry = _inquiry(request, pk)
     if inquiry.status == Status.DRAFT:
         return redirect("inquiries:inquiry_edit", inquiry.pk)
-    plan_side = can_see_plan_side(user)
-    worker = is_case_worker(user)
+    plan_side = can_see_staff_side(user)
+    worker = is_case_worker_of(user, inquiry.organisation.kind)
     show_member = inquiry.has_member_reference and services.may_see_member(
         user=user, inquiry=inquiry
     )
@@ -178,13 +185,13 @@ def inquiry_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "organisation": inquiry.organisation,
         "plan_side": plan_side,
         "is_case_worker": worker,
-        "is_facility_user": is_facility_user(user),
+        "is_facility_user": is_provider_user(user),
         "show_member": show_member,
         "thread": thread_for(user=user, inquiry=inquiry),
         "attachments": inquiry.attachments.all(),
         "timeline": timeline_for(user=user, inquiry=inquiry),
         "is_overdue": is_overdue(inquiry),
-        "can_reopen": services.can_reopen(inquiry) and is_facility_user(user),
+        "can_reopen": services.can_reopen(inquiry) and is_provider_user(user),
         "message_form": MessageForm(plan_side=plan_side),
         "attachment_form": AttachmentForm(),
         "reopen_form": ReopenForm(),
@@ -192,7 +199,9 @@ def inquiry_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "dispute": getattr(inquiry, "dispute", None),
     }
     if worker:
-        context["assign_form"] = AssignForm(initial={"assignee": inquiry.assignee_id})
+        context["assign_form"] = AssignForm(
+            initial={"assignee": inquiry.assignee_id}, kind=inquiry.organisation.kind
+        )
         context["may_reassign"] = services.may_assign(actor=user, inquiry=inquiry, assignee=None)
     return render(request, "inquiries/inquiry_detail.html", context)
 
@@ -202,7 +211,7 @@ def message_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
     _require_party(user)
     inquiry = _inquiry(request, pk)
-    form = MessageForm(request.POST, plan_side=can_see_plan_side(user))
+    form = MessageForm(request.POST, plan_side=not is_provider_user(user))
     if form.is_valid():
         try:
             services.post_message(
@@ -265,7 +274,7 @@ def mark_answer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def reopen(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
-    _require_facility(user)
+    _require_provider(user)
     inquiry = _inquiry(request, pk)
     form = ReopenForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
@@ -286,7 +295,7 @@ def assign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         if "take" in request.POST:
             services.assign_inquiry(inquiry=inquiry, assignee=user, actor=user)
         else:
-            form = AssignForm(request.POST)
+            form = AssignForm(request.POST, kind=inquiry.organisation.kind)
             if not form.is_valid():
                 raise ValidationError("Choose a liaison or the team queue.")
             services.assign_inquiry(
@@ -343,7 +352,7 @@ def attachment_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
 def queue(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     _require_case_worker(user)
-    form = QueueFilterForm(request.GET or None)
+    form = QueueFilterForm(request.GET or None, kinds=case_kinds(user))
     filters = form.cleaned_data if form.is_valid() else {}
     rows = inquiry_queue(user=user, **{k: v for k, v in filters.items() if v})
     return render(

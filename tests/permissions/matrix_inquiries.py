@@ -134,10 +134,20 @@ CASES = {
     ),
 }
 
-# an internal note's fragment: hidden (404) from every facility user
-INTERNAL_FRAGMENT = (302, 404, 404, 404, 200, 200, 200, 200)
+# ECM provider users ask their own questions; the ECM program manager works ECM providers'
+# inquiries (the SNF world's objects are a 404 for all three)
+ECM_COLUMNS = {
+    "inquiries:inquiry_list": (200, 200, 403),
+    "inquiries:inquiry_start": (200, 200, 403),
+    "inquiries:queue": (403, 403, 200),
+    "inquiries:sla": (403, 403, 200),
+    "cases:my_work": (403, 403, 200),
+}
+
+# an internal note's fragment: hidden (404) from every provider user
+INTERNAL_FRAGMENT = (302, 404, 404, 404, 200, 200, 200, 200, 404, 404, 404)
 # another facility's inquiry, attachment or message from facility A's users: 404
-OTHER_FACILITY = (302, 404, 404, 200, 200, 200, 200, 200)
+OTHER_FACILITY = (302, 404, 404, 200, 200, 200, 200, 200, 404, 404, 404)
 
 
 def _status(world: Any, key: str) -> str:
