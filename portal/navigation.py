@@ -16,7 +16,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 
-from portal.accounts.models import PROVIDER_ADMIN_ROLES
+from portal.accounts.models import PROVIDER_ADMIN_ROLES, Role
 from portal.models import User
 from portal.programs import NavGroup, NavItem, PortalApp, ProgramConfig
 
@@ -30,6 +30,12 @@ def portal_nav_items(user: User) -> list[NavItem]:
         NavItem("Inbox", "portal:inbox", prefix="/inbox/", group="inbox"),
         NavItem("Facilities", "portal:facility_list", prefix="/facilities/", group="admin"),
     ]
+    if user.is_superuser or user.role in (
+        Role.LTSS_LIAISON,
+        Role.PROGRAM_ADMIN,
+        Role.ECM_PROGRAM_MANAGER,
+    ):
+        items.insert(1, NavItem("My work", "cases:my_work", prefix="/work/", group="cases"))
     if user.role in PROVIDER_ADMIN_ROLES:
         items.append(NavItem("Users", "portal:user_list", prefix="/users/", group="admin"))
     if user.is_staff:

@@ -117,6 +117,32 @@ class HomePanel:
         object.__setattr__(self, "links", tuple(self.links))
 
 
+@dataclass(frozen=True)
+class CaseWorkItem:
+    """One case in a liaison's "My work" queue (``portal.cases.work``), whatever its kind: an
+    app lists its open cases assigned to the user or to nobody (``PortalApp.case_work``).
+    ``state`` is the case's own status label; ``due_on`` its next clock."""
+
+    kind: str  # e.g. "inquiry", "dispute", "opt_in_review"
+    kind_label: str  # "Inquiry", "Dispute", "WQIP opt-in review"
+    reference: str
+    title: str
+    organisation: str
+    state: str
+    url: str
+    due_on: datetime.date | None = None
+    assignee_id: int | None = None
+    assignee_name: str = ""
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.due_on is not None and self.due_on < timezone.localdate()
+
+    @property
+    def is_unassigned(self) -> bool:
+        return self.assignee_id is None
+
+
 def plural(count: int, singular: str, plural_form: str = "") -> str:
     """``plural(1, "opt-in to review", "opt-ins to review")``: the form that fits the count."""
     return singular if count == 1 else (plural_form or singular + "s")
@@ -176,6 +202,11 @@ class PortalApp:
 
     def home_panels(self, user: User) -> list[HomePanel]:
         """The app's panels on this user's home page."""
+        return []
+
+    def case_work(self, user: User) -> list[CaseWorkItem]:
+        """The app's open cases assigned to this case worker or to nobody (the team queue),
+        for "My work" (``portal.cases.work``); empty for anyone else."""
         return []
 
     def facility_links(self, user: User, facility: Any) -> list[tuple[str, str]]:

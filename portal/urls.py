@@ -20,6 +20,8 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 urlpatterns = [
     path("", include("portal.portal_urls")),
+    path("work/", include("portal.cases.urls")),
+    path("inquiries/", include("portal.inquiries.urls")),
     path("payments/", include("payments.urls")),
     path("disputes/", include("disputes.urls")),
     path("", include("programs.wqip.urls")),

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "auditlog",
     "django_celery_beat",
     "portal",
+    "portal.inquiries",
     "payments",
     "disputes",
     "programs.wqip",
@@ -222,6 +223,8 @@ WQIP_CLAIMS_UPLOAD_MAX_BYTES = env.int("WQIP_CLAIMS_UPLOAD_MAX_BYTES", default=2
 FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default=None)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# an inquiry's resolution target in working days (its first reply is due in 2, §9)
+WQIP_INQUIRY_RESOLUTION_WORKING_DAYS = env.int("WQIP_INQUIRY_RESOLUTION_WORKING_DAYS", default=10)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

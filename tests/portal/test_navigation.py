@@ -25,21 +25,21 @@ EXPECTED_MENUS = {
     "facility_staff": [
         ("Home", ["Home"]),
         ("WQIP", FACILITY_WQIP),
-        ("Cases", ["Disputes"]),
+        ("Cases", ["Inquiries", "Disputes"]),
         ("Inbox", ["Inbox"]),
         ("Admin", ["Facilities"]),
     ],
     "facility_admin": [
         ("Home", ["Home"]),
         ("WQIP", FACILITY_WQIP),
-        ("Cases", ["Disputes"]),
+        ("Cases", ["Inquiries", "Disputes"]),
         ("Inbox", ["Inbox"]),
         ("Admin", ["Facilities", "Users"]),
     ],
     "ltss_liaison": [
         ("Home", ["Home"]),
         ("WQIP", ["Opt-in reviews", "Bed days", "Program years"]),
-        ("Cases", ["Dispute cases", "Dispute SLAs"]),
+        ("Cases", ["My work", "Inquiries", "Inquiry SLAs", "Dispute cases", "Dispute SLAs"]),
         ("Inbox", ["Inbox"]),
         ("Admin", ["Facilities"]),
     ],
@@ -64,7 +64,7 @@ EXPECTED_MENUS = {
         ("WQIP", ["Opt-in reviews", "Bed days", "Imports", "Program years"]),
         ("ECM QIP", PLAN_ECM),
         ("Payments", FINANCE_PAYMENTS),
-        ("Cases", ["Dispute cases", "Dispute SLAs"]),
+        ("Cases", ["My work", "Inquiries", "Inquiry SLAs", "Dispute cases", "Dispute SLAs"]),
         ("Inbox", ["Inbox"]),
         ("Admin", ["Facilities", "Django admin"]),
     ],
@@ -152,9 +152,10 @@ def test_given_single_item_menu_when_drawn_then_plain_link_with_item_label(clien
     # when
     html = client_as("facility_staff").get(reverse("portal:home")).content.decode()
     # then
-    assert '<a class="nav-link" href="/disputes/">Disputes</a>' in html
     assert '<a class="nav-link" href="/facilities/">Facilities</a>' in html
-    assert "nav-menu-cases" not in html
+    assert "nav-menu-admin" not in html
+    # inquiries and disputes make "Cases" a menu of two
+    assert 'aria-controls="nav-menu-cases"' in html
 
 
 def test_given_inbox_page_when_drawn_then_inbox_link_is_current(client_as):
