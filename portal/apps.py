@@ -18,6 +18,9 @@ class PortalConfig(PortalApp, AppConfig):
         from portal.celery import app as celery_app  # the project's Celery app, made current
 
         del celery_app
+        from portal.ops import logs
+
+        logs.connect_task_context()
         from auditlog.registry import auditlog
 
         from portal.models import (

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-ALLOWED_PREFIXES = ("/accounts/", "/static/", "/healthz")
+ALLOWED_PREFIXES = ("/accounts/", "/static/", "/healthz", "/readyz")
 
 
 class RequireStaffMFAMiddleware:

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portal.ops.logs.RequestContextMiddleware",  # request id + one log line per request
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -52,6 +53,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "portal.ops.logs.UserContextMiddleware",  # the user's id on the request's log lines
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -269,10 +271,59 @@ WQIP_CLASS_A_MODE = env.str("WQIP_CLASS_A_MODE", default="once")
 WQIP_CLAIMS_LOAD_WORKERS = env.int("WQIP_CLAIMS_LOAD_WORKERS", default=None)
 WQIP_CLAIMS_PARALLEL_MIN_BYTES = env.int("WQIP_CLAIMS_PARALLEL_MIN_BYTES", default=16 * 1024 * 1024)
 
+# --- operations (issue 13): JSON logs, Sentry ------------------------------------------------
+# One JSON object a line on stderr with the request id (the Celery task id in a worker) and the
+# signed-in user's id (portal/ops/logs.py); ids only, never names, e-mails or member IDs, and a
+# request's path without its query string. LOG_FORMAT=text for people reading a console.
+LOG_FORMAT = env.str("LOG_FORMAT", default="json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_context": {"()": "portal.ops.logs.RequestContextFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s %(request_id)s %(user_id)s",
+            "timestamp": "time",  # ISO 8601 in UTC
+            "rename_fields": {"levelname": "level", "name": "logger"},
+        },
+        "text": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s user=%(user_id)s] "
+            "%(message)s"
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+            "filters": ["request_context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"pgserver": {"level": "WARNING"}},
+    "loggers": {
+        "pgserver": {"level": "WARNING"},
+        # one line per request; a console in text mode has the dev server's own lines
+        "portal.request": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
+    },
 }
+# load balancers probe over plain HTTP behind TLS termination (prod redirects everything else)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# workers log through the same handler (JSON, task id as request id) instead of Celery's own
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Errors to Sentry only when SENTRY_DSN is set; no personal data (no user e-mail, address,
+# cookies or request bodies) is sent.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        send_default_pii=False,
+        max_request_body_size="never",
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
