@@ -6,7 +6,8 @@ BIN := $(VENV)/bin
 PYTHON ?= $(shell for p in python3.12 python3.11 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info[:2] not in ((3, 11), (3, 12)))' >/dev/null 2>&1 && { echo $$p; break; }; done)
 
-.PHONY: run test test-fast bench screenshots totp lint format migrations-check browser python-check clean-db
+.PHONY: run test test-fast bench screenshots totp lint format migrations-check browser python-check clean-db \
+	backup restore load
 
 run: $(VENV)/.installed
 	$(BIN)/python manage.py start_portal
@@ -21,6 +22,15 @@ test-fast: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m tests.bench
+
+# The database (pg_dump) and the uploads folder into var/backups/<UTC time>/ (docs/operations.md);
+# `make restore BACKUP=var/backups/<time>` puts one back (stop web, worker and beat first).
+backup: $(VENV)/.installed
+	$(BIN)/python manage.py backup
+
+restore: $(VENV)/.installed
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=var/backups/<time>"; exit 2; }
+	$(BIN)/python manage.py restore "$(BACKUP)" --yes
 
 totp: $(VENV)/.installed
 	@$(BIN)/python manage.py demo_totp

@@ -306,6 +306,8 @@ LOGGING = {
         "portal.request": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
     },
 }
+# rotating SECRET_KEY: the old key here for a while keeps sessions and reset links valid
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 # load balancers probe over plain HTTP behind TLS termination (prod redirects everything else)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 # workers log through the same handler (JSON, task id as request id) instead of Celery's own
