@@ -49,7 +49,7 @@ def _candidate_dirs() -> list[Path]:
 
 
 def _major(program: Path) -> int:
-    out = subprocess.run(
+    out = subprocess.run(  # noqa: S603 - a PostgreSQL program found above, no shell
         [str(program), "--version"], capture_output=True, text=True, check=True
     ).stdout
     match = re.search(r"(\d+)(?:\.\d+)?", out)
@@ -112,9 +112,16 @@ def backup(*, target: Path, now: datetime.datetime | None = None) -> Path:
     args, env, server_major = _connection_args()
     pg_dump = pg_program("pg_dump", server_major=server_major)
     dump = folder / DUMP_NAME
-    done = subprocess.run(
-        [str(pg_dump), "--format=custom", "--no-owner", "--no-privileges", "--file", str(dump)]
-        + args,
+    done = subprocess.run(  # noqa: S603 - pg_dump with the settings' values, no shell
+        [
+            str(pg_dump),
+            "--format=custom",
+            "--no-owner",
+            "--no-privileges",
+            "--file",
+            str(dump),
+            *args,
+        ],
         env=env,
         capture_output=True,
         text=True,
@@ -150,7 +157,7 @@ def restore(*, folder: Path) -> dict[str, Any]:
     args, env, server_major = _connection_args()
     connections.close_all()  # pg_restore drops and creates tables: hold no locks on them
     pg_restore = pg_program("pg_restore", server_major=server_major)
-    done = subprocess.run(
+    done = subprocess.run(  # noqa: S603 - pg_restore with the settings' values, no shell
         [
             str(pg_restore),
             "--clean",
