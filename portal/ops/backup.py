@@ -100,8 +100,9 @@ def _sha256(path: Path) -> str:
 
 
 def uploads_on_local_disk() -> bool:
-    backend = settings.STORAGES.get("private", settings.STORAGES["default"])["BACKEND"]
-    return "FileSystemStorage" in backend or backend.endswith("PrivateStorage")
+    from django.core.files.storage import FileSystemStorage, storages
+
+    return isinstance(storages["private"], FileSystemStorage)
 
 
 def backup(*, target: Path, now: datetime.datetime | None = None) -> Path:

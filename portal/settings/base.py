@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import environ
 from celery.schedules import crontab
@@ -201,10 +202,31 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # opt-in documents, dispute attachments and letters (portal.files.models.private_storage)
+    "private": {"BACKEND": "portal.files.storage.PrivateStorage"},
 }
+# --- uploads on S3-compatible object storage (issue 13) ------------------------------------
+# With WQIP_S3_BUCKET set, claim files ("default") and private documents ("private") are
+# objects in that bucket (django-storages, boto3), under the same names as on disk; AWS_* as
+# boto3 reads them, AWS_S3_ENDPOINT_URL for a server other than AWS. No ACL, no URL.
+WQIP_S3_BUCKET = env.str("WQIP_S3_BUCKET", default="")
+if WQIP_S3_BUCKET:
+    _S3_OPTIONS = {
+        "bucket_name": WQIP_S3_BUCKET,
+        "location": env.str("WQIP_S3_PREFIX", default=""),
+        "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+        "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+        "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="") or None,
+    }
+    STORAGES["default"] = STORAGES["private"] = {
+        "BACKEND": "portal.files.storage.PrivateS3Storage",
+        "OPTIONS": _S3_OPTIONS,
+    }
+# where a worker copies an object before reading it as a file (claims import); None: the system's
+WQIP_TEMP_DIR = env.str("WQIP_TEMP_DIR", default="") or None
 # uploads live outside any public path and are served only through permission-checked views
 PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
 MEDIA_ROOT = PRIVATE_MEDIA_ROOT

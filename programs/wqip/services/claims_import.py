@@ -37,6 +37,7 @@ from portal.files.csvio import (
     CsvImportError,
     RowError,
 )
+from portal.files.storage import local_file
 from portal.models import User
 from programs.wqip.models.claims import ClaimImport
 from programs.wqip.services import claims_parallel_load
@@ -315,9 +316,10 @@ def run_claim_import(*, claim_import_id: int) -> ClaimImport:
         cache.set(_progress_key(claim_import_id), now, 3600)
 
     try:
-        summary = import_claims(
-            path=claim_import.file.path, actor=claim_import.uploaded_by, progress=progress
-        )
+        # on object storage the file is first copied to a temporary local file (COPY and the
+        # parallel load read it by byte ranges), removed when the import ends
+        with local_file(claim_import.file) as path:
+            summary = import_claims(path=path, actor=claim_import.uploaded_by, progress=progress)
     except CsvImportError as exc:
         claim_import.status = ClaimImport.Status.FAILED
         claim_import.error_count = len(exc.errors)
