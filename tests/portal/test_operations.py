@@ -211,3 +211,34 @@ def test_given_sentry_dsn_when_settings_load_then_sentry_on_without_personal_dat
                          capture_output=True, text=True, timeout=60, check=True)  # fmt: skip
     assert on.stdout.split() == ["True", "False", dsn]
     assert off.stdout.split()[0] == "False"  # no DSN: nothing is sent anywhere
+
+
+# --- check --deploy with every production part on -------------------------------------------
+
+
+def test_given_production_environment_with_s3_and_sentry_when_check_deploy_then_no_issue():
+    import secrets
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings.prod",
+        "SECRET_KEY": secrets.token_urlsafe(60),
+        "DATABASE_URL": os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/wqip"),
+        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+        "REDIS_URL": "redis://127.0.0.1:6379/1",
+        "ALLOWED_HOSTS": "portal.example",
+        "CSRF_TRUSTED_ORIGINS": "https://portal.example",
+        "EMAIL_URL": "smtp://mailer:secret@mail.example:587",
+        "WQIP_S3_BUCKET": "plan-uploads",
+        "AWS_S3_ENDPOINT_URL": "https://s3.plan.example",
+        "SENTRY_DSN": "https://publickey@sentry.plan.example/4",
+        "WQIP_TRUSTED_PROXY_COUNT": "1",
+    }
+    for name in ("DEBUG", "SECURE_COOKIES", "DJANGO_ALLOW_ASYNC_UNSAFE"):  # test-run leftovers
+        env.pop(name, None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (1 silenced)." in result.stdout
