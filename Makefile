@@ -32,6 +32,15 @@ restore: $(VENV)/.installed
 	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=var/backups/<time>"; exit 2; }
 	$(BIN)/python manage.py restore "$(BACKUP)" --yes
 
+# Load test (docs/benchmarks.md): gunicorn with 4 workers + a Celery worker + beat on the
+# machine's PostgreSQL and Redis, 50 signed-in users for 2 minutes, loopback only. Not in
+# `make test`. LOAD_ARGS="--users 10 --seconds 20" for a short run.
+load: $(VENV)/.installed
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/wqip} \
+	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-redis://127.0.0.1:6379/12} \
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/13} \
+	$(BIN)/python -m tests.load $(LOAD_ARGS)
+
 totp: $(VENV)/.installed
 	@$(BIN)/python manage.py demo_totp
 
