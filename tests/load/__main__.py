@@ -160,7 +160,7 @@ def start_processes(*, port: int, workers: int, log_dir: Path) -> list[subproces
             "--concurrency",
             "1",
             "--loglevel",
-            "WARNING",
+            "INFO",
         ],
         "beat": [
             python,
@@ -170,7 +170,7 @@ def start_processes(*, port: int, workers: int, log_dir: Path) -> list[subproces
             "portal",
             "beat",
             "--loglevel",
-            "WARNING",
+            "INFO",
             "--schedule",
             str(log_dir / "beat-schedule"),
         ],
@@ -179,8 +179,10 @@ def start_processes(*, port: int, workers: int, log_dir: Path) -> list[subproces
     processes = []
     for name, command in commands.items():
         log = open(log_dir / f"{name}.log", "wb")  # noqa: SIM115 - closed with the process
+        # the web logs warnings only (a JSON line per request would be measured too)
+        own_env = {**env, "LOG_LEVEL": "WARNING" if name == "web" else "INFO"}
         processes.append(
-            subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+            subprocess.Popen(command, cwd=ROOT, env=own_env, stdout=log, stderr=subprocess.STDOUT)
         )
     return processes
 
@@ -380,6 +382,12 @@ def main(argv: list[str]) -> int:
             if time.monotonic() > deadline:
                 raise SystemExit("gunicorn did not become ready (var/load/logs/web.log)")
             time.sleep(0.5)
+        from portal.celery import app
+
+        while not app.control.ping(timeout=2):
+            if time.monotonic() > deadline:
+                raise SystemExit("the Celery worker did not answer (var/load/logs/worker.log)")
+        sys.stdout.write(f"web ready at {base} (/readyz 200), worker answered ping, beat started\n")
         results = asyncio.run(run_load(users, base=base, seconds=args.seconds, think=args.think))
     finally:
         stop_processes(processes)
