@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # WQIP Portal: one image for the web (gunicorn), the Celery worker(s) and the one beat.
 # docker compose up (compose.yaml) runs it with PostgreSQL 16 and Redis; docs/operations.md.
 FROM python:3.11-slim-bookworm
@@ -24,12 +23,10 @@ WORKDIR /app
 
 # the dependencies first (pinned by constraints.txt), so a code change reuses this layer
 COPY pyproject.toml constraints.txt ./
-RUN python - <<'PY' > /tmp/requirements.txt \
+RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
+        > /tmp/requirements.txt \
     && pip install -c constraints.txt -r /tmp/requirements.txt \
     && rm /tmp/requirements.txt
-import tomllib
-print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"]))
-PY
 
 COPY manage.py ./
 COPY portal ./portal
