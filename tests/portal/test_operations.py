@@ -8,6 +8,7 @@ import logging
 import os
 import subprocess
 import sys
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -191,6 +192,20 @@ def test_given_member_drill_down_when_logged_at_debug_then_no_member_id_in_log(t
     text = log.getvalue()
     assert not [member_id for member_id in member_ids if member_id in text]
     assert analyst.email not in text
+
+
+def test_given_celery_task_when_it_logs_then_request_id_is_the_task_id():
+    from celery.signals import task_postrun, task_prerun
+
+    task_id = uuid.uuid4().hex
+    with captured_log(logging.INFO) as log:
+        task_prerun.send(sender=None, task_id=task_id, task=None, args=(), kwargs={})
+        logging.getLogger("programs.wqip.tasks").info("claims import started")
+        task_postrun.send(sender=None, task_id=task_id, task=None, args=(), kwargs={})
+        logging.getLogger("programs.wqip.tasks").info("between tasks")
+    during, after = json_lines(log)
+    assert (during["request_id"], during["user_id"]) == (task_id, None)
+    assert after["request_id"] is None
 
 
 # --- Sentry ----------------------------------------------------------------------------------
