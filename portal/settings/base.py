@@ -324,8 +324,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "pgserver": {"level": "WARNING"},
-        # one line per request; a console in text mode has the dev server's own lines
-        "portal.request": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
+        # one line per request at INFO (LOG_LEVEL); a console in text mode has the dev
+        # server's own lines
+        **({} if LOG_FORMAT == "json" else {"portal.request": {"level": "WARNING"}}),
     },
 }
 # rotating SECRET_KEY: the old key here for a while keeps sessions and reset links valid
