@@ -25,14 +25,14 @@ class PortalConfig(PortalApp, AppConfig):
 
         from portal.models import (
             Facility,
-            FacilityMembership,
             LiaisonAssignment,
+            OrganisationMembership,
             User,
         )
 
         auditlog.register(User, exclude_fields=["password", "last_login"])
         auditlog.register(Facility)
-        auditlog.register(FacilityMembership)
+        auditlog.register(OrganisationMembership)
         auditlog.register(LiaisonAssignment)
 
     def nav(self, user: Any) -> list[NavItem]:
