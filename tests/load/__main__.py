@@ -68,8 +68,9 @@ def prepare(users: int) -> list[LoadUser]:
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
     from django.apps import apps
 
-    from portal.models import FacilityMembership, Role, User
+    from portal.models import Role, User
     from programs.wqip.models import BedDaySummary
+    from tests.factories import UserFactory
 
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
@@ -98,16 +99,14 @@ def prepare(users: int) -> list[LoadUser]:
         user = User.objects.filter(email=email).first()
         facility = with_members[n % len(with_members)]
         if user is None:
-            user = User(
+            user = UserFactory.create(
                 email=email,
                 full_name=f"Load user {n}",
                 role=Role.FACILITY_STAFF if facility_user else plan_roles[n % len(plan_roles)],
+                password=PASSWORD,
+                facilities=[facility] if facility_user else [],
             )
-            user.set_password(PASSWORD)
-            user.save()
-            if facility_user:
-                FacilityMembership.objects.get_or_create(user=user, facility=facility)
-            else:
+            if not facility_user:
                 TOTP.activate(user, generate_totp_secret())
         secret = None
         if not facility_user:
