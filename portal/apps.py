@@ -18,9 +18,10 @@ class PortalConfig(PortalApp, AppConfig):
         from portal.celery import app as celery_app  # the project's Celery app, made current
 
         del celery_app
-        from portal.ops import logs
+        from portal.ops import beat, logs
 
         logs.connect_task_context()
+        beat.connect_beat_lock()
         from auditlog.registry import auditlog
 
         from portal.models import (
