@@ -19,6 +19,8 @@ import uuid
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from pythonjsonlogger.core import RESERVED_ATTRS
+from pythonjsonlogger.json import JsonFormatter
 
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "request_id", default=None
@@ -29,6 +31,15 @@ REQUEST_ID_HEADER = "X-Request-ID"
 _TOKEN = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 request_logger = logging.getLogger("portal.request")
+
+
+class PortalJsonFormatter(JsonFormatter):
+    """JSON lines without the ``request`` object Django's loggers attach (django.request,
+    django.security): its repr holds the full path with the query string."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("reserved_attrs", [*RESERVED_ATTRS, "request"])
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
 
 class RequestContextFilter(logging.Filter):

@@ -304,7 +304,7 @@ LOGGING = {
     "filters": {"request_context": {"()": "portal.ops.logs.RequestContextFilter"}},
     "formatters": {
         "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
+            "()": "portal.ops.logs.PortalJsonFormatter",
             "fmt": "%(levelname)s %(name)s %(message)s %(request_id)s %(user_id)s",
             "timestamp": "time",  # ISO 8601 in UTC
             "rename_fields": {"levelname": "level", "name": "logger"},

@@ -180,7 +180,9 @@ def test_given_member_drill_down_when_logged_at_debug_then_no_member_id_in_log(t
         page = client.get(facility_url(facility))
         csv = client.get(facility_url(facility, format="csv"))
         searched = client.get(facility_url(facility, q=member_ids[0]))
-        missing = client.get(reverse("wqip:bed_day_facility", args=[facility.pk + 999]))
+        missing = client.get(
+            reverse("wqip:bed_day_facility", args=[facility.pk + 999]) + f"?q={member_ids[1]}"
+        )
     # then: the pages show them; the log has the requests, by id, and none of the member IDs
     assert all(member_id in page.content.decode() for member_id in member_ids)
     assert member_ids[0] in csv.content.decode()
