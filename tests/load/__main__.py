@@ -243,7 +243,11 @@ async def sign_in(session: Session, user: LoadUser) -> None:
     import pyotp
 
     response = await session.form("/accounts/login/", {"login": user.email, "password": PASSWORD})
-    if response.status_code == 429:
+    # allauth's limiter answers 429, or the form again with "Too many failed login attempts"
+    # (its per-account check, same cache lock), when its lock is not had within 1 s
+    if response.status_code == 429 or (
+        response.status_code == 200 and "too many" in response.text.lower()
+    ):
         raise RateLimited
     location = response.headers.get("location", "")
     if user.totp_secret:
