@@ -6,7 +6,8 @@ BIN := $(VENV)/bin
 PYTHON ?= $(shell for p in python3.12 python3.11 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info[:2] not in ((3, 11), (3, 12)))' >/dev/null 2>&1 && { echo $$p; break; }; done)
 
-.PHONY: run test test-fast bench screenshots totp lint format migrations-check browser python-check clean-db
+.PHONY: run test test-fast bench screenshots totp lint format migrations-check browser python-check clean-db \
+	backup restore load
 
 run: $(VENV)/.installed
 	$(BIN)/python manage.py start_portal
@@ -22,6 +23,24 @@ test-fast: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(BIN)/python -m tests.bench
 	$(BIN)/python -m tests.bench.ecm
+
+# The database (pg_dump) and the uploads folder into var/backups/<UTC time>/ (docs/operations.md);
+# `make restore BACKUP=var/backups/<time>` puts one back (stop web, worker and beat first).
+backup: $(VENV)/.installed
+	$(BIN)/python manage.py backup
+
+restore: $(VENV)/.installed
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=var/backups/<time>"; exit 2; }
+	$(BIN)/python manage.py restore "$(BACKUP)" --yes
+
+# Load test (docs/benchmarks.md): gunicorn with 4 workers + a Celery worker + beat on the
+# machine's PostgreSQL and Redis, 50 signed-in users for 2 minutes, loopback only. Not in
+# `make test`. LOAD_ARGS="--users 10 --seconds 20" for a short run.
+load: $(VENV)/.installed
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/wqip} \
+	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-redis://127.0.0.1:6379/12} \
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/13} \
+	$(BIN)/python -m tests.load $(LOAD_ARGS)
 
 totp: $(VENV)/.installed
 	@$(BIN)/python manage.py demo_totp

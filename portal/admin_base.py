@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.db.models import FileField, Model
 
-from portal.files.models import PrivateStorage
+from portal.files.storage import PrivateFiles
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -24,7 +24,7 @@ def private_file_fields(model: type[Model]) -> list[str]:
     return [
         field.name
         for field in model._meta.fields
-        if isinstance(field, FileField) and isinstance(field.storage, PrivateStorage)
+        if isinstance(field, FileField) and isinstance(field.storage, PrivateFiles)
     ]
 
 

@@ -24,6 +24,10 @@ class PortalConfig(PortalApp, AppConfig):
 
         for kind in JOB_NOTICE_KINDS:
             register_kind(kind)
+        from portal.ops import beat, logs
+
+        logs.connect_task_context()
+        beat.connect_beat_lock()
         from auditlog.registry import auditlog
 
         from portal.models import (

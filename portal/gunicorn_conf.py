@@ -20,6 +20,34 @@ graceful_timeout = 30
 keepalive = 5
 max_requests = int(os.environ.get("WEB_MAX_REQUESTS", "2000"))
 max_requests_jitter = 200
-accesslog = "-"
+# No access log of gunicorn's own: its request line carries the query string (a search could
+# carry a member ID). The application writes one JSON line per request instead (path without
+# the query, status, milliseconds, request id, user id: portal/ops/logs.py). WEB_ACCESS_LOG=-
+# turns gunicorn's back on.
+accesslog = os.environ.get("WEB_ACCESS_LOG") or None
 errorlog = "-"
+# gunicorn's own lines (start, workers, timeouts) as JSON too, like the application's
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s",
+            "timestamp": "time",  # ISO 8601 in UTC
+            "rename_fields": {"levelname": "level", "name": "logger"},
+        }
+    },
+    "handlers": {
+        "error_console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "stream": "ext://sys.stderr",
+        }
+    },
+    "root": {"level": "INFO", "handlers": ["error_console"]},
+    "loggers": {
+        "gunicorn.error": {"level": "INFO", "handlers": ["error_console"], "propagate": False}
+    },
+}
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -1,21 +1,15 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
-from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
 from portal import views
 from portal.accounts import views as account_views
+from portal.ops import health
 
 admin.site.site_header = "WQIP Portal administration"
 admin.site.site_title = "WQIP Portal admin"
 # admins sign in through allauth, so the admin login also goes through MFA and django-axes
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
-
-
-@login_not_required
-def healthz(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("ok", content_type="text/plain")
 
 
 urlpatterns = [
@@ -30,7 +24,8 @@ urlpatterns = [
     path("accounts/email/", account_views.email_managed_by_admin, name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
-    path("healthz", healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
 ]
 
 handler403 = views.permission_denied

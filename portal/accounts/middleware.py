@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-ALLOWED_PREFIXES = ("/accounts/", "/static/", "/healthz")
+ALLOWED_PREFIXES = ("/accounts/", "/static/", "/healthz", "/readyz")
 
 
 class RequireStaffMFAMiddleware:

@@ -2,41 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import Storage
 from django.db import models
-from django.utils.functional import cached_property
 
+from portal.files.storage import PRIVATE_STORAGE
 from portal.files.uploads import (
     download_name,
     stored_upload_path,
 )
 
 
-class PrivateStorage(FileSystemStorage):
-    """Files under PRIVATE_MEDIA_ROOT (read at use, so test settings apply); no public URL."""
-
-    _location: str | None  # set by FileSystemStorage.__init__ (the stubs leave it out)
-
-    @cached_property
-    def base_location(self) -> str:
-        return self._value_or_setting(self._location, str(settings.PRIVATE_MEDIA_ROOT))
-
-    def _clear_cached_properties(self, setting: str, **kwargs: Any) -> None:
-        # setting_changed sends every setting's name; the stubs allow only the four Django reads
-        super()._clear_cached_properties(setting, **kwargs)  # type: ignore[arg-type]
-        if setting == "PRIVATE_MEDIA_ROOT":
-            self.__dict__.pop("base_location", None)
-            self.__dict__.pop("location", None)
-
-    def url(self, name: str | None) -> str:
-        raise ValueError("Private files have no URL; serve them through a permission-checked view.")
-
-
-def private_storage() -> FileSystemStorage:
-    return PrivateStorage()
+def private_storage() -> Storage:
+    """The storage of every private upload (``STORAGES["private"]``: local disk or a bucket)."""
+    return PRIVATE_STORAGE
 
 
 class StoredUpload(models.Model):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import environ
 from celery.schedules import crontab
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portal.ops.logs.RequestContextMiddleware",  # request id + one log line per request
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # above every layer that uses the database: an outage answers the 503 page
@@ -62,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "portal.ops.logs.UserContextMiddleware",  # the user's id on the request's log lines
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -210,10 +213,31 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # opt-in documents, dispute attachments and letters (portal.files.models.private_storage)
+    "private": {"BACKEND": "portal.files.storage.PrivateStorage"},
 }
+# --- uploads on S3-compatible object storage (issue 13) ------------------------------------
+# With WQIP_S3_BUCKET set, claim files ("default") and private documents ("private") are
+# objects in that bucket (django-storages, boto3), under the same names as on disk; AWS_* as
+# boto3 reads them, AWS_S3_ENDPOINT_URL for a server other than AWS. No ACL, no URL.
+WQIP_S3_BUCKET = env.str("WQIP_S3_BUCKET", default="")
+if WQIP_S3_BUCKET:
+    _S3_OPTIONS = {
+        "bucket_name": WQIP_S3_BUCKET,
+        "location": env.str("WQIP_S3_PREFIX", default=""),
+        "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+        "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+        "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="") or None,
+    }
+    STORAGES["default"] = STORAGES["private"] = {
+        "BACKEND": "portal.files.storage.PrivateS3Storage",
+        "OPTIONS": _S3_OPTIONS,
+    }
+# where a worker copies an object before reading it as a file (claims import); None: the system's
+WQIP_TEMP_DIR = env.str("WQIP_TEMP_DIR", default="") or None
 # uploads live outside any public path and are served only through permission-checked views
 PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
 MEDIA_ROOT = PRIVATE_MEDIA_ROOT
@@ -323,10 +347,62 @@ WQIP_CLAIMS_PARALLEL_MIN_BYTES = env.int("WQIP_CLAIMS_PARALLEL_MIN_BYTES", defau
 # the 503 page shown while the database is unreachable asks to come back after this
 WQIP_RETRY_AFTER_SECONDS = env.int("WQIP_RETRY_AFTER_SECONDS", default=30)
 
+# --- operations (issue 13): JSON logs, Sentry ------------------------------------------------
+# One JSON object a line on stderr with the request id (the Celery task id in a worker) and the
+# signed-in user's id (portal/ops/logs.py); ids only, never names, e-mails or member IDs, and a
+# request's path without its query string. LOG_FORMAT=text for people reading a console.
+LOG_FORMAT = env.str("LOG_FORMAT", default="json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_context": {"()": "portal.ops.logs.RequestContextFilter"}},
+    "formatters": {
+        "json": {
+            "()": "portal.ops.logs.PortalJsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s %(request_id)s %(user_id)s",
+            "timestamp": "time",  # ISO 8601 in UTC
+            "rename_fields": {"levelname": "level", "name": "logger"},
+        },
+        "text": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s user=%(user_id)s] "
+            "%(message)s"
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+            "filters": ["request_context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"pgserver": {"level": "WARNING"}},
+    "loggers": {
+        "pgserver": {"level": "WARNING"},
+        # one line per request at INFO (LOG_LEVEL); a console in text mode has the dev
+        # server's own lines
+        **({} if LOG_FORMAT == "json" else {"portal.request": {"level": "WARNING"}}),
+    },
 }
+# rotating SECRET_KEY: the old key here for a while keeps sessions and reset links valid
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
+# load balancers probe over plain HTTP behind TLS termination (prod redirects everything else)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# workers log through the same handler (JSON, task id as request id) instead of Celery's own
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Errors to Sentry only when SENTRY_DSN is set; no personal data (no user e-mail, address,
+# cookies or request bodies) is sent.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        send_default_pii=False,
+        max_request_body_size="never",
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )

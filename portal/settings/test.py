@@ -23,6 +23,7 @@ PRIVATE_MEDIA_ROOT = MEDIA_ROOT = VAR_DIR / "test-private"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": {"BACKEND": "portal.files.storage.PrivateStorage"},
 }
 WQIP_TEST_BROKER_URL = CELERY_BROKER_URL
 # one process, no state shared between test runs (allauth's rate limits and used TOTP codes

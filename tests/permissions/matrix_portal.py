@@ -20,6 +20,7 @@ def _program_year_2025(world):  # type: ignore[no-untyped-def]
 
 CASES = {
     "healthz": (lambda w: reverse("healthz"), (200,) * 8),
+    "readyz": (lambda w: reverse("readyz"), (200,) * 8),
     "portal:home": (lambda w: reverse("portal:home"), ALL),
     "portal:keepalive": (lambda w: reverse("portal:keepalive"), ALL),
     "portal:facility_list": (lambda w: reverse("portal:facility_list"), ALL),

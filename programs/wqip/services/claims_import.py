@@ -39,6 +39,7 @@ from portal.files.csvio import (
 from portal.jobs.kinds import JobKind, JobRefused, Progress
 from portal.jobs.models import Job
 from portal.jobs.services import enqueue_job
+from portal.files.storage import local_file
 from portal.models import User
 from programs.wqip.models.claims import ClaimImport
 from programs.wqip.services import claims_parallel_load
@@ -315,16 +316,17 @@ def run_claim_import(
         claim_import.status = ClaimImport.Status.RUNNING
         claim_import.save(update_fields=["status"])
     try:
-        summary = import_claims(
-            path=claim_import.file.path, actor=claim_import.uploaded_by, progress=progress
-        )
+        # on object storage the file is first copied to a temporary local file (COPY and the
+        # parallel load read it by byte ranges), removed when the import ends
+        with local_file(claim_import.file) as path:
+            summary = import_claims(path=path, actor=claim_import.uploaded_by, progress=progress)
     except CsvImportError as exc:
         claim_import.status = ClaimImport.Status.FAILED
         claim_import.error_count = len(exc.errors)
         claim_import.error_report = "\n".join(str(error) for error in exc.errors)
         claim_import.summary = f"refused: {len(exc.errors)} error(s); nothing was imported"
     except (OperationalError, InterfaceError):
-        raise  # the database went away: the task is retried (programs/wqip/tasks.py)
+        raise  # the database went away: the job runner retries it (portal/jobs)
     except Exception as exc:  # a bug or a file no check foresaw: the job ends, and says why
         logger.exception("claims import %s failed", claim_import_id)
         claim_import.status = ClaimImport.Status.FAILED

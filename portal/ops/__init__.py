@@ -1,0 +1,1 @@
+"""Operations: health and readiness probes, JSON logs with request context, backup/restore."""
