@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "payments",
     "disputes",
     "programs.wqip",
+    "programs.qaf",
 ]
 
 MIDDLEWARE = [
@@ -276,3 +277,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"pgserver": {"level": "WARNING"}},
 }
+
+# SNF Quality Assurance Fee (docs/qaf.md): the readings [A] of the domain guide as settings
+QAF_EXCLUDE_MEDICARE_DAYS = env.bool("QAF_EXCLUDE_MEDICARE_DAYS", default=True)
+# which annual days set the tier: "previous_12_months" or "previous_calendar_year"
+QAF_TIER_BASIS = env.str("QAF_TIER_BASIS", default="previous_12_months")
