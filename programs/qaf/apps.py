@@ -13,3 +13,16 @@ class QafConfig(ProgramConfig):
     title = "Quality Assurance Fee"
     provider_kinds = ("snf",)
     nav_order = 11
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from programs.qaf.models import QafRateYear
+
+        auditlog.register(QafRateYear)
+
+    def ensure_reference_data(self) -> None:
+        from programs.qaf.models import QafRateYear
+        from programs.qaf.reference_data import seed_rate_years
+
+        seed_rate_years(QafRateYear)

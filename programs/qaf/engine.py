@@ -190,17 +190,19 @@ def applicable_rate(
     rates: Sequence[RateYear], *, month: datetime.date, tier: Tier, as_of: datetime.date
 ) -> AppliedRate:
     """The rate a month is declared at on ``as_of``: its rate year's, once CMS approved it;
-    until then the latest approved rate year before it (the facility pays the difference when
-    the new rate is approved: :func:`rate_adjustment`)."""
+    until then (or while the table has no row for it) the latest approved rate year before it
+    (the facility pays the difference when the new rate is approved: :func:`rate_adjustment`).
+    """
+    month = first_of_month(month)
     covering = [r for r in rates if r.covers(month)]
-    if not covering:
-        raise QafError(f"No QAF rate year covers {month:%B %Y}.")
-    own = covering[0]
-    if own.is_approved(as_of):
+    if covering and covering[0].is_approved(as_of):
+        own = covering[0]
         return AppliedRate(own, own.rate(tier), True)
-    earlier = [r for r in rates if r.ends_on < own.starts_on and r.is_approved(as_of)]
+    # not approved yet, or not in the table yet (a rate year the guide does not list): the
+    # latest approved rate year before the month, until the month's own rate is approved
+    earlier = [r for r in rates if r.ends_on < month and r.is_approved(as_of)]
     if not earlier:
-        raise QafError(f"No approved QAF rate for {month:%B %Y} yet.")
+        raise QafError(f"No approved QAF rate for {month:%B %Y} or any month before it.")
     previous = max(earlier, key=lambda r: r.starts_on)
     return AppliedRate(previous, previous.rate(tier), False)
 

@@ -1,1 +1,1 @@
-"""QAF writes."""
+"""QAF writes: keyword-only functions, one transaction, an audit event each."""

@@ -138,11 +138,16 @@ def test_late_approved_rate_and_adjustment_2018_19() -> None:
     ) == Decimal("540.00")
 
 
-def test_no_rate_for_month() -> None:
-    with pytest.raises(engine.QafError, match="No QAF rate year covers"):
-        engine.applicable_rate(
-            [RATE_2024], month=D(2025, 1, 1), tier=Tier.UNDER_100K, as_of=D(2025, 2, 1)
-        )
+def test_month_missing_from_the_table_uses_the_latest_approved_rate_provisionally() -> None:
+    # no 2025 row: January 2025 is declared at 2024's $20.59, not final
+    applied = engine.applicable_rate(
+        [RATE_2024], month=D(2025, 1, 1), tier=Tier.UNDER_100K, as_of=D(2025, 2, 1)
+    )
+    assert (applied.rate, applied.is_final, applied.rate_year.label) == (
+        Decimal("20.59"),
+        False,
+        "2024",
+    )
     with pytest.raises(engine.QafError, match="No approved"):
         engine.applicable_rate(
             [RATE_2018_19], month=D(2018, 9, 1), tier=Tier.UNDER_100K, as_of=D(2018, 10, 1)
