@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from portal.programs import ProgramConfig
+from typing import Any
+
+from portal.programs import NavItem, ProgramConfig
 
 
 class QafConfig(ProgramConfig):
@@ -26,3 +28,17 @@ class QafConfig(ProgramConfig):
         from programs.qaf.reference_data import seed_rate_years
 
         seed_rate_years(QafRateYear)
+
+    def nav(self, user: Any) -> list[NavItem]:
+        from programs.qaf.navigation import qaf_nav_items
+
+        return qaf_nav_items(user)
+
+    def facility_links(self, user: Any, facility: Any) -> list[tuple[str, str]]:
+        from django.urls import reverse
+
+        from programs.qaf.views.common import uses_qaf
+
+        if not uses_qaf(user):
+            return []
+        return [("Quality Assurance Fee", reverse("qaf:facility", args=[facility.pk]))]

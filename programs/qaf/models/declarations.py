@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 
+from programs.qaf.engine import TIER_LABELS, Tier
 from programs.qaf.models.rates import QafRateYear
 
 
@@ -57,6 +58,13 @@ class QafDeclaration(models.Model):
 
     def __str__(self) -> str:
         return f"QAF {self.month:%B %Y} of facility {self.facility_id}"
+
+    @property
+    def tier_label(self) -> str:
+        try:
+            return TIER_LABELS[Tier(self.tier)]
+        except ValueError:
+            return self.tier
 
 
 class PaymentMethod(models.TextChoices):
