@@ -187,6 +187,11 @@ class PortalApp:
         (WQIP: eligibility and the opt-in of each program year)."""
         return []
 
+    def job_kinds(self) -> list[Any]:
+        """The app's kinds of long job (``portal.jobs.kinds.JobKind``): the core runs,
+        recovers, fails and retries them (WQIP: claims import, bed-day computation)."""
+        return []
+
 
 class ProgramConfig(PortalApp, AppConfig):
     """Base of a program's AppConfig: the program declares itself once (title, provider kinds,

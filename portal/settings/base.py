@@ -8,7 +8,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 
-from portal.embedded import embedded_broker_options, embedded_postgres
+from portal.embedded import embedded_broker_options, embedded_postgres, embedded_redis
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("WQIP_VAR_DIR", BASE_DIR / "var"))
@@ -48,6 +48,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # above every layer that uses the database: an outage answers the 503 page
+    # (portal/unavailable.py)
+    "portal.unavailable.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -208,6 +211,9 @@ STORAGES = {
 PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
 MEDIA_ROOT = PRIVATE_MEDIA_ROOT
 WQIP_UPLOAD_MAX_BYTES = env.int("WQIP_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+# claims files from the web: streamed to a temporary file (not memory) as they arrive
+WQIP_CLAIMS_UPLOAD_MAX_BYTES = env.int("WQIP_CLAIMS_UPLOAD_MAX_BYTES", default=2 * 1024**3)
+FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default=None)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -218,6 +224,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 if env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
+# seconds an SMTP conversation may take before the send fails (and is retried later)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="WQIP Portal <no-reply@wqip.example>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 # links in e-mails are absolute: the portal's public address
@@ -225,11 +233,21 @@ WQIP_SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
 WQIP_MAIL_DOMAIN = env.str("MAIL_DOMAIN", default="wqip.example")
 
 # --- Celery --------------------------------------------------------------------------------
+# Neither set: the embedded Redis server (portal/embedded.py) is broker (db 0), shared cache
+# (db 1) and result backend (db 2) for every process, as a real Redis is in production.
 REDIS_URL = env.str("REDIS_URL", default="")
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+_result_backend = REDIS_URL or None
+if not REDIS_URL and not CELERY_BROKER_URL:
+    _redis_socket = embedded_redis(folder=VAR_DIR / "redis")
+    if _redis_socket is not None:
+        CELERY_BROKER_URL = f"redis+socket://{_redis_socket}?virtual_host=0"
+        REDIS_URL = f"unix://{_redis_socket}?db=1"
+        _result_backend = f"redis+socket://{_redis_socket}?virtual_host=2"
+CELERY_BROKER_URL = CELERY_BROKER_URL or "filesystem://"
 if CELERY_BROKER_URL == "filesystem://":
     CELERY_BROKER_TRANSPORT_OPTIONS = embedded_broker_options(VAR_DIR / "broker")
-CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL or None) or None
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=_result_backend) or None
 CELERY_TASK_IGNORE_RESULT = CELERY_RESULT_BACKEND is None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -252,6 +270,29 @@ CELERY_BEAT_SCHEDULE: dict = {
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# --- jobs (portal/jobs, docs/operations.md) -------------------------------------------------
+# a queued or running job without a sign of life (heartbeat) for this long, and whose lock no
+# worker holds, is queued again by the beat task; after JOBS_MAX_ATTEMPTS starts it fails
+JOBS_STALE_AFTER_SECONDS = env.int("JOBS_STALE_AFTER_SECONDS", default=120)
+JOBS_MAX_ATTEMPTS = env.int("JOBS_MAX_ATTEMPTS", default=3)
+JOBS_RETRY_DELAY_SECONDS = env.float("JOBS_RETRY_DELAY_SECONDS", default=2.0)
+# tests only: a worker stops at "kind:stage" for JOBS_PAUSE_SECONDS (so a test can kill it there)
+JOBS_PAUSE_AT = env.str("JOBS_PAUSE_AT", default="")
+JOBS_PAUSE_SECONDS = env.float("JOBS_PAUSE_SECONDS", default=3600.0)
+CELERY_BEAT_SCHEDULE["recover-stale-jobs"] = {
+    "task": "portal.recover_jobs",
+    "schedule": 60.0,  # every minute
+    "options": {"expires": 55},
+}
+# Redis gives an unacknowledged task to another worker after the visibility timeout: keep it
+# above the longest job (12 h) so a running job is not delivered twice; recovery of a dead
+# worker's job does not wait for it (it works from the job rows, see portal/jobs)
+if not CELERY_BROKER_URL.startswith("filesystem"):  # Redis (a server, a socket, embedded)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        **vars().get("CELERY_BROKER_TRANSPORT_OPTIONS", {}),
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=12 * 3600),
+    }
+
 # --- caches --------------------------------------------------------------------------------
 if REDIS_URL:
     CACHES = {
@@ -269,6 +310,9 @@ WQIP_CLASS_A_MODE = env.str("WQIP_CLASS_A_MODE", default="once")
 # (payments.claim_parallel_load); workers default to the number of cores (at most 4)
 WQIP_CLAIMS_LOAD_WORKERS = env.int("WQIP_CLAIMS_LOAD_WORKERS", default=None)
 WQIP_CLAIMS_PARALLEL_MIN_BYTES = env.int("WQIP_CLAIMS_PARALLEL_MIN_BYTES", default=16 * 1024 * 1024)
+
+# the 503 page shown while the database is unreachable asks to come back after this
+WQIP_RETRY_AFTER_SECONDS = env.int("WQIP_RETRY_AFTER_SECONDS", default=30)
 
 LOGGING = {
     "version": 1,

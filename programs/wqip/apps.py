@@ -42,6 +42,13 @@ class WqipConfig(ProgramConfig):
         register_daily_producer("opt_in_window", produce_opt_in_window_reminders)
         register_daily_producer("opt_in_incomplete", produce_opt_in_incomplete_reminders)
 
+    def job_kinds(self) -> list[Any]:
+        from programs.wqip.services.bed_days import BED_DAYS_JOB_KIND
+        from programs.wqip.services.claims_import import CLAIMS_IMPORT_JOB_KIND
+        from programs.wqip.services.web_imports import WEB_IMPORT_JOB_KINDS
+
+        return [CLAIMS_IMPORT_JOB_KIND, BED_DAYS_JOB_KIND, *WEB_IMPORT_JOB_KINDS]
+
     def ensure_reference_data(self) -> None:
         from programs.wqip.models import ProgramYear
         from programs.wqip.reference_data import seed_program_years

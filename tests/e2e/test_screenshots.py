@@ -136,3 +136,29 @@ def test_given_demo_role_when_visiting_main_pages_then_screenshots_saved(
     saved.append(shoot_open_menu(page, role, base_url=live_server.url))
     # then
     assert all(p.stat().st_size > 0 for p in saved)
+
+
+def test_given_jobs_when_finance_opens_jobs_page_then_screenshot_saved(
+    page, live_server, demo_data
+):
+    # given: a finished, a running and a failed job (as their rows look mid-day)
+    from portal.demo import DEMO_USERS
+    from portal.models import User
+    from tests.e2e.test_jobs_page import sample_jobs
+
+    demo = next(d for d in DEMO_USERS if d.role == "finance_analyst")
+    approver = next(d for d in DEMO_USERS if d.role == "finance_approver")
+    sample_jobs(
+        analyst=User.objects.get(email=demo.email),
+        approver=User.objects.get(email=approver.email),
+    )
+    login_as(
+        page,
+        LoginUser(email=demo.email, password=demo.password, totp_secret=demo.totp_secret),
+        base_url=live_server.url,
+    )
+    # when
+    visit(page, live_server.url + reverse("portal:job_list"))
+    shoot(page, "finance_analyst-jobs")
+    # then
+    assert (SCREENSHOTS / "finance_analyst-jobs.png").stat().st_size > 0

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 FACILITY_WQIP = ["Opt-ins", "Bed days", "Program years"]
 FINANCE_WQIP = ["Bed days", "Imports", "Program years"]
-FINANCE_PAYMENTS = ["Payment runs", "Ledger", "Dispute outcomes"]
+FINANCE_PAYMENTS = ["Payment runs", "Ledger", "Jobs", "Dispute outcomes"]
 EXPECTED_MENUS = {
     "facility_staff": [
         ("Home", ["Home"]),

@@ -108,7 +108,9 @@ def mask_member_id(member_id: str) -> str:
 
 
 def claim_imports_for(*, user: User) -> QuerySet[ClaimImport]:
-    return ClaimImport.objects.filter(uploaded_by__isnull=False).select_related("uploaded_by")
+    return ClaimImport.objects.filter(uploaded_by__isnull=False).select_related(
+        "uploaded_by", "job"
+    )
 
 
 def facility_for(*, user: User, facility_id: int) -> Facility:
