@@ -19,9 +19,16 @@ class QafConfig(ProgramConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from portal.notifications.kinds import register_kind
+        from portal.notifications.reminders import register_daily_producer
         from programs.qaf.models import QafRateYear
+        from programs.qaf.notices import QAF_NOTICE_KINDS
+        from programs.qaf.reminders import produce_qaf_reminders
 
         auditlog.register(QafRateYear)
+        for kind in QAF_NOTICE_KINDS:
+            register_kind(kind)
+        register_daily_producer("qaf_due", produce_qaf_reminders)
 
     def ensure_reference_data(self) -> None:
         from programs.qaf.models import QafRateYear

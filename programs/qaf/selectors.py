@@ -21,7 +21,9 @@ def qaf_facility(*, user: User, pk: int) -> Facility:
     return get_object_or_404(visible_facilities(user=user), pk=pk)
 
 
-def _declarations(facilities: Iterable[int] | QuerySet[Facility]) -> QuerySet[QafDeclaration]:
+def declarations_with_money(
+    facilities: Iterable[int] | QuerySet[Facility],
+) -> QuerySet[QafDeclaration]:
     return (
         QafDeclaration.objects.filter(facility__in=facilities)
         .select_related("rate_year", "facility")
@@ -99,7 +101,7 @@ class MonthStatus:
 def month_statuses(
     *, facility: Facility, today: datetime.date, year: int | None = None
 ) -> list[MonthStatus]:
-    declarations = _declarations([facility.pk]).order_by("-month")
+    declarations = declarations_with_money([facility.pk]).order_by("-month")
     if year is not None:
         declarations = declarations.filter(month__year=year)
     return [
@@ -109,7 +111,7 @@ def month_statuses(
 
 
 def month_status(*, facility: Facility, month: datetime.date, today: datetime.date) -> MonthStatus:
-    declaration = get_object_or_404(_declarations([facility.pk]), month=month)
+    declaration = get_object_or_404(declarations_with_money([facility.pk]), month=month)
     return MonthStatus(
         declaration, today, list(declaration.adjustments.all()), list(declaration.payments.all())
     )
@@ -270,7 +272,7 @@ def attention_rows(
     ):
         latest_participation[row.facility_id] = row.pays_fee
     statuses: dict[int, list[MonthStatus]] = {}
-    for d in _declarations(facilities):
+    for d in declarations_with_money(facilities):
         statuses.setdefault(d.facility_id, []).append(
             MonthStatus(d, today, list(d.adjustments.all()), list(d.payments.all()))
         )

@@ -23,6 +23,7 @@ from portal.files.csvio import (
 from portal.models import User
 from programs.qaf import engine
 from programs.qaf.models import QafDeclaration, QafRateAdjustment, QafRateYear
+from programs.qaf.notices import schedule_adjustment_notice
 from programs.qaf.services.common import as_engine_rate
 
 RATE_COLUMNS = ("rate_year", "starts_on", "ends_on", "rate_under_100k")
@@ -152,6 +153,7 @@ def apply_rate_approval(
             )
             if created:
                 made.append(adjustment)
+                schedule_adjustment_notice(adjustment)
                 record_event(
                     actor=actor,
                     action="qaf.rate_adjustment.created",

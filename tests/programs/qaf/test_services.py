@@ -177,7 +177,7 @@ def test_declaration_csv_stored(facility_admin) -> None:  # type: ignore[no-unty
             [(3, "month")],
         ),  # same month twice
         ("month,total_resident_days,medicare_days\n2024-01,5,0,9\n", [(2, "")]),  # extra value
-        ('month,total_resident_days,medicare_days\n"2024-01,5,0\n2024-02,5,0\n', [(2, "")]),
+        ('month,total_resident_days,medicare_days\n"2024-01,5,0\n2024-02,5,0\n', [(2, "month")]),
         (
             "month,total_resident_days,medicare_days\n2024-01,99999999,0\n",
             [(2, "total_resident_days")],
