@@ -49,3 +49,8 @@ class QafConfig(ProgramConfig):
         if not uses_qaf(user):
             return []
         return [("Quality Assurance Fee", reverse("qaf:facility", args=[facility.pk]))]
+
+    def load_demo_data(self, *, stdout: Any = None) -> str:
+        from programs.qaf.demo import load_qaf_demo_data
+
+        return load_qaf_demo_data(stdout=stdout)
