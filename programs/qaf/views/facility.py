@@ -3,6 +3,8 @@ CSV), a month with its payments and delinquency timeline, recording a payment.""
 
 from __future__ import annotations
 
+import contextlib
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -14,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from portal.accounts.http import AuthenticatedRequest
 from portal.files.csvio import CsvImportError
 from portal.params import text_param
+from portal.registry.claims_days import claims_days
 from programs.qaf import engine, selectors
 from programs.qaf.engine import TIER_LABELS, Tier
 from programs.qaf.forms import CsvUploadForm, DeclarationForm, PaymentForm
@@ -22,6 +25,7 @@ from programs.qaf.services.declarations import (
     DECLARATION_COLUMNS,
     declare_month,
     import_declarations,
+    parse_month,
     record_payment,
 )
 from programs.qaf.services.participation import current_participation
@@ -161,7 +165,15 @@ def declare(request: AuthenticatedRequest, facility_id: int) -> HttpResponse:
     facility = selectors.qaf_facility(user=request.user, pk=facility_id)
     require_facility_writer(request.user, facility)
     today = timezone.localdate()
-    initial = {"month": engine.add_months(engine.first_of_month(today), -1), "medicare_days": 0}
+    month = engine.add_months(engine.first_of_month(today), -1)
+    asked = text_param(request.GET.get("month"), max_length=10)
+    if asked:
+        with contextlib.suppress(ValueError):  # else the default month
+            month = min(parse_month(asked), engine.first_of_month(today))
+    prefill = claims_days(facility_id=facility.pk, month=month)
+    initial: dict[str, object] = {"month": month, "medicare_days": 0}
+    if prefill is not None:
+        initial["total_days"] = prefill.days
     form = DeclarationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -194,6 +206,8 @@ def declare(request: AuthenticatedRequest, facility_id: int) -> HttpResponse:
             "facility": facility,
             "form": form,
             "upload_form": CsvUploadForm(),
+            "prefill": prefill if request.method == "GET" else None,
+            "prefill_month": month,
             "medicare_excluded": exclude_medicare(),
             "tier_basis": tier_basis().value.replace("_", " "),
             "columns": DECLARATION_COLUMNS,

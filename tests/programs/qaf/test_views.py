@@ -191,3 +191,39 @@ def test_nav_entry_for_snf_and_plan_users_only(client_as, world) -> None:  # typ
     assert "Quality Assurance Fee" in client_as("facility_staff").get("/").content.decode()
     assert "Quality Assurance Fee" in client_as("ltss_liaison").get("/").content.decode()
     assert "Quality Assurance Fee" not in client_as("ecm_provider_staff").get("/").content.decode()
+
+
+def test_declare_prefilled_from_plan_claims_marked(client_as, world) -> None:  # type: ignore[no-untyped-def]
+    from portal.registry.claims_days import claims_days
+    from programs.wqip.models import BedDayComputation, BedDayMonth
+
+    computation = BedDayComputation.objects.create(
+        program_year=2024, status=BedDayComputation.Status.FINISHED
+    )
+    # 1,100 qualifying + 40 hospice + 12 discharge days (not a resident day) = 1,140
+    BedDayMonth.objects.create(
+        computation=computation,
+        facility=world.facility,
+        program_year=2024,
+        month=3,
+        qualifying_days=1_100,
+        hospice=40,
+        discharge_day=12,
+    )
+    assert claims_days(facility_id=world.facility.pk, month=D(2024, 3, 1)).days == 1_140  # type: ignore[union-attr]
+    page = (
+        client_as("facility_admin")
+        .get(reverse("qaf:declare", args=[world.facility.pk]) + "?month=2024-03")
+        .content.decode()
+    )
+    assert "Plan claims only — your census includes other payers." in page
+    assert 'value="1140"' in page
+    assert "WQIP bed days 2024" in page
+    # a month without claims: no prefill, no figure
+    page = (
+        client_as("facility_admin")
+        .get(reverse("qaf:declare", args=[world.facility.pk]) + "?month=2024-04")
+        .content.decode()
+    )
+    assert "Plan claims only" not in page
+    assert "no days of April 2024" in page
