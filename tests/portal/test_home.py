@@ -163,7 +163,7 @@ def test_given_every_app_when_panels_collected_then_only_portal_apps_asked():
     # when
     contributors = [c.name for c in apps.get_app_configs() if isinstance(c, PortalApp)]
     # then
-    assert contributors == ["portal", "payments", "disputes", "programs.wqip"]
+    assert contributors == ["portal", "payments", "disputes", "programs.wqip", "programs.qaf"]
 
 
 # --- the query count does not grow with the data -------------------------------------------

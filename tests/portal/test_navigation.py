@@ -20,10 +20,13 @@ pytestmark = pytest.mark.django_db
 FACILITY_WQIP = ["Opt-ins", "Bed days", "Program years"]
 FINANCE_WQIP = ["Bed days", "Imports", "Program years"]
 FINANCE_PAYMENTS = ["Payment runs", "Ledger", "Jobs", "Dispute outcomes"]
+QAF_FACILITY = ("Quality Assurance Fee", ["Monthly fees", "QAF rates"])
+QAF_PLAN = ("Quality Assurance Fee", ["Late or not declared", "QAF rates"])
 EXPECTED_MENUS = {
     "facility_staff": [
         ("Home", ["Home"]),
         ("WQIP", FACILITY_WQIP),
+        QAF_FACILITY,
         ("Cases", ["Disputes"]),
         ("Inbox", ["Inbox"]),
         ("Admin", ["Facilities"]),
@@ -31,6 +34,7 @@ EXPECTED_MENUS = {
     "facility_admin": [
         ("Home", ["Home"]),
         ("WQIP", FACILITY_WQIP),
+        QAF_FACILITY,
         ("Cases", ["Disputes"]),
         ("Inbox", ["Inbox"]),
         ("Admin", ["Facilities", "Users"]),
@@ -38,6 +42,7 @@ EXPECTED_MENUS = {
     "ltss_liaison": [
         ("Home", ["Home"]),
         ("WQIP", ["Opt-in reviews", "Bed days", "Program years"]),
+        QAF_PLAN,
         ("Cases", ["Dispute cases", "Dispute SLAs"]),
         ("Inbox", ["Inbox"]),
         ("Admin", ["Facilities"]),
@@ -45,6 +50,7 @@ EXPECTED_MENUS = {
     "finance_analyst": [
         ("Home", ["Home"]),
         ("WQIP", FINANCE_WQIP),
+        QAF_PLAN,
         ("Payments", FINANCE_PAYMENTS),
         ("Inbox", ["Inbox"]),
         ("Admin", ["Facilities"]),
@@ -52,6 +58,7 @@ EXPECTED_MENUS = {
     "finance_approver": [
         ("Home", ["Home"]),
         ("WQIP", FINANCE_WQIP),
+        QAF_PLAN,
         ("Payments", FINANCE_PAYMENTS),
         ("Inbox", ["Inbox"]),
         ("Admin", ["Facilities"]),
@@ -59,6 +66,7 @@ EXPECTED_MENUS = {
     "program_admin": [
         ("Home", ["Home"]),
         ("WQIP", ["Opt-in reviews", "Bed days", "Imports", "Program years"]),
+        QAF_PLAN,
         ("Payments", FINANCE_PAYMENTS),
         ("Cases", ["Dispute cases", "Dispute SLAs"]),
         ("Inbox", ["Inbox"]),
@@ -206,7 +214,15 @@ def test_given_app_declaring_menu_when_nav_built_then_menu_placed_by_order_and_i
     # when
     groups = nav_groups_for(world.users["finance_analyst"])
     # then
-    assert [g.label for g in groups] == ["Home", "WQIP", "Payments", "Reports", "Inbox", "Admin"]
+    assert [g.label for g in groups] == [
+        "Home",
+        "WQIP",
+        "Quality Assurance Fee",
+        "Payments",
+        "Reports",
+        "Inbox",
+        "Admin",
+    ]
     payments = next(g for g in groups if g.key == "payments")
     assert [i.label for i in payments.items][-1] == "Payment report"
 
