@@ -10,6 +10,7 @@ class PortalConfig(PortalApp, AppConfig):
     verbose_name = "WQIP Portal"
     nav_groups = (
         NavGroup("home", "Home", order=0),
+        NavGroup("cases", "Cases", order=30),  # My work; disputes and inquiries add theirs
         NavGroup("inbox", "Inbox", order=80),
         NavGroup("admin", "Admin", order=90),
     )

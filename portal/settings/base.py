@@ -8,7 +8,12 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 
-from portal.embedded import embedded_broker_options, embedded_postgres, embedded_redis
+from portal.embedded import (
+    celery_url_for,
+    embedded_broker_options,
+    embedded_postgres,
+    embedded_redis,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("WQIP_VAR_DIR", BASE_DIR / "var"))
@@ -39,9 +44,11 @@ INSTALLED_APPS = [
     "auditlog",
     "django_celery_beat",
     "portal",
+    "portal.inquiries",
     "payments",
     "disputes",
     "programs.wqip",
+    "programs.ecm",
     "programs.qaf",
 ]
 
@@ -62,6 +69,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "portal.accounts.middleware.IdleSessionMiddleware",
     "portal.accounts.middleware.RequireStaffMFAMiddleware",
+    "portal.accounts.middleware.ProgramScopeMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -216,6 +224,8 @@ WQIP_CLAIMS_UPLOAD_MAX_BYTES = env.int("WQIP_CLAIMS_UPLOAD_MAX_BYTES", default=2
 FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default=None)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# an inquiry's resolution target in working days (its first reply is due in 2, §9)
+WQIP_INQUIRY_RESOLUTION_WORKING_DAYS = env.int("WQIP_INQUIRY_RESOLUTION_WORKING_DAYS", default=10)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -237,7 +247,7 @@ WQIP_MAIL_DOMAIN = env.str("MAIL_DOMAIN", default="wqip.example")
 # (db 1) and result backend (db 2) for every process, as a real Redis is in production.
 REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
-_result_backend = REDIS_URL or None
+_result_backend = celery_url_for(REDIS_URL) if REDIS_URL else None
 if not REDIS_URL and not CELERY_BROKER_URL:
     _redis_socket = embedded_redis(folder=VAR_DIR / "redis")
     if _redis_socket is not None:

@@ -14,7 +14,8 @@ class QafConfig(ProgramConfig):
     verbose_name = "SNF Quality Assurance Fee (QAF)"
     title = "Quality Assurance Fee"
     provider_kinds = ("snf",)
-    nav_order = 11
+    organisation_kinds = ("snf",)
+    nav_order = 12
 
     def ready(self) -> None:
         from auditlog.registry import auditlog

@@ -195,10 +195,10 @@ def test_given_embedded_redis_when_worker_imports_claims_then_web_reads_intermed
         claim_import.file.save("claims.csv", File(handle), save=False)
     claim_import.save()
     broker_url = f"redis+socket://{redis_socket}?virtual_host=0"
+    # the worker is configured with nothing but the var/ folder: the development defaults
+    # find the embedded Redis server there
     env = dev_env(
         var_dir,
-        CELERY_BROKER_URL=broker_url,
-        REDIS_URL=cache_url,
         PRIVATE_MEDIA_ROOT=str(settings.PRIVATE_MEDIA_ROOT),
         WQIP_CLAIMS_PARALLEL_MIN_BYTES=str(10**12),
         LOG_LEVEL="WARNING",

@@ -2,7 +2,7 @@
 
 Roles, in order: anonymous, facility_staff, facility_admin, other_facility_staff, ltss_liaison,
 finance_analyst, finance_approver, program_admin (the ECM columns are derived, or given in
-ECM_COLUMNS: ECM users have no SNF, so the QAF pages refuse them).
+ECM_COLUMNS: QAF serves SNFs only, so the QAF pages refuse ECM users).
 
 Facility pages start from ``visible_facilities``: another facility's is a 404. Declarations and
 payments are the facility's own: its users write them, the plan's staff read (403 on writes).
@@ -78,11 +78,12 @@ CASES = {
     "qaf:quarter_statement_csv": (_q("qaf:quarter_statement_csv"), READ),
     "qaf:annual": (lambda w: reverse("qaf:annual", args=[w.facility.pk, 2024]), READ),
 }
-# ECM provider users and the ECM program manager have no SNF: refused on the pages every SNF
-# role may open (the facility pages answer them 403 or 404 by the derived rule)
+# QAF serves SNFs: an ECM provider's users get 404 on every QAF page (the core's
+# ProgramScopeMiddleware); the ECM program manager has no SNF either: refused (403) on the
+# pages every SNF role may open
 ECM_COLUMNS = {
-    "qaf:home": (403, 403, 403),
-    "qaf:rates": (403, 403, 403),
+    "qaf:home": (404, 404, 403),
+    "qaf:rates": (404, 404, 403),
 }
 
 

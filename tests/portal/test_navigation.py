@@ -22,12 +22,13 @@ FINANCE_WQIP = ["Bed days", "Imports", "Program years"]
 FINANCE_PAYMENTS = ["Payment runs", "Ledger", "Jobs", "Dispute outcomes"]
 QAF_FACILITY = ("Quality Assurance Fee", ["Monthly fees", "QAF rates"])
 QAF_PLAN = ("Quality Assurance Fee", ["Late or not declared", "QAF rates"])
+PLAN_ECM = ["All providers", "Settings"]
 EXPECTED_MENUS = {
     "facility_staff": [
         ("Home", ["Home"]),
         ("WQIP", FACILITY_WQIP),
         QAF_FACILITY,
-        ("Cases", ["Disputes"]),
+        ("Cases", ["Inquiries", "Disputes"]),
         ("Inbox", ["Inbox"]),
         ("Admin", ["Facilities"]),
     ],
@@ -35,7 +36,7 @@ EXPECTED_MENUS = {
         ("Home", ["Home"]),
         ("WQIP", FACILITY_WQIP),
         QAF_FACILITY,
-        ("Cases", ["Disputes"]),
+        ("Cases", ["Inquiries", "Disputes"]),
         ("Inbox", ["Inbox"]),
         ("Admin", ["Facilities", "Users"]),
     ],
@@ -43,13 +44,14 @@ EXPECTED_MENUS = {
         ("Home", ["Home"]),
         ("WQIP", ["Opt-in reviews", "Bed days", "Program years"]),
         QAF_PLAN,
-        ("Cases", ["Dispute cases", "Dispute SLAs"]),
+        ("Cases", ["My work", "Inquiries", "Inquiry SLAs", "Dispute cases", "Dispute SLAs"]),
         ("Inbox", ["Inbox"]),
         ("Admin", ["Facilities"]),
     ],
     "finance_analyst": [
         ("Home", ["Home"]),
         ("WQIP", FINANCE_WQIP),
+        ("ECM QIP", PLAN_ECM),
         QAF_PLAN,
         ("Payments", FINANCE_PAYMENTS),
         ("Inbox", ["Inbox"]),
@@ -58,6 +60,7 @@ EXPECTED_MENUS = {
     "finance_approver": [
         ("Home", ["Home"]),
         ("WQIP", FINANCE_WQIP),
+        ("ECM QIP", PLAN_ECM),
         QAF_PLAN,
         ("Payments", FINANCE_PAYMENTS),
         ("Inbox", ["Inbox"]),
@@ -66,9 +69,10 @@ EXPECTED_MENUS = {
     "program_admin": [
         ("Home", ["Home"]),
         ("WQIP", ["Opt-in reviews", "Bed days", "Imports", "Program years"]),
+        ("ECM QIP", PLAN_ECM),
         QAF_PLAN,
         ("Payments", FINANCE_PAYMENTS),
-        ("Cases", ["Dispute cases", "Dispute SLAs"]),
+        ("Cases", ["My work", "Inquiries", "Inquiry SLAs", "Dispute cases", "Dispute SLAs"]),
         ("Inbox", ["Inbox"]),
         ("Admin", ["Facilities", "Django admin"]),
     ],
@@ -156,9 +160,10 @@ def test_given_single_item_menu_when_drawn_then_plain_link_with_item_label(clien
     # when
     html = client_as("facility_staff").get(reverse("portal:home")).content.decode()
     # then
-    assert '<a class="nav-link" href="/disputes/">Disputes</a>' in html
     assert '<a class="nav-link" href="/facilities/">Facilities</a>' in html
-    assert "nav-menu-cases" not in html
+    assert "nav-menu-admin" not in html
+    # inquiries and disputes make "Cases" a menu of two
+    assert 'aria-controls="nav-menu-cases"' in html
 
 
 def test_given_inbox_page_when_drawn_then_inbox_link_is_current(client_as):
@@ -217,6 +222,7 @@ def test_given_app_declaring_menu_when_nav_built_then_menu_placed_by_order_and_i
     assert [g.label for g in groups] == [
         "Home",
         "WQIP",
+        "ECM QIP",
         "Quality Assurance Fee",
         "Payments",
         "Reports",

@@ -330,9 +330,7 @@ def run_claim_import(
         claim_import.status = ClaimImport.Status.FAILED
         claim_import.error_count = 0
         claim_import.error_report = f"{type(exc).__name__}: {exc}"[:2000]
-        claim_import.summary = (
-            f"failed: unexpected error ({type(exc).__name__}); nothing was imported"
-        )[:250]
+        claim_import.summary = f"failed: {claim_import.error_report}"[:250]
     else:
         claim_import.status = ClaimImport.Status.SUCCEEDED
         claim_import.summary = str(summary)[:250]
@@ -351,7 +349,9 @@ CLAIMS_IMPORT_JOB = "wqip.claims_import"
 def _run_claims_import_job(job: Job, progress: Progress) -> str:
     claim_import = run_claim_import(claim_import_id=int(job.target_id), progress=progress)
     if claim_import.status == ClaimImport.Status.FAILED:
-        raise JobRefused(claim_import.summary or "the file was refused")
+        # a refused file: its summary; an unexpected error: the error itself
+        reason = claim_import.summary if claim_import.error_count else claim_import.error_report
+        raise JobRefused(reason or "the file was refused")
     return claim_import.summary
 
 
