@@ -19,6 +19,7 @@ urlpatterns = [
     path("payments/", include("payments.urls")),
     path("disputes/", include("disputes.urls")),
     path("", include("programs.wqip.urls")),
+    path("", include("programs.qaf.urls")),
     path("ecm/", include("programs.ecm.urls")),
     # before allauth's URLs, so this view answers (and reverses) as account_email
     path("accounts/email/", account_views.email_managed_by_admin, name="account_email"),

@@ -83,6 +83,56 @@ def build_admin_rows(world: World) -> None:
         force_log=True,
     )
     Group.objects.create(name="Auditors")
+    _qaf_rows(world)
+
+
+def _qaf_rows(world: World) -> None:
+    """A declared and paid month, an exemption, and a rate adjustment (a month declared at
+    2024's rate before a 2025 rate year was approved)."""
+    import io
+    from decimal import Decimal
+
+    from programs.qaf.services.declarations import declare_month, record_payment
+    from programs.qaf.services.participation import set_participation
+    from programs.qaf.services.rates import import_rate_years
+
+    admin = world.users["facility_admin"]
+    march = declare_month(
+        facility=world.facility,
+        month=datetime.date(2024, 3, 1),
+        total_days=3_400,
+        medicare_days=300,
+        actor=admin,
+        today=datetime.date(2024, 4, 5),
+    )
+    record_payment(
+        declaration=march,
+        paid_on=datetime.date(2024, 4, 29),
+        amount=Decimal("63829.00"),
+        method="eft",
+        reference="EFT-1",
+        actor=admin,
+        today=datetime.date(2024, 4, 30),
+    )
+    declare_month(
+        facility=world.facility,
+        month=datetime.date(2025, 1, 1),
+        total_days=3_000,
+        medicare_days=0,
+        actor=admin,
+        today=datetime.date(2025, 2, 10),
+    )
+    import_rate_years(
+        handle=io.BytesIO(
+            b"rate_year,starts_on,ends_on,rate_under_100k,rate_over_100k,cms_approved_on\n"
+            b"2025,2025-01-01,2025-12-31,20.93,19.46,2025-05-15\n"
+        ),
+        actor=world.users["program_admin"],
+    )
+    set_participation(
+        facility=world.other_facility, pays_fee=False, exemption_reason="ccrc",
+        effective_on=datetime.date(2024, 1, 1), actor=world.users["program_admin"],
+    )  # fmt: skip
 
 
 def models_without_rows() -> list[str]:

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "disputes",
     "programs.wqip",
     "programs.ecm",
+    "programs.qaf",
 ]
 
 MIDDLEWARE = [
@@ -406,3 +407,8 @@ if SENTRY_DSN:
         max_request_body_size="never",
         traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
     )
+
+# SNF Quality Assurance Fee (docs/qaf.md): the readings [A] of the domain guide as settings
+QAF_EXCLUDE_MEDICARE_DAYS = env.bool("QAF_EXCLUDE_MEDICARE_DAYS", default=True)
+# which annual days set the tier: "previous_12_months" or "previous_calendar_year"
+QAF_TIER_BASIS = env.str("QAF_TIER_BASIS", default="previous_12_months")

@@ -42,6 +42,11 @@ class WqipConfig(ProgramConfig):
         register_report_contacts(self.label, report_contact_emails)
         register_daily_producer("opt_in_window", produce_opt_in_window_reminders)
         register_daily_producer("opt_in_incomplete", produce_opt_in_incomplete_reminders)
+        # other programs' prefill (QAF) reads the plan's claims days through the core
+        from portal.registry.claims_days import register_claims_days_provider
+        from programs.wqip.claims_days import wqip_claims_days
+
+        register_claims_days_provider("wqip", wqip_claims_days)
 
     def job_kinds(self) -> list[Any]:
         from programs.wqip.services.bed_days import BED_DAYS_JOB_KIND

@@ -20,11 +20,14 @@ pytestmark = pytest.mark.django_db
 FACILITY_WQIP = ["Opt-ins", "Bed days", "Program years"]
 FINANCE_WQIP = ["Bed days", "Imports", "Program years"]
 FINANCE_PAYMENTS = ["Payment runs", "Ledger", "Jobs", "Dispute outcomes"]
+QAF_FACILITY = ("Quality Assurance Fee", ["Monthly fees", "QAF rates"])
+QAF_PLAN = ("Quality Assurance Fee", ["Late or not declared", "QAF rates"])
 PLAN_ECM = ["All providers", "Settings"]
 EXPECTED_MENUS = {
     "facility_staff": [
         ("Home", ["Home"]),
         ("WQIP", FACILITY_WQIP),
+        QAF_FACILITY,
         ("Cases", ["Inquiries", "Disputes"]),
         ("Inbox", ["Inbox"]),
         ("Admin", ["Facilities"]),
@@ -32,6 +35,7 @@ EXPECTED_MENUS = {
     "facility_admin": [
         ("Home", ["Home"]),
         ("WQIP", FACILITY_WQIP),
+        QAF_FACILITY,
         ("Cases", ["Inquiries", "Disputes"]),
         ("Inbox", ["Inbox"]),
         ("Admin", ["Facilities", "Users"]),
@@ -39,6 +43,7 @@ EXPECTED_MENUS = {
     "ltss_liaison": [
         ("Home", ["Home"]),
         ("WQIP", ["Opt-in reviews", "Bed days", "Program years"]),
+        QAF_PLAN,
         ("Cases", ["My work", "Inquiries", "Inquiry SLAs", "Dispute cases", "Dispute SLAs"]),
         ("Inbox", ["Inbox"]),
         ("Admin", ["Facilities"]),
@@ -47,6 +52,7 @@ EXPECTED_MENUS = {
         ("Home", ["Home"]),
         ("WQIP", FINANCE_WQIP),
         ("ECM QIP", PLAN_ECM),
+        QAF_PLAN,
         ("Payments", FINANCE_PAYMENTS),
         ("Inbox", ["Inbox"]),
         ("Admin", ["Facilities"]),
@@ -55,6 +61,7 @@ EXPECTED_MENUS = {
         ("Home", ["Home"]),
         ("WQIP", FINANCE_WQIP),
         ("ECM QIP", PLAN_ECM),
+        QAF_PLAN,
         ("Payments", FINANCE_PAYMENTS),
         ("Inbox", ["Inbox"]),
         ("Admin", ["Facilities"]),
@@ -63,6 +70,7 @@ EXPECTED_MENUS = {
         ("Home", ["Home"]),
         ("WQIP", ["Opt-in reviews", "Bed days", "Imports", "Program years"]),
         ("ECM QIP", PLAN_ECM),
+        QAF_PLAN,
         ("Payments", FINANCE_PAYMENTS),
         ("Cases", ["My work", "Inquiries", "Inquiry SLAs", "Dispute cases", "Dispute SLAs"]),
         ("Inbox", ["Inbox"]),
@@ -215,6 +223,7 @@ def test_given_app_declaring_menu_when_nav_built_then_menu_placed_by_order_and_i
         "Home",
         "WQIP",
         "ECM QIP",
+        "Quality Assurance Fee",
         "Payments",
         "Reports",
         "Inbox",

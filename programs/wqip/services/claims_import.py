@@ -36,10 +36,10 @@ from portal.files.csvio import (
     CsvImportError,
     RowError,
 )
+from portal.files.storage import local_file
 from portal.jobs.kinds import JobKind, JobRefused, Progress
 from portal.jobs.models import Job
 from portal.jobs.services import enqueue_job
-from portal.files.storage import local_file
 from portal.models import User
 from programs.wqip.models.claims import ClaimImport
 from programs.wqip.services import claims_parallel_load

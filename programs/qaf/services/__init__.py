@@ -1,0 +1,1 @@
+"""QAF writes: keyword-only functions, one transaction, an audit event each."""
