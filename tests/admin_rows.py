@@ -84,6 +84,21 @@ def build_admin_rows(world: World) -> None:
     )
     Group.objects.create(name="Auditors")
     _qaf_rows(world)
+    _ecm_rows(world)
+
+
+def _ecm_rows(world: World) -> None:
+    """An ECM measurement year and a provider's imported reimbursement base."""
+    from decimal import Decimal
+
+    from programs.ecm.models import MeasurementYear, ReimbursementBase
+
+    year, _ = MeasurementYear.objects.get_or_create(year=2025)
+    ReimbursementBase.objects.get_or_create(
+        provider=world.ecm_provider_a,
+        measurement_year=year,
+        defaults={"amount": Decimal("170000.00"), "imported_by": world.users["program_admin"]},
+    )
 
 
 def _qaf_rows(world: World) -> None:
