@@ -51,6 +51,7 @@ from disputes.views.common import (
     require_viewer,
 )
 from portal.accounts.http import AuthenticatedRequest
+from portal.files.responses import stored_file_response
 from portal.models import User
 from portal.params import id_param, int_param, text_param
 from portal.registry.selectors import visible_facilities
@@ -234,15 +235,8 @@ def attachment_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def attachment_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
     require_viewer(request.user)
     attachment = get_object_or_404(attachments_for(user=request.user), pk=pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("The file is missing.") from exc
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.download_name,
-        content_type=attachment.content_type,
+    return stored_file_response(
+        attachment.file, filename=attachment.download_name, content_type=attachment.content_type
     )
 
 
@@ -251,13 +245,8 @@ def letter_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
     decision = get_object_or_404(determinations_for(user=request.user), dispute_id=pk)
     if not decision.letter:
         raise Http404("No letter.")
-    try:
-        handle = decision.letter.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("The letter is missing.") from exc
-    return FileResponse(
-        handle,
-        as_attachment=True,
+    return stored_file_response(
+        decision.letter,
         filename=f"determination-{decision.dispute.reference}.pdf",
         content_type="application/pdf",
     )

@@ -20,6 +20,7 @@ from portal.cases.roles import (
     is_provider_user,
 )
 from portal.cases.services import can_edit_note
+from portal.files.responses import stored_file_response
 from portal.inquiries import services
 from portal.inquiries.actions import actions_for
 from portal.inquiries.forms import (
@@ -334,15 +335,8 @@ def attachment_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def attachment_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
     _require_viewer(request.user)
     attachment = get_object_or_404(attachments_for(user=request.user), pk=pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("The file is missing.") from exc
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.download_name,
-        content_type=attachment.content_type,
+    return stored_file_response(
+        attachment.file, filename=attachment.download_name, content_type=attachment.content_type
     )
 
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from portal.accounts.http import AuthenticatedRequest
 from portal.accounts.models import FACILITY_ROLES
 from portal.files.pdf import html_to_pdf
+from portal.files.responses import stored_file_response
 from portal.models import (
     Role,
     User,
@@ -364,15 +365,8 @@ def opt_in_document_download(request: AuthenticatedRequest, pk: int) -> FileResp
     if user.role not in FACILITY_ROLES and not _is_reviewer(user):
         raise PermissionDenied
     document: OptInDocument = get_object_or_404(opt_in_documents_for(user=user), pk=pk)
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("The file is missing.") from exc
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=document.download_name,
-        content_type=document.content_type,
+    return stored_file_response(
+        document.file, filename=document.download_name, content_type=document.content_type
     )
 
 
