@@ -14,7 +14,13 @@ from portal.models import Facility, User
 from portal.money import ZERO, round_money
 from portal.registry.selectors import visible_facilities
 from programs.qaf import engine
-from programs.qaf.models import QafDeclaration, QafParticipation, QafPayment, QafRateAdjustment
+from programs.qaf.models import (
+    QafDeclaration,
+    QafParticipation,
+    QafPayment,
+    QafRateAdjustment,
+    QafRateYear,
+)
 
 
 def qaf_facility(*, user: User, pk: int) -> Facility:
@@ -302,3 +308,8 @@ def attention_rows(
     elif sort == "oldest":
         rows.sort(key=lambda r: (r.oldest_due_on or datetime.date.max, r.facility.name))
     return rows
+
+
+def rate_years() -> QuerySet[QafRateYear]:
+    """The QAF rate table, newest rate year first."""
+    return QafRateYear.objects.order_by("-starts_on")

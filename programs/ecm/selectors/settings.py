@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 
 from programs.ecm.engine import scoring
 from programs.ecm.models import MeasurementYear
@@ -10,6 +11,21 @@ from programs.ecm.models import MeasurementYear
 
 def measurement_years() -> QuerySet[MeasurementYear]:
     return MeasurementYear.objects.prefetch_related("measures", "bands").order_by("-year")
+
+
+def year_numbers() -> list[int]:
+    """The measurement years there are, newest first (the year pickers)."""
+    return list(MeasurementYear.objects.order_by("-year").values_list("year", flat=True))
+
+
+def measurement_year(year: int | None) -> MeasurementYear | None:
+    """The year with its measures and bands; the newest when no year is asked for."""
+    years = measurement_years()
+    return years.filter(year=year).first() if year else years.first()
+
+
+def measurement_year_or_404(year: int) -> MeasurementYear:
+    return get_object_or_404(measurement_years(), year=year)
 
 
 def year_rules(measurement_year: MeasurementYear) -> scoring.Rules:

@@ -18,6 +18,7 @@ from programs.ecm.engine.scoring import MEASURE_LABELS
 from programs.ecm.models import MeasurementYear
 from programs.ecm.selectors.providers import providers_for
 from programs.ecm.selectors.reports import SORTS, month_scores, plan_overview, year_to_date
+from programs.ecm.selectors.settings import measurement_year, year_numbers
 from programs.ecm.views.files import _provider
 
 MONTH_NAMES = [
@@ -38,9 +39,7 @@ MONTH_NAMES = [
 
 
 def _year(request: AuthenticatedRequest, year: int | None = None) -> MeasurementYear:
-    years = MeasurementYear.objects.prefetch_related("measures", "bands")
-    wanted = year or int_param(request.GET.get("year"))
-    found = years.filter(year=wanted).first() if wanted else years.order_by("-year").first()
+    found = measurement_year(year or int_param(request.GET.get("year")))
     if found is None:
         raise Http404("no measurement year")
     return found
@@ -72,7 +71,7 @@ def provider_dashboard(request: AuthenticatedRequest, provider_id: int) -> HttpR
         {
             "provider": provider,
             "measurement_year": measurement_year,
-            "years": MeasurementYear.objects.order_by("-year").values_list("year", flat=True),
+            "years": year_numbers(),
             "scores": scores,
             "ytd": ytd,
             "labels": MEASURE_LABELS,
@@ -124,7 +123,7 @@ def plan_dashboard(request: AuthenticatedRequest) -> HttpResponse:
         "ecm/plan_dashboard.html",
         {
             "measurement_year": measurement_year,
-            "years": MeasurementYear.objects.order_by("-year").values_list("year", flat=True),
+            "years": year_numbers(),
             "rows": list(page),
             "page": page,
             "querystring": f"year={measurement_year.year}&sort={sort}&dir={direction}",

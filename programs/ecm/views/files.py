@@ -17,9 +17,10 @@ from portal.params import int_param
 from programs.ecm.access import ecm_required, is_provider, sender_required
 from programs.ecm.forms.files import ReportUploadForm
 from programs.ecm.intake.columns import COLUMNS, FILE_NAMES
-from programs.ecm.models import MeasurementYear, ReportFile
+from programs.ecm.models import ReportFile
 from programs.ecm.selectors.providers import provider_for
 from programs.ecm.selectors.reports import files_for
+from programs.ecm.selectors.settings import measurement_year_or_404, year_numbers
 from programs.ecm.services.intake import accept_report
 
 ROWS_SHOWN = 200
@@ -47,7 +48,7 @@ def file_list(request: AuthenticatedRequest, provider_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def file_upload(request: AuthenticatedRequest, provider_id: int) -> HttpResponse:
     provider = _provider(request, provider_id)
-    years = list(MeasurementYear.objects.order_by("-year").values_list("year", flat=True))
+    years = year_numbers()
     form = ReportUploadForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
@@ -64,7 +65,7 @@ def file_upload(request: AuthenticatedRequest, provider_id: int) -> HttpResponse
         try:
             report = accept_report(
                 provider=provider,
-                measurement_year=MeasurementYear.objects.get(year=form.cleaned_data["year"]),
+                measurement_year=measurement_year_or_404(form.cleaned_data["year"]),
                 month=form.cleaned_data["month"],
                 kind=form.cleaned_data["kind"],
                 content=upload.read(),

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from portal.accounts.http import AuthenticatedRequest
 from portal.files.csvio import CsvImportError
 from programs.qaf.forms import CsvUploadForm
-from programs.qaf.models import QafRateYear
+from programs.qaf.selectors import rate_years
 from programs.qaf.services.rates import RATE_COLUMNS, RATE_OPTIONAL, import_rate_years
 from programs.qaf.views.common import require_program_admin, require_qaf_user
 
@@ -21,7 +21,7 @@ def rate_list(request: AuthenticatedRequest) -> HttpResponse:
         request,
         "qaf/rates.html",
         {
-            "rates": QafRateYear.objects.order_by("-starts_on"),
+            "rates": rate_years(),
             "can_upload": request.user.is_superuser or request.user.role == "program_admin",
             "form": CsvUploadForm(),
             "columns": (*RATE_COLUMNS, *RATE_OPTIONAL),
@@ -50,7 +50,7 @@ def rate_upload(request: AuthenticatedRequest) -> HttpResponse:
         request,
         "qaf/rates.html",
         {
-            "rates": QafRateYear.objects.order_by("-starts_on"),
+            "rates": rate_years(),
             "can_upload": True,
             "form": form,
             "upload_errors": errors,
