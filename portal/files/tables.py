@@ -201,7 +201,13 @@ def _read_xlsx(path: Path | str, columns: Sequence[Column], source: str) -> Tabl
                     continue
                 if len(values) < width:
                     values = list(values) + [""] * (width - len(values))
-                table.rows.append((number, {name: values[i] for name, i in items}))
+                row = {name: values[i] for name, i in items}
+                for name, value in row.items():
+                    if isinstance(value, str) and "\x00" in value:  # PostgreSQL stores no NUL
+                        raise CsvImportError(
+                            [table.error(number, name, "contains a NUL byte")], source
+                        )
+                table.rows.append((number, row))
             return table
     if first_missing:
         raise _missing_error(first_missing, columns, source)

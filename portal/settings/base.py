@@ -207,6 +207,8 @@ STORAGES = {
 PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
 MEDIA_ROOT = PRIVATE_MEDIA_ROOT
 WQIP_UPLOAD_MAX_BYTES = env.int("WQIP_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+# the state's statewide files (CDPH listing ~15,000 rows, enforcement actions ~41,000 rows)
+STATE_FILE_MAX_BYTES = env.int("STATE_FILE_MAX_BYTES", default=64 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

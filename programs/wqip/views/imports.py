@@ -76,7 +76,9 @@ def upload_citations(request: AuthenticatedRequest) -> HttpResponse:
         request,
         CitationUploadForm,
         "CDPH citations",
-        lambda path, data: import_citations(path=path, actor=request.user),
+        lambda path, data: import_citations(
+            path=path, actor=request.user, source_name=data["file"].name
+        ),
     )
 
 

@@ -176,3 +176,76 @@ def test_given_dashboard_without_penalty_number_when_read_then_refused_naming_al
     error = caught.value.errors[0]
     assert (error.line, error.column) == (1, "PENALTY_NUMBER")
     assert "Penalty Number" in error.reason
+
+
+# --- the import (database) -------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("layout", ["sea.xlsx", "dashboard.csv"])
+def test_given_published_file_when_imported_then_registry_rows_stored_with_raw_class(
+    tmp_path, layout, capsys
+):
+    # given
+    from django.core.management import call_command
+
+    from programs.wqip.models import Citation
+    from tests.factories import FacilityFactory
+
+    harbor = FacilityFactory.create(cdph_facid=HARBOR)
+    FacilityFactory.create(cdph_facid=VALLEY)
+    if layout == "sea.xlsx":
+        path = write_table(tmp_path / layout, SEA_COLUMNS, sea_rows())
+    else:
+        path = write_table(tmp_path / layout, DASHBOARD_COLUMNS, dashboard_rows(through_excel=True))
+    # when
+    call_command("import_citations", str(path))
+    # then
+    stored = {c.penalty_number: c for c in Citation.objects.all()}
+    assert {n: c.citation_class for n, c in stored.items()} == EXPECTED
+    assert stored["020001003"].class_initial == "AA\t"
+    assert stored["020001001"].facility == harbor
+    assert "6 created, 0 updated, 0 unchanged, 2 skipped" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_given_dry_run_when_citations_imported_then_counts_printed_and_nothing_stored(
+    tmp_path, capsys
+):
+    # given
+    from django.core.management import call_command
+
+    from portal.models import AuditEvent
+    from programs.wqip.models import Citation
+    from tests.factories import FacilityFactory
+
+    FacilityFactory.create(cdph_facid=HARBOR)
+    path = write_table(tmp_path / "sea.xlsx", SEA_COLUMNS, sea_rows())
+    # when
+    call_command("import_citations", str(path), "--dry-run")
+    # then
+    assert "dry run, nothing stored): 3 created" in capsys.readouterr().out
+    assert not Citation.objects.exists()
+    assert not AuditEvent.objects.filter(action="citations.imported").exists()
+
+
+@pytest.mark.django_db
+def test_given_sea_workbook_with_bad_date_when_imported_then_command_error_nothing_stored(
+    tmp_path,
+):
+    # given
+    from django.core.management import CommandError, call_command
+
+    from programs.wqip.models import Citation
+    from tests.factories import FacilityFactory
+
+    FacilityFactory.create(cdph_facid=HARBOR)
+    rows = sea_rows()
+    rows[5]["PENALTY_ISSUE_DATE"] = "31/31/2023"
+    path = write_table(tmp_path / "sea.xlsx", SEA_COLUMNS, rows)
+    # when
+    with pytest.raises(CommandError) as caught:
+        call_command("import_citations", str(path))
+    # then
+    assert "line 7, column PENALTY_ISSUE_DATE: '31/31/2023' is not a date" in str(caught.value)
+    assert not Citation.objects.exists()
