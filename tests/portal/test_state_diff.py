@@ -67,7 +67,7 @@ def test_given_newer_listing_when_diffed_then_each_kind_of_change_with_counts():
             licensed_beds=60,
             status="OPEN",
             licence_status="ACTIVE",
-        ),  # fmt: skip
+        ),
         listed(pine, licence_status="INACTIVE"),
     ]
     # when
