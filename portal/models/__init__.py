@@ -12,6 +12,7 @@ from portal.notifications.models import (
     ScheduledNotice,
 )
 from portal.registry.models import Facility, FacilityType
+from portal.registry.state_models import RegistryImport, StateFileAddress, StateSource
 
 __all__ = [
     "AccessLogEntry",
@@ -26,7 +27,10 @@ __all__ = [
     "Notice",
     "NoticePreference",
     "OutboundEmail",
+    "RegistryImport",
     "Role",
     "ScheduledNotice",
+    "StateFileAddress",
+    "StateSource",
     "User",
 ]

@@ -56,8 +56,14 @@ ELIGIBILITY_RULE = Q(facility_type__in=ELIGIBLE_TYPES) & Q(stp_beds__lt=models.F
 
 class Facility(models.Model):
     npi = models.CharField("NPI", max_length=10, unique=True, validators=[validate_npi])
-    hcai_id = models.CharField("HCAI ID", max_length=9, validators=[validate_hcai_id])
+    hcai_id = models.CharField(
+        "HCAI ID", max_length=9, blank=True, validators=[validate_hcai_id], db_index=True
+    )
     cdph_facid = models.CharField("CDPH FACID", max_length=20, db_index=True)
+    # from the state's files (issue 24): CMS certification number and the CDPH licence
+    ccn = models.CharField("CCN", max_length=6, blank=True)
+    licence_status = models.CharField(max_length=60, blank=True)
+    licence_active = models.BooleanField(default=True)
     name = models.CharField(max_length=200)
     facility_type = models.CharField(max_length=40, choices=FacilityType.choices)
     licensed_beds = models.PositiveIntegerField()

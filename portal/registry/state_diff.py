@@ -137,7 +137,7 @@ def _state_values(record: ListedFacility, facility_type: str) -> dict[str, Any]:
         "facility_type": facility_type,
         "licensed_beds": record.licensed_beds if record.licensed_beds is not None else 0,
         "stp_beds": record.stp_beds,
-        "licence_status": record.licence_text,
+        "licence_status": record.licence_text[:60],
         "licence_active": record.licence_active,
         "county": record.county.title(),
         "address": record.address,
@@ -181,10 +181,11 @@ def diff_registry(current: Iterable[Current], records: Iterable[ListedFacility])
     index = _Index(current)
     diff = RegistryDiff()
     taken: set[int] = set()
+    npis = {facility.npi for facility in current if facility.npi}
     for record in records:
         facility = index.match(record, taken)
         if facility is None:
-            _new(diff, record)
+            _new(diff, record, npis)
             continue
         taken.add(facility.id)
         change = _compare(facility, record)
@@ -217,14 +218,20 @@ def diff_registry(current: Iterable[Current], records: Iterable[ListedFacility])
     return diff
 
 
-def _new(diff: RegistryDiff, record: ListedFacility) -> None:
+def _new(diff: RegistryDiff, record: ListedFacility, npis: set[str]) -> None:
     facility_type = _type_after(None, record)
     values = _state_values(record, facility_type)
+    reason = ""
     if not record.npi:
+        reason = "no NPI in the listing or the crosswalk (the NPI is the facility's key)"
+    elif record.npi in npis:
+        reason = f"NPI {record.npi} is already another facility's"
+    if reason:
         diff.not_added.append(
-            {"name": record.name, "cdph_facid": record.facid, "line": record.line}
+            {"name": record.name, "cdph_facid": record.facid, "line": record.line, "reason": reason}
         )
         return
+    npis.add(record.npi)
     values["npi"] = record.npi
     values["email"] = record.email
     values["phone"] = record.phone

@@ -342,12 +342,23 @@ def read_state_registry(
     *,
     crosswalk_path: Path | str | None = None,
     beds_path: Path | str | None = None,
+    names: dict[str, str] | None = None,
 ) -> tuple[Listing, list[ListedFacility]]:
-    """Read the listing and, when given, its crosswalk and bed types; join them."""
-    listing = read_listing(listing_path)
+    """Read the listing and, when given, its crosswalk and bed types; join them. ``names``
+    (by source: cdph_listing, cdph_crosswalk, cdph_bed_types) name the files in messages."""
+    names = names or {}
+    listing = read_listing(listing_path, what=names.get("cdph_listing", ""))
     facids = set(listing.facilities)
-    crosswalk = read_crosswalk(crosswalk_path, facids=facids) if crosswalk_path else None
-    beds = read_bed_types(beds_path, facids=facids) if beds_path else None
+    crosswalk = (
+        read_crosswalk(crosswalk_path, facids=facids, what=names.get("cdph_crosswalk", ""))
+        if crosswalk_path
+        else None
+    )
+    beds = (
+        read_bed_types(beds_path, facids=facids, what=names.get("cdph_bed_types", ""))
+        if beds_path
+        else None
+    )
     return listing, combine(listing, crosswalk, beds)
 
 

@@ -153,13 +153,17 @@ def test_given_new_facility_without_npi_when_diffed_then_listed_as_not_added():
     diff = diff_registry([], [ListedFacility(line=7, facid="070000002", name="NO NPI", kind=SNF)])
     # then
     assert diff.changes == []
-    assert diff.not_added == [{"name": "NO NPI", "cdph_facid": "070000002", "line": 7}]
+    assert [(n["cdph_facid"], n["line"]) for n in diff.not_added] == [("070000002", 7)]
+    assert "no NPI" in diff.not_added[0]["reason"]
 
 
-def test_given_no_bed_count_in_files_when_diffed_then_beds_kept_with_note():
+def test_given_two_new_facilities_with_one_npi_when_diffed_then_second_not_added():
+    # given
+    first = ListedFacility(line=8, facid="070000003", name="FIRST", kind=SNF, npi=NPI_C)
+    second = ListedFacility(line=9, facid="070000004", name="SECOND", kind=SNF, npi=NPI_C)
     # when
-    diff = diff_registry([HARBOR], [listed(HARBOR, licensed_beds=None, stp_beds=0, name="Y")])
+    diff = diff_registry([], [first, second])
     # then
-    (change,) = diff.changes
-    assert set(change.changes) == {"name"}
-    assert "beds kept" in change.notes[0]
+    assert [c.name for c in diff.changes] == ["FIRST"]
+    assert diff.not_added[0]["line"] == 9
+    assert "already another facility's" in diff.not_added[0]["reason"]
