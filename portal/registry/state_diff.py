@@ -300,3 +300,36 @@ def _compare(facility: Current, record: ListedFacility) -> FacilityChange | None
         ),
         notes=notes,
     )
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == "":
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def diff_lines(changes: Iterable[dict[str, Any]], not_added: Iterable[dict[str, Any]]) -> list[str]:
+    """The diff as text, one facility a line (``import_facilities --dry-run``)."""
+    lines = []
+    for change in changes:
+        fields = "; ".join(
+            f"{STATE_FIELDS.get(key, key)}: {_shown(before)} -> {_shown(after)}"
+            for key, (before, after) in change["changes"].items()
+        )
+        flip = ""
+        if (
+            change["eligible_before"] is not None
+            and change["eligible_before"] != change["eligible_after"]
+        ):
+            flip = " [WQIP eligibility: {} -> {}]".format(
+                _shown(change["eligible_before"]), _shown(change["eligible_after"])
+            )
+        lines.append(f"{change['kind']:<8} {change['cdph_facid']} {change['name']}: {fields}{flip}")
+    for item in not_added:
+        lines.append(
+            f"{'not added':<8} {item['cdph_facid']} {item['name']} (line {item['line']}): "
+            f"{item['reason']}"
+        )
+    return lines
