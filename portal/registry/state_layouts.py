@@ -7,12 +7,13 @@ from pathlib import Path
 from portal.files.csvio import CsvImportError, RowError
 from portal.files.tables import file_kind, header_key
 
-CONTRACT_MARKERS = frozenset({"npi", "facility_type", "cdph_facid"})
+LISTING_MARKERS = frozenset({"facid", "facname", "fac_fdr", "fac_type_code"})
 
 
 def is_contract_facilities_file(path: Path | str) -> bool:
-    """True for our facilities.csv (contract §1: ``npi``, ``facility_type``, ``cdph_facid``
-    headers); anything else is read as the CDPH listing (whose reader names what is missing)."""
+    """False for the CDPH listing (an XLSX file, or a header with ``FACID``, ``FACNAME``,
+    ``FAC_FDR`` or ``FAC_TYPE_CODE``); True for anything else, read as our facilities.csv
+    (contract §1), whose reader names what is missing."""
     if file_kind(path) != "csv":
         return False
     with open(path, "rb") as handle:
@@ -21,4 +22,4 @@ def is_contract_facilities_file(path: Path | str) -> bool:
         header = first.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise CsvImportError([RowError(1, "", "not valid UTF-8")], Path(path).name) from None
-    return {header_key(name) for name in header.split(",")} >= CONTRACT_MARKERS
+    return not LISTING_MARKERS & {header_key(name) for name in header.split(",")}

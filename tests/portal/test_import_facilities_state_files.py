@@ -85,5 +85,5 @@ def test_given_missing_companion_file_when_imported_then_clear_error(tmp_path):
     args = list(files(tmp_path))
     args[2] = str(tmp_path / "nowhere.csv")
     # when / then
-    with pytest.raises(CommandError, match="cannot read .*nowhere.csv: No such file"):
+    with pytest.raises(CommandError, match=r"cannot read .*nowhere\.csv: No such file"):
         call_command("import_facilities", *args)
