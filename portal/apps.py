@@ -26,7 +26,10 @@ class PortalConfig(PortalApp, AppConfig):
             LiaisonAssignment,
             User,
         )
+        from portal.notifications.kinds import register_kind
+        from portal.registry.state_sources import REGISTRY_IMPORT_WAITING
 
+        register_kind(REGISTRY_IMPORT_WAITING)
         auditlog.register(User, exclude_fields=["password", "last_login"])
         auditlog.register(Facility)
         auditlog.register(FacilityMembership)

@@ -30,3 +30,11 @@ def produce_daily_reminders_task() -> dict[str, int]:
     from portal.notifications.reminders import produce_daily_reminders
 
     return produce_daily_reminders()
+
+
+@shared_task(name="portal.refresh_registry_from_state", acks_late=True)
+def refresh_registry_from_state_task() -> str:
+    """Monthly: fetch the state's registry files from their addresses; stage an import."""
+    from portal.registry.state_sources import refresh_registry_from_state
+
+    return refresh_registry_from_state().message

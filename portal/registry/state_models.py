@@ -14,7 +14,6 @@ class StateSource(models.TextChoices):
     LISTING = "cdph_listing", "CDPH Licensed and Certified Healthcare Facility Listing"
     CROSSWALK = "cdph_crosswalk", "CDPH facility crosswalk (FACID, HCAI ID, CCN, NPI)"
     BED_TYPES = "cdph_bed_types", "CDPH bed types and counts"
-    ENFORCEMENT = "cdph_enforcement", "CDPH State Enforcement Actions (citations)"
 
 
 class StateFileAddress(models.Model):

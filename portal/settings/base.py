@@ -250,6 +250,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "portal.produce_daily_reminders",
         "schedule": crontab(hour=6, minute=15),  # America/Los_Angeles (CELERY_TIMEZONE)
     },
+    # does nothing until a program admin switches a download address on (issue 24)
+    "refresh-registry-from-state": {
+        "task": "portal.refresh_registry_from_state",
+        "schedule": crontab(day_of_month=2, hour=5, minute=30),
+    },
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 

@@ -47,7 +47,7 @@ EXPECTED_MENUS = {
         ("WQIP", FINANCE_WQIP),
         ("Payments", FINANCE_PAYMENTS),
         ("Inbox", ["Inbox"]),
-        ("Admin", ["Facilities"]),
+        ("Admin", ["Facilities", "Registry updates"]),
     ],
     "finance_approver": [
         ("Home", ["Home"]),
@@ -62,7 +62,7 @@ EXPECTED_MENUS = {
         ("Payments", FINANCE_PAYMENTS),
         ("Cases", ["Dispute cases", "Dispute SLAs"]),
         ("Inbox", ["Inbox"]),
-        ("Admin", ["Facilities", "Django admin"]),
+        ("Admin", ["Facilities", "Registry updates", "Django admin"]),
     ],
 }
 
