@@ -31,6 +31,7 @@ from portal.registry.state_sources import save_addresses, source_addresses
 
 REGISTRY_EDITORS = (Role.FINANCE_ANALYST, Role.PROGRAM_ADMIN)
 CHANGES_PAGE_SIZE = 100
+FIELD_ORDER = {key: index for index, key in enumerate(STATE_FIELDS)}
 UPLOAD_FIELDS = (
     ("listing", StateSource.LISTING),
     ("crosswalk", StateSource.CROSSWALK),
@@ -96,7 +97,9 @@ def _rows(changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
                     "before": _shown(key, before),
                     "after": _shown(key, after),
                 }
-                for key, (before, after) in change["changes"].items()
+                for key, (before, after) in sorted(
+                    change["changes"].items(), key=lambda item: FIELD_ORDER.get(item[0], 99)
+                )
             ],
             "flips": change["eligible_before"] is not None
             and change["eligible_before"] != change["eligible_after"],

@@ -316,7 +316,9 @@ def diff_lines(changes: Iterable[dict[str, Any]], not_added: Iterable[dict[str, 
     for change in changes:
         fields = "; ".join(
             f"{STATE_FIELDS.get(key, key)}: {_shown(before)} -> {_shown(after)}"
-            for key, (before, after) in change["changes"].items()
+            for key, (before, after) in sorted(
+                change["changes"].items(), key=lambda item: list(STATE_FIELDS).index(item[0])
+            )
         )
         flip = ""
         if (
