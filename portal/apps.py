@@ -22,8 +22,8 @@ class PortalConfig(PortalApp, AppConfig):
 
         from portal.models import (
             Facility,
-            FacilityMembership,
             LiaisonAssignment,
+            OrganisationMembership,
             User,
         )
         from portal.notifications.kinds import register_kind
@@ -32,7 +32,7 @@ class PortalConfig(PortalApp, AppConfig):
         register_kind(REGISTRY_IMPORT_WAITING)
         auditlog.register(User, exclude_fields=["password", "last_login"])
         auditlog.register(Facility)
-        auditlog.register(FacilityMembership)
+        auditlog.register(OrganisationMembership)
         auditlog.register(LiaisonAssignment)
 
     def nav(self, user: Any) -> list[NavItem]:

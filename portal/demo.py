@@ -16,12 +16,26 @@ from typing import TextIO
 from django.db import transaction
 
 from portal.audit.services import record_event
-from portal.models import Facility, FacilityMembership, LiaisonAssignment, Role, User
+from portal.models import (
+    Facility,
+    LiaisonAssignment,
+    Organisation,
+    OrganisationKind,
+    OrganisationMembership,
+    Role,
+    User,
+)
 from portal.registry.services import import_facilities
 
 DEMO_DATA_DIR = Path(__file__).parent / "demo_data"
 DEMO_PASSWORD = "Orchard-Lantern-2026"  # noqa: S105 - published demo login, never in prod
 DEMO_FACILITY_NPIS = ("1427051986", "1583306422")  # Harbor View, Oak Grove
+# ECM providers: an NPI and a TIN, no beds (the ECM program adds their files and scores)
+DEMO_ECM_PROVIDERS = (
+    ("1520000013", "951200013", "Cedar Street Care Partners", "Los Angeles"),
+    ("1520000021", "951200021", "Dogwood Community Health", "Sacramento"),
+)
+DEMO_ECM_NPIS = ("1520000013",)  # Cedar Street: the demo ECM provider users' organisation
 
 
 @dataclass(frozen=True)
@@ -31,7 +45,7 @@ class DemoUser:
     role: str
     # plan staff sign in with TOTP; the secret (160 bits, RFC 4226) is published for demos
     totp_secret: str = ""
-    facility_npis: tuple[str, ...] = ()
+    facility_npis: tuple[str, ...] = ()  # the NPIs of the user's organisations (any kind)
 
     @property
     def password(self) -> str:
@@ -62,6 +76,24 @@ DEMO_USERS = (
         "Pat Program",
         Role.PROGRAM_ADMIN,
         "3AZIYGW4AG3HBCP4UFQ23Y35M467GP4P",
+    ),
+    DemoUser(
+        "admin@cedarstreet.demo",
+        "Cora Ecm-Admin",
+        Role.ECM_PROVIDER_ADMIN,
+        facility_npis=DEMO_ECM_NPIS,
+    ),
+    DemoUser(
+        "staff@cedarstreet.demo",
+        "Cy Ecm-Staff",
+        Role.ECM_PROVIDER_STAFF,
+        facility_npis=DEMO_ECM_NPIS,
+    ),
+    DemoUser(
+        "ecm@plan.demo",
+        "Em Manager",
+        Role.ECM_PROGRAM_MANAGER,
+        "ENDJU7MZSUI5OFODY7DVGL4HFPIBO3SF",
     ),
 )
 
@@ -99,8 +131,8 @@ def _ensure_user(demo: DemoUser) -> bool:
         if current is None:
             TOTP.activate(user, demo.totp_secret)
     for npi in demo.facility_npis:
-        facility = Facility.objects.get(npi=npi)
-        FacilityMembership.objects.get_or_create(user=user, facility=facility)
+        organisation = Organisation.objects.get(npi=npi)
+        OrganisationMembership.objects.get_or_create(user=user, organisation=organisation)
     return created
 
 
@@ -110,6 +142,16 @@ def load_portal_demo_data(*, stdout: TextIO | None = None) -> str:
     facilities: object = "already loaded"
     if not Facility.objects.filter(npi__in=DEMO_FACILITY_NPIS).exists():
         facilities = import_facilities(path=DEMO_DATA_DIR / "facilities.csv")
+    for npi, tin, name, county in DEMO_ECM_PROVIDERS:
+        Organisation.objects.get_or_create(
+            npi=npi,
+            defaults={
+                "kind": OrganisationKind.ECM_PROVIDER,
+                "tin": tin,
+                "name": name,
+                "county": county,
+            },
+        )
     created = sum(_ensure_user(demo) for demo in DEMO_USERS)
     liaison = User.objects.get(email="liaison@plan.demo")
     for facility in Facility.objects.filter(npi__in=DEMO_FACILITY_NPIS):

@@ -16,7 +16,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 
-from portal.accounts.models import Role
+from portal.accounts.models import PROVIDER_ADMIN_ROLES, Role
 from portal.models import User
 from portal.programs import NavGroup, NavItem, PortalApp
 
@@ -39,7 +39,7 @@ def portal_nav_items(user: User) -> list[NavItem]:
                 group="admin",
             )
         )
-    if user.role == Role.FACILITY_ADMIN:
+    if user.role in PROVIDER_ADMIN_ROLES:
         items.append(NavItem("Users", "portal:user_list", prefix="/users/", group="admin"))
     if user.is_staff:
         items.append(NavItem("Django admin", "admin:index", prefix="/admin/", group="admin"))

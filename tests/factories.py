@@ -6,8 +6,10 @@ import factory
 
 from portal.models import (
     Facility,
-    FacilityMembership,
     FacilityType,
+    Organisation,
+    OrganisationKind,
+    OrganisationMembership,
     Role,
     User,
 )
@@ -48,13 +50,29 @@ class FacilityFactory(factory.django.DjangoModelFactory[Facility]):
     email = factory.Sequence(lambda n: f"facility{n}@example.test")
 
 
+class EcmProviderFactory(factory.django.DjangoModelFactory[Organisation]):
+    """A provider organisation of kind ECM provider (NPI and TIN, no beds)."""
+
+    class Meta:
+        model = Organisation
+        django_get_or_create = ("npi",)
+
+    kind = OrganisationKind.ECM_PROVIDER
+    npi = factory.Sequence(lambda n: luhn_npi(f"15{n:07d}"))
+    tin = factory.Sequence(lambda n: f"95{n:07d}")
+    name = factory.Sequence(lambda n: f"ECM Provider {n}")
+    county = "Los Angeles"
+    email = factory.Sequence(lambda n: f"ecm{n}@example.test")
+
+
 def _add_memberships(
-    user: User, create: bool, extracted: list[Facility] | None, **kwargs: object
+    user: User, create: bool, extracted: list[Organisation] | None, **kwargs: object
 ) -> None:
-    """``UserFactory.create(facilities=[...])``: the user's memberships (and the password saved)."""
+    """``UserFactory.create(facilities=[...])``: the user's memberships in those organisations
+    (facilities or other providers), and the password saved."""
     if create and extracted:
         for facility in extracted:
-            FacilityMembership.objects.get_or_create(user=user, facility=facility)
+            OrganisationMembership.objects.get_or_create(user=user, organisation=facility)
     if create:
         user.save()
 

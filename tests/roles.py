@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
-from portal.models import Facility, FacilityType, LiaisonAssignment, Role, User
-from tests.factories import TEST_PASSWORD, FacilityFactory, UserFactory
+from portal.models import Facility, FacilityType, LiaisonAssignment, Organisation, Role, User
+from tests.factories import TEST_PASSWORD, EcmProviderFactory, FacilityFactory, UserFactory
 
 ROLES = (
     "anonymous",
@@ -20,14 +20,24 @@ ROLES = (
     "finance_analyst",
     "finance_approver",
     "program_admin",
+    "ecm_provider_staff",
+    "ecm_provider_admin",
+    "ecm_program_manager",
 )
+# the first eight columns: the SNF world; the ECM columns follow (a matrix row of eight
+# statuses gets the ECM columns from tests.permissions.test_matrix.ecm_columns)
+SNF_ROLES = ROLES[:8]
+ECM_ROLES = ROLES[8:]
 PLAN_ROLE_NAMES = ("ltss_liaison", "finance_analyst", "finance_approver", "program_admin")
+STAFF_ROLE_NAMES = (*PLAN_ROLE_NAMES, "ecm_program_manager")
 
 
 @dataclass
 class World:
     facility_a: Facility
     facility_b: Facility
+    ecm_provider_a: Organisation  # of ecm_provider_staff and ecm_provider_admin
+    ecm_provider_b: Organisation  # nobody's in the world
     users: dict[str, User]
     totp_secrets: dict[str, str]
     password: str = TEST_PASSWORD
@@ -80,8 +90,22 @@ def build_world(prefix: str = "") -> World:
             facilities=[facility_b],
         ),
     }
+    ecm_provider_a = EcmProviderFactory.create(name=f"{prefix}Cedar Street Care Partners")
+    ecm_provider_b = EcmProviderFactory.create(name=f"{prefix}Dogwood Community Health")
+    users["ecm_provider_staff"] = UserFactory.create(
+        email=f"{prefix}staff@ecm-a.example.test",
+        full_name="Edie Ecm",
+        role=Role.ECM_PROVIDER_STAFF,
+        facilities=[ecm_provider_a],
+    )
+    users["ecm_provider_admin"] = UserFactory.create(
+        email=f"{prefix}admin@ecm-a.example.test",
+        full_name="Ezra Ecm-Admin",
+        role=Role.ECM_PROVIDER_ADMIN,
+        facilities=[ecm_provider_a],
+    )
     secrets: dict[str, str] = {}
-    for role in PLAN_ROLE_NAMES:
+    for role in STAFF_ROLE_NAMES:
         user = UserFactory.create(
             email=f"{prefix}{role.replace('_', '.')}@plan.example.test",
             full_name=role.replace("_", " ").title(),
@@ -92,4 +116,11 @@ def build_world(prefix: str = "") -> World:
         secrets[role] = give_totp(user)
         users[role] = user
     LiaisonAssignment.objects.create(facility=facility_a, liaison=users["ltss_liaison"])
-    return World(facility_a=facility_a, facility_b=facility_b, users=users, totp_secrets=secrets)
+    return World(
+        facility_a=facility_a,
+        facility_b=facility_b,
+        ecm_provider_a=ecm_provider_a,
+        ecm_provider_b=ecm_provider_b,
+        users=users,
+        totp_secrets=secrets,
+    )

@@ -16,6 +16,7 @@ from disputes.selectors import (
 from disputes.services.common import InvalidTransition, is_case_worker, is_facility_user
 from payments.services import PaymentRunError
 from portal.accounts.http import AuthenticatedRequest
+from portal.accounts.models import STAFF_ROLES
 from portal.models import User
 
 SERVICE_ERRORS = (
@@ -45,7 +46,10 @@ def require_case_worker(user: User) -> None:
 
 
 def require_viewer(user: User) -> None:
-    if not (is_facility_user(user) or can_see_plan_side(user)):
+    """Provider users of any kind and the plan's staff look disputes up (another
+    organisation's dispute is then a 404); nobody else."""
+    looks_up = user.is_authenticated and (user.is_provider_user or user.role in STAFF_ROLES)
+    if not (looks_up or can_see_plan_side(user)):
         raise PermissionDenied
 
 

@@ -1,18 +1,18 @@
-"""Django admin of users and their facility memberships."""
+"""Django admin of users and their organisation memberships."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from portal.models import (
-    FacilityMembership,
+    OrganisationMembership,
     User,
 )
 
 
 class MembershipInline(admin.TabularInline):
-    model = FacilityMembership
+    model = OrganisationMembership
     extra = 0
-    autocomplete_fields = ["facility"]
+    autocomplete_fields = ["organisation"]
 
 
 @admin.register(User)

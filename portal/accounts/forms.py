@@ -7,10 +7,10 @@ from typing import Any
 from crispy_forms.helper import FormHelper
 from django import forms
 
-from portal.accounts.selectors import administered_facilities
+from portal.accounts.selectors import administered_facilities, manageable_roles
 from portal.forms import typed_field
 from portal.models import (
-    Facility,
+    Organisation,
     Role,
     User,
 )
@@ -21,23 +21,25 @@ class InviteUserForm(forms.Form):
     full_name = forms.CharField(label="Full name", max_length=150)
     role = forms.ChoiceField(
         label="Role",
-        choices=[
-            (Role.FACILITY_STAFF, Role.FACILITY_STAFF.label),
-            (Role.FACILITY_ADMIN, Role.FACILITY_ADMIN.label),
-        ],
-        help_text="Administrators can also submit opt-ins and manage users.",
+        choices=[],
+        help_text="Administrators can also submit forms and manage users.",
     )
     facilities = forms.ModelMultipleChoiceField(
         label="Facilities",
-        queryset=Facility.objects.none(),
+        queryset=Organisation.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args: Any, admin: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        typed_field(
-            self, "facilities", forms.ModelMultipleChoiceField
-        ).queryset = administered_facilities(user=admin).order_by("name")
+        self.roles = manageable_roles(admin=admin)
+        typed_field(self, "role", forms.ChoiceField).choices = [
+            (role.value, role.label) for role in Role if role in self.roles
+        ]
+        organisations = typed_field(self, "facilities", forms.ModelMultipleChoiceField)
+        organisations.queryset = administered_facilities(user=admin).order_by("name")
+        if not admin.is_facility_user:
+            organisations.label = "Organisations"
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -45,6 +47,6 @@ class InviteUserForm(forms.Form):
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
         existing = User.objects.filter(email__iexact=email).first()
-        if existing is not None and existing.role not in (Role.FACILITY_STAFF, Role.FACILITY_ADMIN):
-            raise forms.ValidationError("This e-mail address belongs to a plan account.")
+        if existing is not None and existing.role not in self.roles:
+            raise forms.ValidationError("This e-mail address belongs to another kind of account.")
         return email

@@ -1,4 +1,5 @@
-"""Writes of accounts: facility administrators invite and deactivate their facilities' users."""
+"""Writes of accounts: provider administrators (of SNFs or ECM providers) invite and deactivate
+their organisations' users."""
 
 from __future__ import annotations
 
@@ -9,13 +10,13 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from portal.accounts.selectors import administered_facilities, manageable_roles
 from portal.audit.services import (
     record_event,
 )
 from portal.models import (
-    Facility,
-    FacilityMembership,
-    Role,
+    Organisation,
+    OrganisationMembership,
     User,
 )
 
@@ -23,13 +24,10 @@ from portal.models import (
 
 
 def _administered_facility_ids(admin: User) -> set[int]:
-    if admin.role != Role.FACILITY_ADMIN or not admin.is_active:
+    """The ids of the organisations (of the admin's kind) a provider administrator manages."""
+    if not admin.is_active:
         return set()
-    return set(
-        FacilityMembership.objects.filter(user=admin, is_active=True).values_list(
-            "facility_id", flat=True
-        )
-    )
+    return set(administered_facilities(user=admin).values_list("pk", flat=True))
 
 
 def set_password_url(*, user: User, base_url: str) -> str:
@@ -54,7 +52,7 @@ def invite_facility_user(
     email: str,
     full_name: str,
     role: str,
-    facilities: list[Facility],
+    facilities: list[Organisation],
     base_url: str,
 ) -> User:
     """Create (or re-activate) a facility user of the admin's facilities and e-mail them a
@@ -62,9 +60,10 @@ def invite_facility_user(
     allowed = _administered_facility_ids(admin)
     if not allowed:
         raise PermissionDenied("Only facility administrators invite users.")
-    if role not in (Role.FACILITY_STAFF, Role.FACILITY_ADMIN):
+    roles = manageable_roles(admin=admin)
+    if role not in roles:
         raise ValidationError(
-            "A facility administrator can invite facility staff or administrators."
+            "An administrator can invite staff or administrators of their own organisations."
         )
     if not facilities or any(f.pk not in allowed for f in facilities):
         raise PermissionDenied("You can only give access to your own facilities.")
@@ -73,8 +72,8 @@ def invite_facility_user(
     created = user is None
     if user is None:
         user = User.objects.create_user(email=email, password=None, full_name=full_name, role=role)
-    elif user.role not in (Role.FACILITY_STAFF, Role.FACILITY_ADMIN):
-        raise ValidationError("This e-mail address belongs to a plan account.")
+    elif user.role not in roles:
+        raise ValidationError("This e-mail address belongs to another kind of account.")
     else:
         changed = []
         if not user.is_active:
@@ -89,7 +88,9 @@ def invite_facility_user(
         if changed:
             user.save(update_fields=changed)
     for facility in facilities:
-        membership, _ = FacilityMembership.objects.get_or_create(user=user, facility=facility)
+        membership, _ = OrganisationMembership.objects.get_or_create(
+            user=user, organisation=facility
+        )
         if not membership.is_active:
             membership.is_active = True
             membership.save(update_fields=["is_active"])
@@ -119,18 +120,18 @@ def deactivate_facility_user(*, admin: User, user: User) -> User:
     """End the user's access to the admin's facilities; with no facility left the account is
     deactivated (it can no longer sign in)."""
     allowed = _administered_facility_ids(admin)
-    if not allowed or user.role not in (Role.FACILITY_STAFF, Role.FACILITY_ADMIN):
+    if not allowed or user.role not in manageable_roles(admin=admin):
         raise PermissionDenied("Only facility administrators deactivate facility users.")
     if user.pk == admin.pk:
         raise ValidationError("You cannot deactivate your own account.")
-    memberships = FacilityMembership.objects.select_for_update().filter(
-        user=user, facility_id__in=allowed, is_active=True
+    memberships = OrganisationMembership.objects.select_for_update().filter(
+        user=user, organisation_id__in=allowed, is_active=True
     )
-    ended = sorted(m.facility.npi for m in memberships.select_related("facility"))
+    ended = sorted(m.organisation.npi for m in memberships.select_related("organisation"))
     if not ended:
         raise PermissionDenied("This user has no access to your facilities.")
     memberships.update(is_active=False)
-    still_active = FacilityMembership.objects.filter(user=user, is_active=True).exists()
+    still_active = OrganisationMembership.objects.filter(user=user, is_active=True).exists()
     if not still_active and user.is_active:
         user.is_active = False
         user.save(update_fields=["is_active"])

@@ -1,5 +1,5 @@
-"""Account pages: a facility administrator's users; e-mail addresses are managed by
-administrators."""
+"""Account pages: a provider administrator's users (SNF or ECM provider); e-mail addresses
+are managed by administrators."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from portal.accounts.forms import InviteUserForm
 from portal.accounts.http import AuthenticatedRequest
+from portal.accounts.models import PROVIDER_ADMIN_ROLES
 from portal.accounts.permissions import role_required
 from portal.accounts.selectors import facility_users_for
 from portal.accounts.services import (
@@ -18,16 +19,15 @@ from portal.accounts.services import (
     invite_facility_user,
 )
 from portal.forms import ConfirmForm
-from portal.models import Role
 
 
-@role_required(Role.FACILITY_ADMIN)
+@role_required(*PROVIDER_ADMIN_ROLES)
 def user_list(request: AuthenticatedRequest) -> HttpResponse:
     users = facility_users_for(admin=request.user)
     return render(request, "portal/users/user_list.html", {"users": users})
 
 
-@role_required(Role.FACILITY_ADMIN)
+@role_required(*PROVIDER_ADMIN_ROLES)
 @require_http_methods(["GET", "POST"])
 def user_invite(request: AuthenticatedRequest) -> HttpResponse:
     form = InviteUserForm(request.POST if request.method == "POST" else None, admin=request.user)
@@ -49,7 +49,7 @@ def user_invite(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "portal/users/user_invite.html", {"form": form})
 
 
-@role_required(Role.FACILITY_ADMIN)
+@role_required(*PROVIDER_ADMIN_ROLES)
 @require_http_methods(["GET", "POST"])
 def user_deactivate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     target = get_object_or_404(facility_users_for(admin=request.user), pk=pk)
@@ -60,9 +60,9 @@ def user_deactivate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         except PermissionDenied:
-            messages.error(request, f"{target.email} has no active access to your facilities.")
+            messages.error(request, f"{target.email} has no active access to your organisations.")
         else:
-            messages.success(request, f"Access of {target.email} to your facilities ended.")
+            messages.success(request, f"Access of {target.email} to your organisations ended.")
         return redirect("portal:user_list")
     return render(request, "portal/users/user_deactivate.html", {"target": target, "form": form})
 

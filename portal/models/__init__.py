@@ -1,7 +1,7 @@
 """Every model of the core, for Django's app registry and for short imports. Each lives in
 its package: accounts, registry, audit, calendar, notifications (files has an abstract one)."""
 
-from portal.accounts.models import FacilityMembership, LiaisonAssignment, Role, User
+from portal.accounts.models import LiaisonAssignment, OrganisationMembership, Role, User
 from portal.audit.models import AccessLogEntry, AuditEvent, DataRevision
 from portal.calendar.models import Holiday
 from portal.notifications.models import (
@@ -11,7 +11,7 @@ from portal.notifications.models import (
     OutboundEmail,
     ScheduledNotice,
 )
-from portal.registry.models import Facility, FacilityType
+from portal.registry.models import Facility, FacilityType, Organisation, OrganisationKind
 from portal.registry.state_models import RegistryImport, StateFileAddress, StateSource
 
 __all__ = [
@@ -20,12 +20,14 @@ __all__ = [
     "Channel",
     "DataRevision",
     "Facility",
-    "FacilityMembership",
     "FacilityType",
     "Holiday",
     "LiaisonAssignment",
     "Notice",
     "NoticePreference",
+    "Organisation",
+    "OrganisationKind",
+    "OrganisationMembership",
     "OutboundEmail",
     "RegistryImport",
     "Role",

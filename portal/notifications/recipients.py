@@ -22,7 +22,7 @@ def facility_administrators(notice: ScheduledNotice) -> QuerySet[User]:
         return User.objects.none()
     return _active().filter(
         role=Role.FACILITY_ADMIN,
-        memberships__facility_id=notice.facility_id,
+        memberships__organisation_id=notice.facility_id,
         memberships__is_active=True,
     )
 
@@ -30,7 +30,7 @@ def facility_administrators(notice: ScheduledNotice) -> QuerySet[User]:
 def _active_members(facility_id: int) -> QuerySet[User]:
     return _active().filter(
         role__in=FACILITY_ROLES,
-        memberships__facility_id=facility_id,
+        memberships__organisation_id=facility_id,
         memberships__is_active=True,
     )
 
@@ -132,7 +132,7 @@ def filer_and_facility_administrators(notice: ScheduledNotice) -> list[User]:
 def active_member_ids(*, facility_id: int) -> set[int]:
     return set(
         User.objects.filter(
-            memberships__facility_id=facility_id, memberships__is_active=True
+            memberships__organisation_id=facility_id, memberships__is_active=True
         ).values_list("pk", flat=True)
     )
 

@@ -1,6 +1,11 @@
-"""The facility registry (contract §1 facilities.csv)."""
+"""The registry of provider organisations. Every provider the plan pays is an ``Organisation``
+of a kind; a SNF is a ``Facility``, a multi-table child that adds what only SNFs have (HCAI ID,
+CDPH FACID, type, beds, WQIP eligibility: contract §1 facilities.csv). A Facility's primary key
+is its Organisation's, so a reference to either names the same id."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -36,6 +41,39 @@ def validate_hcai_id(value: str) -> None:
         raise ValidationError("HCAI ID of a SNF starts with 206.", code="hcai_prefix")
 
 
+def validate_tin(value: str) -> None:
+    if len(value) != 9 or not value.isdigit():
+        raise ValidationError("TIN must be exactly 9 digits.", code="tin_format")
+
+
+class OrganisationKind(models.TextChoices):
+    SNF = "snf", "Skilled nursing facility"
+    ECM_PROVIDER = "ecm_provider", "ECM provider"
+
+
+class Organisation(models.Model):
+    """A provider organisation; users belong to organisations (accounts.OrganisationMembership)
+    and see only theirs (registry.selectors.visible_organisations)."""
+
+    kind = models.CharField(max_length=20, choices=OrganisationKind.choices, db_index=True)
+    npi = models.CharField("NPI", max_length=10, unique=True, validators=[validate_npi])
+    tin = models.CharField("TIN", max_length=9, blank=True, validators=[validate_tin])
+    name = models.CharField(max_length=200)
+    county = models.CharField(max_length=60, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    address = models.CharField(max_length=250, blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.npi})"
+
+
 class FacilityType(models.TextChoices):
     NF_B_FREESTANDING = "NF_B_FREESTANDING", "Freestanding SNF, Level B"
     SUBACUTE_ADULT_FREESTANDING = (
@@ -54,8 +92,16 @@ ELIGIBLE_TYPES = (FacilityType.NF_B_FREESTANDING, FacilityType.SUBACUTE_ADULT_FR
 ELIGIBILITY_RULE = Q(facility_type__in=ELIGIBLE_TYPES) & Q(stp_beds__lt=models.F("licensed_beds"))
 
 
-class Facility(models.Model):
-    npi = models.CharField("NPI", max_length=10, unique=True, validators=[validate_npi])
+class Facility(Organisation):
+    """A SNF: an organisation of kind SNF (``save`` sets the kind)."""
+
+    organisation_ptr = models.OneToOneField(
+        Organisation,
+        on_delete=models.CASCADE,
+        parent_link=True,
+        primary_key=True,
+        related_name="facility",
+    )
     hcai_id = models.CharField(
         "HCAI ID", max_length=9, blank=True, validators=[validate_hcai_id], db_index=True
     )
@@ -64,14 +110,9 @@ class Facility(models.Model):
     ccn = models.CharField("CCN", max_length=6, blank=True)
     licence_status = models.CharField(max_length=60, blank=True)
     licence_active = models.BooleanField(default=True)
-    name = models.CharField(max_length=200)
     facility_type = models.CharField(max_length=40, choices=FacilityType.choices)
     licensed_beds = models.PositiveIntegerField()
     stp_beds = models.PositiveIntegerField(default=0)
-    county = models.CharField(max_length=60, blank=True)
-    email = models.EmailField(blank=True)
-    phone = models.CharField(max_length=30, blank=True)
-    address = models.CharField(max_length=250, blank=True)
     # computed by PostgreSQL from the contract's eligibility rule, so SQL joins can use it
     is_wqip_eligible = models.GeneratedField(
         expression=models.Case(
@@ -82,8 +123,6 @@ class Facility(models.Model):
         db_persist=True,
         verbose_name="WQIP-eligible",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]
@@ -95,8 +134,9 @@ class Facility(models.Model):
             )
         ]
 
-    def __str__(self) -> str:
-        return f"{self.name} ({self.npi})"
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.kind = OrganisationKind.SNF
+        super().save(*args, **kwargs)
 
     @property
     def ineligibility_reason(self) -> str:

@@ -1,18 +1,33 @@
 """Reads of the registry, scoped by user. Row visibility is declared here once; every view,
-export and API starts from ``visible_facilities`` so another facility's object is a 404."""
+export and API starts from ``visible_organisations`` (or, for SNF pages, ``visible_facilities``)
+so another organisation's object is a 404.
+
+Who sees which organisations:
+- a provider user: the organisations they are an active member of, of their role's kind only
+  (an ECM provider user never sees a SNF, even if a membership said so);
+- the plan's SNF staff and finance (PLAN_ROLES): every organisation (finance pays every kind);
+- the ECM program manager: every ECM provider."""
 
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
 from portal.accounts.models import (
-    FACILITY_ROLES,
     PLAN_ROLES,
+    PROVIDER_ROLE_KINDS,
+    Role,
 )
 from portal.models import (
     Facility,
+    Organisation,
     User,
 )
+from portal.registry.models import OrganisationKind
+
+# plan roles that see every organisation of some kinds only
+STAFF_ROLE_KINDS: dict[str, tuple[str, ...]] = {
+    Role.ECM_PROGRAM_MANAGER: (OrganisationKind.ECM_PROVIDER,)
+}
 
 FACILITY_SORTS = {
     "name": ("name", "npi"),
@@ -24,16 +39,44 @@ FACILITY_SORTS = {
 }
 
 
+def _visibility(user: User) -> tuple[bool, tuple[str, ...] | None]:
+    """(by membership only, kinds or None for every kind)."""
+    if user.is_superuser or user.role in PLAN_ROLES:
+        return False, None
+    if user.role in STAFF_ROLE_KINDS:
+        return False, STAFF_ROLE_KINDS[user.role]
+    if user.role in PROVIDER_ROLE_KINDS:
+        return True, (PROVIDER_ROLE_KINDS[user.role],)
+    return True, ()
+
+
+def visible_organisations(*, user: User) -> QuerySet[Organisation]:
+    """The provider organisations (of every kind) the user may see."""
+    if not user.is_authenticated or not user.is_active:
+        return Organisation.objects.none()
+    by_membership, kinds = _visibility(user)
+    organisations = Organisation.objects.all()
+    if kinds is not None:
+        organisations = organisations.filter(kind__in=kinds)
+    if by_membership:
+        organisations = organisations.filter(
+            pk__in=user.memberships.filter(is_active=True).values("organisation_id")
+        )
+    return organisations
+
+
 def visible_facilities(*, user: User) -> QuerySet[Facility]:
+    """The SNFs the user may see: the facilities among ``visible_organisations``."""
     if not user.is_authenticated or not user.is_active:
         return Facility.objects.none()
-    if user.is_superuser or user.role in PLAN_ROLES:
+    by_membership, kinds = _visibility(user)
+    if kinds is not None and OrganisationKind.SNF not in kinds:
+        return Facility.objects.none()
+    if not by_membership:
         return Facility.objects.all()
-    if user.role in FACILITY_ROLES:
-        return Facility.objects.filter(
-            memberships__user=user, memberships__is_active=True
-        ).distinct()
-    return Facility.objects.none()
+    return Facility.objects.filter(
+        pk__in=user.memberships.filter(is_active=True).values("organisation_id")
+    )
 
 
 def search_facilities(

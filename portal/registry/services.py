@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 
 from portal.audit.services import (
     record_event,
@@ -25,6 +26,8 @@ from portal.files.csvio import (
 from portal.models import (
     Facility,
     FacilityType,
+    Organisation,
+    OrganisationKind,
     User,
 )
 from portal.registry.models import (
@@ -131,6 +134,23 @@ def import_facilities(*, path: Path | str, actor: User | None = None) -> ImportS
     if errors:
         raise CsvImportError(errors, str(path))
 
+    other_kinds = (
+        Organisation.objects.filter(npi__in=parsed)
+        .exclude(kind=OrganisationKind.SNF)
+        .values_list("npi", "kind")
+    )
+    for npi, kind in other_kinds:
+        errors.append(
+            RowError(
+                first_line[npi],
+                "npi",
+                f"NPI {npi} belongs to an organisation of another kind "
+                f"({OrganisationKind(kind).label}), not a SNF",
+            )
+        )
+    if errors:
+        raise CsvImportError(errors, str(path))
+
     existing = {f.npi: f for f in Facility.objects.select_for_update().filter(npi__in=parsed)}
     created = updated = unchanged = 0
     for npi, values in parsed.items():
@@ -157,3 +177,40 @@ def import_facilities(*, path: Path | str, actor: User | None = None) -> ImportS
         data={"created": created, "updated": updated, "unchanged": unchanged},
     )
     return summary
+
+
+def bulk_create_facilities(
+    facilities: Iterable[Facility], *, batch_size: int = 1000
+) -> list[Facility]:
+    """Insert many new facilities at once: Django's ``bulk_create`` does not do multi-table
+    children, so the organisations go in first and the facility rows with their ids."""
+    facilities = list(facilities)
+    parent_fields = [f for f in Organisation._meta.concrete_fields if not f.primary_key]
+    for facility in facilities:
+        facility.kind = OrganisationKind.SNF
+    organisations = Organisation.objects.bulk_create(
+        [
+            Organisation(**{f.attname: getattr(x, f.attname) for f in parent_fields})
+            for x in facilities
+        ],
+        batch_size=batch_size,
+    )
+    child_fields = [f for f in Facility._meta.local_concrete_fields if not f.generated]
+    for facility, organisation in zip(facilities, organisations, strict=True):
+        facility.organisation_ptr_id = organisation.pk
+        for field in parent_fields:
+            setattr(facility, field.attname, getattr(organisation, field.attname))
+        facility._state.adding = False
+        facility._state.db = "default"
+    table = connection.ops.quote_name(Facility._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in child_fields)
+    marks = ", ".join(["%s"] * len(child_fields))
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608 (model names)
+            [
+                [f.get_db_prep_save(getattr(x, f.attname), connection) for f in child_fields]
+                for x in facilities
+            ],
+        )
+    return facilities

@@ -59,6 +59,7 @@ def main(argv: list[str]) -> int:
     from django.db import connection
 
     from portal.models import Facility
+    from portal.registry.services import bulk_create_facilities
     from programs.wqip.models import BedDaySummary
     from programs.wqip.services.bed_days import compute_bed_days
     from programs.wqip.services.claims_import import import_claims
@@ -84,10 +85,11 @@ def main(argv: list[str]) -> int:
                 "wqip_claimline, wqip_claim"
             )
         if not Facility.objects.exists():
-            Facility.objects.bulk_create(Facility(**row) for row in facilities())
+            bulk_create_facilities(Facility(**row) for row in facilities())
         with connection.cursor() as cursor:
             cursor.execute("CHECKPOINT")
             cursor.execute("VACUUM ANALYZE portal_facility")
+            cursor.execute("VACUUM ANALYZE portal_organisation")
         started = time.perf_counter()
         summary = import_claims(path=path)
         imported = time.perf_counter()

@@ -23,7 +23,7 @@ class PageTiming:
 def _users(facility):  # type: ignore[no-untyped-def]
     from allauth.mfa.models import Authenticator
 
-    from portal.models import FacilityMembership, Role, User
+    from portal.models import OrganisationMembership, Role, User
 
     finance, _ = User.objects.get_or_create(
         email=BENCH_FINANCE_EMAIL,
@@ -36,8 +36,8 @@ def _users(facility):  # type: ignore[no-untyped-def]
         email=BENCH_FACILITY_EMAIL,
         defaults={"full_name": "Bench Facility", "role": Role.FACILITY_STAFF},
     )
-    FacilityMembership.objects.filter(user=member).exclude(facility=facility).delete()
-    FacilityMembership.objects.get_or_create(user=member, facility=facility)
+    OrganisationMembership.objects.filter(user=member).exclude(organisation=facility).delete()
+    OrganisationMembership.objects.get_or_create(user=member, organisation=facility)
     return finance, member
 
 

@@ -56,6 +56,7 @@ def _bench(count: int, repeat: int) -> list[float]:
         Role,
         User,
     )
+    from portal.registry.services import bulk_create_facilities
     from programs.wqip.models import (
         BedDayComputation,
         BedDaySummary,
@@ -70,7 +71,7 @@ def _bench(count: int, repeat: int) -> list[float]:
 
     rng = random.Random(2024)
     year = ProgramYear.objects.get(year=2024)
-    facilities = Facility.objects.bulk_create(
+    facilities = bulk_create_facilities(
         Facility(
             npi=luhn_npi(f"1{n:08d}"),
             hcai_id=f"206{n:06d}",

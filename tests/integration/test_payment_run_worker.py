@@ -21,9 +21,9 @@ from payments.models import (
 )
 from portal.celery import app
 from portal.models import (
-    Facility,
     Role,
 )
+from portal.registry.services import bulk_create_facilities
 from programs.wqip.models import (
     OptIn,
     PerDiem,
@@ -89,7 +89,7 @@ def blocked_backend_pid() -> int | None:
 def many_payable_facilities():
     ProgramYear.objects.get_or_create(year=2024, defaults={"label": "PY2"})
     exhibit = PerDiemExhibitFactory.create()
-    facilities = Facility.objects.bulk_create(
+    facilities = bulk_create_facilities(
         FacilityFactory.build(npi=luhn_npi(f"17{n:07d}"), hcai_id=f"2069{n:05d}")
         for n in range(300)
     )
@@ -125,7 +125,8 @@ def test_given_worker_killed_mid_run_when_restarted_then_ledger_posted_exactly_o
     blocker.set_autocommit(False)
     with blocker.cursor() as cursor:
         cursor.execute(
-            "SELECT id FROM portal_facility WHERE id = %s FOR UPDATE",
+            "SELECT organisation_ptr_id FROM portal_facility"
+            " WHERE organisation_ptr_id = %s FOR UPDATE",
             [many_payable_facilities[-1].pk],
         )
     app.send_task(TASK, kwargs={"run_id": run.pk})

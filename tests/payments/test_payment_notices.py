@@ -16,8 +16,8 @@ from payments.services import approve_payment_run
 from portal.calendar.dates import pacific_time
 from portal.models import (
     Facility,
-    FacilityMembership,
     Notice,
+    OrganisationMembership,
     Role,
     ScheduledNotice,
     User,
@@ -138,7 +138,7 @@ def test_given_user_of_two_facilities_when_one_paid_then_told_about_that_one(
     # given a consultant who is a member of north only, and formerly of south
     w = two_facilities
     consultant = UserFactory.create(role=Role.FACILITY_STAFF, facilities=[w["north"]])
-    FacilityMembership.objects.create(user=consultant, facility=w["south"], is_active=False)
+    OrganisationMembership.objects.create(user=consultant, organisation=w["south"], is_active=False)
     run = start_payment_run(program_year=2024, exhibit_kind="interim", started_by=analyst)
     # when
     approve_payment_run(run=run, approver=approver)

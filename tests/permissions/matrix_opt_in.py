@@ -105,7 +105,7 @@ def add_opt_in_world(world: Any) -> None:
     from django.utils import timezone
 
     from portal.models import (
-        FacilityMembership,
+        OrganisationMembership,
         Role,
         User,
     )
@@ -120,7 +120,7 @@ def add_opt_in_world(world: Any) -> None:
     author = User.objects.create_user(
         email=f"opt-in-author-{world.facility.pk}@example.test", role=Role.FACILITY_ADMIN
     )
-    FacilityMembership.objects.create(user=author, facility=world.facility)
+    OrganisationMembership.objects.create(user=author, organisation=world.facility)
     world.extra["opt_in"] = opt_in_services.start_opt_in(
         facility=world.facility, program_year=py, actor=author
     )

@@ -70,7 +70,7 @@ def _program_year_window(world):  # type: ignore[no-untyped-def]
 def _staff_state(world):  # type: ignore[no-untyped-def]
     user = world.users["facility_staff"]
     user.refresh_from_db()
-    return (user.is_active, list(user.memberships.values_list("facility_id", "is_active")))
+    return (user.is_active, list(user.memberships.values_list("organisation_id", "is_active")))
 
 
 def _facility_user_emails(world):  # type: ignore[no-untyped-def]
@@ -105,4 +105,19 @@ POST_CASES = {
         (302, 403, 302, 403, 403, 403, 403, 403),
         _facility_user_emails,
     ),
+}
+
+# Provider administrators of either kind manage their own organisations' users: the ECM
+# provider administrator opens the pages (their users), but the SNF staff user in these rows
+# is not theirs (404), and the invitation of SNF staff to a SNF is refused in the form (200,
+# nothing written).
+ECM_COLUMNS = {
+    "portal:user_list": (403, 200, 403),
+    "portal:user_invite": (403, 200, 403),
+    "portal:user_deactivate": (403, 404, 403),
+}
+ECM_POST_COLUMNS = {
+    "portal:user_deactivate": (403, 404, 403),
+    # a set is a refusal (nothing may change): here the form shown again with its error
+    "portal:user_invite": (403, frozenset({200}), 403),
 }

@@ -74,7 +74,7 @@ def test_given_demo_users_when_demo_totp_command_then_six_digit_codes(capsys):
     call_command("demo_totp")
     # then
     lines = capsys.readouterr().out.strip().splitlines()
-    assert len(lines) == 4
+    assert len(lines) == 5  # the four SNF plan staff and the ECM program manager
     assert all(line.split()[-1].isdigit() and len(line.split()[-1]) == 6 for line in lines)
 
 

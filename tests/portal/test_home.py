@@ -15,7 +15,7 @@ from django.utils import timezone
 from disputes.models import Status as DisputeStatus
 from payments.models import PaymentRun
 from portal.home import home_panels_for, work_item_count
-from portal.models import FacilityMembership
+from portal.models import OrganisationMembership
 from portal.programs import HomePanel, PortalApp, WorkItem
 from programs.wqip.models import ClaimImport, OptIn
 from tests.factories import FacilityFactory
@@ -177,7 +177,7 @@ def _populate(world, count: int, *, start: int) -> None:  # type: ignore[no-unty
     for n in range(start, start + count):
         facility = FacilityFactory.create(name=f"Home {n:02d}")
         for role in ("facility_staff", "facility_admin"):
-            FacilityMembership.objects.create(user=world.users[role], facility=facility)
+            OrganisationMembership.objects.create(user=world.users[role], organisation=facility)
         opt_in_with_form(facility, status=OptIn.Status.RETURNED, year=2025)
         opt_in_with_form(facility, status=OptIn.Status.SUBMITTED, year=2024, submitted_days_ago=n)
         returned_dispute(facility, filer, amend_due=_day(n))

@@ -13,10 +13,10 @@ from django.utils import timezone
 from portal.calendar.dates import pacific_time
 from portal.models import (
     Facility,
-    FacilityMembership,
     LiaisonAssignment,
     Notice,
     NoticePreference,
+    OrganisationMembership,
     OutboundEmail,
     Role,
     ScheduledNotice,
@@ -247,7 +247,7 @@ def test_given_inactive_membership_when_swept_then_former_member_receives_nothin
     facility_a, admin_a
 ):
     # given
-    FacilityMembership.objects.filter(user=admin_a).update(is_active=False)
+    OrganisationMembership.objects.filter(user=admin_a).update(is_active=False)
     schedule_notice(kind="payment_issued", subject=facility_a, due_at=PAST)
     # when
     sweep_due_notices()

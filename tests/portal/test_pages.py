@@ -15,8 +15,8 @@ from portal.accounts.services import (
 )
 from portal.models import (
     AuditEvent,
-    FacilityMembership,
     FacilityType,
+    OrganisationMembership,
     Role,
 )
 from programs.wqip.models import (
@@ -185,7 +185,7 @@ def test_given_facility_admin_when_inviting_then_user_member_and_set_password_ma
     # then
     assert user.email == "new.person@a.example.test"
     assert not user.has_usable_password()
-    assert FacilityMembership.objects.filter(user=user, facility=world.facility_a).exists()
+    assert OrganisationMembership.objects.filter(user=user, organisation=world.facility_a).exists()
     assert "https://portal.example/accounts/password/reset/key/" in mail.outbox[0].body
     assert AuditEvent.objects.get(action="user.invited").actor == admin
 
@@ -207,7 +207,8 @@ def test_given_facility_admin_when_invite_form_then_only_own_facilities_offered(
     # when
     response = client_as("facility_admin").get(reverse("portal:user_invite"))
     # then
-    assert list(response.context["form"].fields["facilities"].queryset) == [world.facility_a]
+    offered = response.context["form"].fields["facilities"].queryset
+    assert list(offered.values_list("pk", flat=True)) == [world.facility_a.pk]
 
 
 def test_given_staff_of_one_facility_when_deactivated_then_cannot_sign_in(world):
@@ -224,15 +225,15 @@ def test_given_staff_of_one_facility_when_deactivated_then_cannot_sign_in(world)
 def test_given_staff_of_two_facilities_when_one_admin_deactivates_then_other_access_stays(world):
     # given
     staff = world.users["facility_staff"]
-    FacilityMembership.objects.create(user=staff, facility=world.facility_b)
+    OrganisationMembership.objects.create(user=staff, organisation=world.facility_b)
     # when
     deactivate_facility_user(admin=world.users["facility_admin"], user=staff)
     # then
     staff.refresh_from_db()
     assert staff.is_active
-    assert list(staff.memberships.filter(is_active=True).values_list("facility", flat=True)) == [
-        world.facility_b.pk
-    ]
+    assert list(
+        staff.memberships.filter(is_active=True).values_list("organisation", flat=True)
+    ) == [world.facility_b.pk]
 
 
 def test_given_admin_of_other_facility_when_deactivate_page_then_404(client, world):

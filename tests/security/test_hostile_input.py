@@ -264,7 +264,9 @@ def test_given_hostile_values_in_every_parameter_when_each_role_requests_url_the
     settings.MIDDLEWARE = [*settings.MIDDLEWARE, MIDDLEWARE_PATH]
     url_builder, statuses = CASES[url_name]
     served = [
-        role for role, status in zip(ROLES, statuses, strict=True) if status not in TURNED_AWAY
+        role
+        for role, status in zip(ROLES, statuses, strict=True)
+        if not isinstance(status, frozenset) and status not in TURNED_AWAY
     ]
     walks = [
         Walk(builder(world), _body_builder(world, url_name))

@@ -54,7 +54,7 @@ STORE_SQL = [
         (computation_id, facility_id, program_year, {_count_columns()},
          latest_qualifying_received_on)
     SELECT %(computation)s, f.id, %(year)s, {_sum_by_outcome("m", "m.days")}, q.latest
-    FROM portal_facility f
+    FROM (SELECT organisation_ptr_id AS id FROM portal_facility) f
     LEFT JOIN bd_member_ranges m ON m.facility_id = f.id
     LEFT JOIN (
         SELECT facility_id, max(received_date) AS latest

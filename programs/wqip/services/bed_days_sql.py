@@ -85,7 +85,7 @@ PIPELINE_SQL = [
                {LINE_REASON_SQL} AS reason
         FROM wqip_claimline l
         JOIN bd_effective e ON e.id = l.claim_id
-        JOIN portal_facility f ON f.id = l.facility_id
+        JOIN portal_facility f ON f.organisation_ptr_id = l.facility_id
         WHERE l.revenue_code IN ('0101', '0190', '0180', '0185')
           AND l.from_date <= %(year_end)s AND l.through_date >= %(year_start)s
     )

@@ -92,7 +92,7 @@ def _typed_sql(
     FROM (
         SELECT s.*, {casts}
         FROM (SELECT line, {trimmed} FROM claim_staging OFFSET 0) s
-        LEFT JOIN portal_facility f ON f.npi = s.facility_npi
+        LEFT JOIN portal_organisation f ON f.npi = s.facility_npi AND f.kind = 'snf'
         OFFSET 0
     ) v
     """

@@ -144,7 +144,7 @@ def _create_rows_sql(columns: list[str]) -> str:
         CREATE TEMP TABLE claim_rows ON COMMIT DROP AS
         SELECT s.line, {picks}, f.id AS facility_id
         FROM claim_staging s
-        LEFT JOIN portal_facility f ON f.npi = {npi}
+        LEFT JOIN portal_organisation f ON f.npi = {npi} AND f.kind = 'snf'
     """
 
 
@@ -246,7 +246,7 @@ def _conflict_errors_sql() -> str:
            FROM claim_good_rows k
            JOIN wqip_claim c ON c.claim_id = k.claim_id
            JOIN wqip_claimline l ON l.claim_id = c.id AND l.line_no = k.line_no::int
-           JOIN portal_facility f ON f.id = l.facility_id
+           JOIN portal_organisation f ON f.id = l.facility_id
            WHERE k.{c} <> {expr}"""
         for c, expr in DB_LINE_COLUMNS.items()
     )

@@ -83,7 +83,7 @@ def test_given_open_window_when_facility_home_then_deadline_to_start_or_submit(w
     # given
     py = open_window(program_year(2026))
     mine = FacilityFactory.create(name="Cypress Post-Acute")
-    world.users["facility_admin"].memberships.create(facility=mine)
+    world.users["facility_admin"].memberships.create(organisation=mine)
     draft = OptInFactory.create(facility=mine, program_year=py, status=OptIn.Status.DRAFT)
     # when
     deadlines = _panels(world.users["facility_admin"])["deadlines"]
