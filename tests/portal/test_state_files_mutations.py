@@ -4,7 +4,9 @@ or refuse it with line, column and cause (a CsvImportError); never another excep
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -29,7 +31,7 @@ CELL = st.one_of(
     st.floats(allow_nan=False, allow_infinity=False),
     st.sampled_from(["", " ", "0", "1.5", "²", "\t", "2024-02-30", "13/45/2024", "99999999"]),
 )
-FILES = {
+FILES: dict[str, tuple[Any, Callable[[], list[dict]], Callable[[Path], object]]] = {
     "listing": (LISTING_VINTAGES["2026"], listing_rows, read_listing),
     "crosswalk": (CROSSWALK, crosswalk_rows, read_crosswalk),
     "beds": (BED_TYPES, bed_rows, read_bed_types),
