@@ -33,6 +33,21 @@ urlpatterns = [
         import_views.state_file_addresses,
         name="state_file_addresses",
     ),
+    path(
+        "facilities/imports/fetched/<int:pk>/",
+        import_views.fetched_file_detail,
+        name="fetched_file_detail",
+    ),
+    path(
+        "facilities/imports/fetched/<int:pk>/import/",
+        import_views.fetched_file_import,
+        name="fetched_file_import",
+    ),
+    path(
+        "facilities/imports/fetched/<int:pk>/discard/",
+        import_views.fetched_file_discard,
+        name="fetched_file_discard",
+    ),
     path("users/", account_views.user_list, name="user_list"),
     path("users/invite/", account_views.user_invite, name="user_invite"),
     path("users/<int:pk>/deactivate/", account_views.user_deactivate, name="user_deactivate"),

@@ -34,7 +34,9 @@ def produce_daily_reminders_task() -> dict[str, int]:
 
 @shared_task(name="portal.refresh_registry_from_state", acks_late=True)
 def refresh_registry_from_state_task() -> str:
-    """Monthly: fetch the state's registry files from their addresses; stage an import."""
-    from portal.registry.state_sources import refresh_registry_from_state
+    """Monthly: fetch the state's files from their addresses; the registry files become a
+    staged import, the others (enforcement actions) a fetched file; all wait for review."""
+    from portal.registry.state_sources import refresh_fetched_files, refresh_registry_from_state
 
-    return refresh_registry_from_state().message
+    outcomes = [refresh_registry_from_state(), *refresh_fetched_files()]
+    return " ".join(outcome.message for outcome in outcomes)

@@ -12,7 +12,12 @@ from portal.notifications.models import (
     ScheduledNotice,
 )
 from portal.registry.models import Facility, FacilityType, Organisation, OrganisationKind
-from portal.registry.state_models import RegistryImport, StateFileAddress, StateSource
+from portal.registry.state_models import (
+    FetchedStateFile,
+    RegistryImport,
+    StateFileAddress,
+    StateSource,
+)
 
 __all__ = [
     "AccessLogEntry",
@@ -21,6 +26,7 @@ __all__ = [
     "DataRevision",
     "Facility",
     "FacilityType",
+    "FetchedStateFile",
     "Holiday",
     "LiaisonAssignment",
     "Notice",

@@ -17,7 +17,7 @@ from portal.accounts.http import AuthenticatedRequest
 from portal.accounts.permissions import role_required
 from portal.files.csvio import MAX_REPORTED_ERRORS, CsvImportError
 from portal.files.uploads import sanitise_filename
-from portal.models import FacilityType, RegistryImport, Role, StateSource
+from portal.models import FacilityType, FetchedStateFile, RegistryImport, Role, StateSource
 from portal.registry.forms import StateFileAddressForm, StateFilesUploadForm
 from portal.registry.state_diff import KIND_LABELS, STATE_FIELDS
 from portal.registry.state_import import (
@@ -27,7 +27,13 @@ from portal.registry.state_import import (
     discard_registry_import,
     stage_registry_import,
 )
-from portal.registry.state_sources import save_addresses, source_addresses
+from portal.registry.state_sources import (
+    FETCHED_FILE_HANDLERS,
+    FetchedFileNotPending,
+    decide_fetched_file,
+    save_addresses,
+    source_addresses,
+)
 
 REGISTRY_EDITORS = (Role.FINANCE_ANALYST, Role.PROGRAM_ADMIN)
 CHANGES_PAGE_SIZE = 100
@@ -69,10 +75,11 @@ def registry_import_list(request: AuthenticatedRequest) -> HttpResponse:
             else:
                 return redirect(staged.get_absolute_url())
     imports = RegistryImport.objects.select_related("created_by", "decided_by")[:50]
+    fetched = FetchedStateFile.objects.filter(status=FetchedStateFile.Status.PENDING)
     return render(
         request,
         "portal/registry_imports/import_list.html",
-        {"form": form, "errors": errors, "imports": imports},
+        {"form": form, "errors": errors, "imports": imports, "fetched": fetched},
     )
 
 
@@ -196,3 +203,39 @@ def state_file_addresses(request: AuthenticatedRequest) -> HttpResponse:
         messages.success(request, "Download addresses saved.")
         return redirect("portal:state_file_addresses")
     return render(request, "portal/registry_imports/addresses.html", {"forms": forms})
+
+
+@role_required(*REGISTRY_EDITORS)
+def fetched_file_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    fetched = get_object_or_404(FetchedStateFile.objects.select_related("decided_by"), pk=pk)
+    handler = FETCHED_FILE_HANDLERS.get(fetched.source)
+    return render(
+        request,
+        "portal/registry_imports/fetched_file.html",
+        {"fetched": fetched, "title": handler.title if handler else fetched.get_source_display()},
+    )
+
+
+def _decide(request: AuthenticatedRequest, pk: int, *, apply: bool) -> HttpResponse:
+    fetched = get_object_or_404(FetchedStateFile, pk=pk)
+    try:
+        outcome = decide_fetched_file(fetched=fetched, actor=request.user, apply=apply)
+    except FetchedFileNotPending as exc:
+        messages.error(request, str(exc))
+    except CsvImportError as exc:  # the registry changed so that a row is now checked
+        messages.error(request, f"Not imported: {str(exc).splitlines()[1].strip()}")
+    else:
+        messages.success(request, "Imported: " + outcome if apply else "Discarded.")
+    return redirect(fetched.get_absolute_url())
+
+
+@role_required(*REGISTRY_EDITORS)
+@require_POST
+def fetched_file_import(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    return _decide(request, pk, apply=True)
+
+
+@role_required(*REGISTRY_EDITORS)
+@require_POST
+def fetched_file_discard(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    return _decide(request, pk, apply=False)

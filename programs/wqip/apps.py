@@ -41,6 +41,21 @@ class WqipConfig(ProgramConfig):
         register_report_contacts(self.label, report_contact_emails)
         register_daily_producer("opt_in_window", produce_opt_in_window_reminders)
         register_daily_producer("opt_in_incomplete", produce_opt_in_incomplete_reminders)
+        from portal.models import StateSource
+        from portal.registry.state_sources import (
+            FetchedFileHandler,
+            register_fetched_file_handler,
+        )
+        from programs.wqip.services.citations import apply_fetched_citations, preview_citations
+
+        register_fetched_file_handler(
+            StateSource.ENFORCEMENT,
+            FetchedFileHandler(
+                title="CDPH enforcement actions (WQIP citations)",
+                preview=preview_citations,
+                apply=apply_fetched_citations,
+            ),
+        )
 
     def ensure_reference_data(self) -> None:
         from programs.wqip.models import ProgramYear

@@ -90,3 +90,70 @@ POST_CASES = {
         _addresses,
     ),
 }
+
+
+def fetched_file(world):  # type: ignore[no-untyped-def]
+    """A pending fetched enforcement file (our citations.csv layout, no row for the world)."""
+    from django.core.files.base import ContentFile
+
+    from portal.models import FetchedStateFile
+
+    if "fetched_file" not in world.extra:
+        body = (
+            b"FACID,PENALTY_NUMBER,PENALTY_ISSUE_DATE,VIOLATION_FROM_DATE,"
+            b"CLASS_ASSESSED_INITIAL,CLASS_ASSESSED_FINAL\n"
+            + world.facility_a.cdph_facid.encode()
+            + b",77,2024-01-02,2024-01-01,A,\n"
+        )
+        fetched = FetchedStateFile(
+            source="cdph_enforcement", name="sea.csv", size=len(body), sha256="0" * 64,
+            preview={"created": 1, "updated": 0, "unchanged": 0, "skipped": 0},
+        )  # fmt: skip
+        fetched.file.save("matrix.bin", ContentFile(body), save=False)
+        fetched.save()
+        world.extra["fetched_file"] = fetched
+    return world.extra["fetched_file"]
+
+
+def _fetched_state(world):  # type: ignore[no-untyped-def]
+    from portal.models import FetchedStateFile
+    from programs.wqip.models import Citation
+
+    return (
+        FetchedStateFile.objects.get(pk=fetched_file(world).pk).status,
+        Citation.objects.count(),
+    )
+
+
+CASES.update(
+    {
+        "portal:fetched_file_detail": (
+            lambda w: reverse("portal:fetched_file_detail", args=[fetched_file(w).pk]),
+            EDITORS,
+        ),
+        "portal:fetched_file_import": (
+            lambda w: reverse("portal:fetched_file_import", args=[fetched_file(w).pk]),
+            (302, 403, 403, 403, 403, 405, 403, 405),
+        ),
+        "portal:fetched_file_discard": (
+            lambda w: reverse("portal:fetched_file_discard", args=[fetched_file(w).pk]),
+            (302, 403, 403, 403, 403, 405, 403, 405),
+        ),
+    }
+)
+POST_CASES.update(
+    {
+        "portal:fetched_file_import": (
+            lambda w: reverse("portal:fetched_file_import", args=[fetched_file(w).pk]),
+            lambda w: {},
+            EDITORS_POST,
+            _fetched_state,
+        ),
+        "portal:fetched_file_discard": (
+            lambda w: reverse("portal:fetched_file_discard", args=[fetched_file(w).pk]),
+            lambda w: {},
+            EDITORS_POST,
+            _fetched_state,
+        ),
+    }
+)

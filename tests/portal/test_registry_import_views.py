@@ -224,3 +224,103 @@ def test_given_beat_schedule_when_read_then_monthly_refresh_task_registered(db):
     assert (
         refresh_registry_from_state_task() == "No download address is switched on for the listing."
     )
+
+
+# --- the enforcement actions fetched for WQIP ------------------------------------------------
+
+
+def test_given_enforcement_address_when_refreshed_then_file_waits_with_preview_then_imported(
+    file_server, world, client_as, settings, tmp_path
+):
+    # given: the SEA workbook published; facility A of the registry has two penalties in it
+    from portal.models import FetchedStateFile
+    from portal.registry.state_sources import refresh_fetched_files
+    from programs.wqip.models import Citation
+    from tests.programs.wqip.test_citation_files import sea_rows
+    from tests.state_files import SEA_COLUMNS
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    base, folder = file_server
+    rows = sea_rows()
+    for row in rows[:2]:
+        row["FACID"] = world.facility_a.cdph_facid
+    write_table(folder / "sea_final.xlsx", SEA_COLUMNS, rows)
+    StateFileAddress.objects.create(
+        source="cdph_enforcement", url=f"{base}/sea_final.xlsx", enabled=True
+    )
+    # when
+    (outcome,) = refresh_fetched_files(timeout=10)
+    # then: waiting, previewed, nothing stored; program admins told
+    assert outcome.status == "staged"
+    fetched = FetchedStateFile.objects.get()
+    assert fetched.preview == {"created": 2, "updated": 0, "unchanged": 0, "skipped": 6}
+    assert not Citation.objects.exists()
+    assert ScheduledNotice.objects.filter(kind="state_file_waiting").count() == 1
+    client = client_as("finance_analyst")
+    listed = client.get(reverse("portal:registry_import_list")).content.decode()
+    assert "Fetched files waiting for review" in listed
+    assert "Skipped" in client.get(fetched.get_absolute_url()).content.decode()
+    # when: imported
+    response = client.post(reverse("portal:fetched_file_import", args=[fetched.pk]), follow=True)
+    # then
+    assert "Imported: citations: 2 created" in response.content.decode()
+    assert Citation.objects.count() == 2
+    fetched.refresh_from_db()
+    assert (fetched.status, fetched.decided_by) == ("imported", world.users["finance_analyst"])
+    # when: the same file next month
+    (again,) = refresh_fetched_files(timeout=10)
+    # then
+    assert again.status == "unchanged"
+    assert FetchedStateFile.objects.count() == 1
+
+
+def test_given_fetched_file_when_discarded_then_nothing_imported(
+    file_server, world, client_as, settings, tmp_path
+):
+    # given
+    from portal.models import FetchedStateFile
+    from portal.registry.state_sources import refresh_fetched_files
+    from programs.wqip.models import Citation
+    from tests.programs.wqip.test_citation_files import dashboard_rows
+    from tests.state_files import DASHBOARD_COLUMNS
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    base, folder = file_server
+    rows = dashboard_rows(through_excel=True)
+    rows[0]["Facility ID"] = world.facility_b.cdph_facid
+    write_table(folder / "dashboard.csv", DASHBOARD_COLUMNS, rows)
+    StateFileAddress.objects.create(
+        source="cdph_enforcement", url=f"{base}/dashboard.csv", enabled=True
+    )
+    refresh_fetched_files(timeout=10)
+    fetched = FetchedStateFile.objects.get()
+    # when
+    client = client_as("program_admin")
+    client.post(reverse("portal:fetched_file_discard", args=[fetched.pk]))
+    again = client.post(reverse("portal:fetched_file_import", args=[fetched.pk]), follow=True)
+    # then
+    assert "This file was discarded already." in again.content.decode()
+    assert not Citation.objects.exists()
+    assert AuditEvent.objects.filter(action="registry.fetched_file_discarded").count() == 1
+
+
+def test_given_bad_enforcement_file_published_when_refreshed_then_refused_and_recorded(
+    file_server, world
+):
+    # given
+    from portal.models import FetchedStateFile
+    from portal.registry.state_sources import refresh_fetched_files
+
+    base, folder = file_server
+    (folder / "sea.csv").write_text(
+        "FACID,PENALTY_NUMBER,PENALTY_ISSUE_DATE,VIOLATION_FROM_DATE,CLASS_ASSESSED_INITIAL,"
+        f"CLASS_ASSESSED_FINAL\n{world.facility_a.cdph_facid},1,soon,,A,\n",
+        encoding="utf-8",
+    )
+    StateFileAddress.objects.create(source="cdph_enforcement", url=f"{base}/sea.csv", enabled=True)
+    # when
+    (outcome,) = refresh_fetched_files(timeout=10)
+    # then
+    assert outcome.status == "failed"
+    assert StateFileAddress.objects.get().last_outcome.startswith("refused: sea.csv")
+    assert not FetchedStateFile.objects.exists()

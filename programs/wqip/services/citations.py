@@ -131,3 +131,20 @@ def import_citations(
         },
     )
     return summary
+
+
+def preview_citations(path: Path, name: str = "") -> dict[str, int]:
+    """What importing the file would do, stored nowhere (a fetched file waiting for review)."""
+    with transaction.atomic():
+        summary = import_citations(path=path, source_name=name)
+        transaction.set_rollback(True)
+    return {
+        "created": summary.created,
+        "updated": summary.updated,
+        "unchanged": summary.unchanged,
+        "skipped": summary.skipped,
+    }
+
+
+def apply_fetched_citations(*, path: Path, name: str, actor: User | None) -> str:
+    return f"citations: {import_citations(path=path, actor=actor, source_name=name)}"
