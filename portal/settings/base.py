@@ -8,7 +8,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 
-from portal.embedded import embedded_broker_options, embedded_postgres
+from portal.embedded import embedded_broker_options, embedded_postgres, embedded_redis
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("WQIP_VAR_DIR", BASE_DIR / "var"))
@@ -47,6 +47,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # above every layer that uses the database: an outage answers the 503 page
+    # (portal/unavailable.py)
+    "portal.unavailable.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -209,6 +212,9 @@ MEDIA_ROOT = PRIVATE_MEDIA_ROOT
 WQIP_UPLOAD_MAX_BYTES = env.int("WQIP_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 # the state's statewide files (CDPH listing ~15,000 rows, enforcement actions ~41,000 rows)
 STATE_FILE_MAX_BYTES = env.int("STATE_FILE_MAX_BYTES", default=64 * 1024 * 1024)
+# claims files from the web: streamed to a temporary file (not memory) as they arrive
+WQIP_CLAIMS_UPLOAD_MAX_BYTES = env.int("WQIP_CLAIMS_UPLOAD_MAX_BYTES", default=2 * 1024**3)
+FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default=None)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -219,6 +225,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 if env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
+# seconds an SMTP conversation may take before the send fails (and is retried later)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="WQIP Portal <no-reply@wqip.example>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 # links in e-mails are absolute: the portal's public address
@@ -226,11 +234,21 @@ WQIP_SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
 WQIP_MAIL_DOMAIN = env.str("MAIL_DOMAIN", default="wqip.example")
 
 # --- Celery --------------------------------------------------------------------------------
+# Neither set: the embedded Redis server (portal/embedded.py) is broker (db 0), shared cache
+# (db 1) and result backend (db 2) for every process, as a real Redis is in production.
 REDIS_URL = env.str("REDIS_URL", default="")
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+_result_backend = REDIS_URL or None
+if not REDIS_URL and not CELERY_BROKER_URL:
+    _redis_socket = embedded_redis(folder=VAR_DIR / "redis")
+    if _redis_socket is not None:
+        CELERY_BROKER_URL = f"redis+socket://{_redis_socket}?virtual_host=0"
+        REDIS_URL = f"unix://{_redis_socket}?db=1"
+        _result_backend = f"redis+socket://{_redis_socket}?virtual_host=2"
+CELERY_BROKER_URL = CELERY_BROKER_URL or "filesystem://"
 if CELERY_BROKER_URL == "filesystem://":
     CELERY_BROKER_TRANSPORT_OPTIONS = embedded_broker_options(VAR_DIR / "broker")
-CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL or None) or None
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=_result_backend) or None
 CELERY_TASK_IGNORE_RESULT = CELERY_RESULT_BACKEND is None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -275,6 +293,9 @@ WQIP_CLASS_A_MODE = env.str("WQIP_CLASS_A_MODE", default="once")
 # (payments.claim_parallel_load); workers default to the number of cores (at most 4)
 WQIP_CLAIMS_LOAD_WORKERS = env.int("WQIP_CLAIMS_LOAD_WORKERS", default=None)
 WQIP_CLAIMS_PARALLEL_MIN_BYTES = env.int("WQIP_CLAIMS_PARALLEL_MIN_BYTES", default=16 * 1024 * 1024)
+
+# the 503 page shown while the database is unreachable asks to come back after this
+WQIP_RETRY_AFTER_SECONDS = env.int("WQIP_RETRY_AFTER_SECONDS", default=30)
 
 LOGGING = {
     "version": 1,

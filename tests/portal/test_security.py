@@ -23,6 +23,8 @@ def test_given_production_settings_when_check_deploy_then_no_issue():
         "DJANGO_SETTINGS_MODULE": "portal.settings.prod",
         "SECRET_KEY": secrets.token_urlsafe(60),
         "DATABASE_URL": os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/wqip"),
+        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",  # production refuses to start without
+        "REDIS_URL": "redis://127.0.0.1:6379/1",
         "ALLOWED_HOSTS": "portal.example",
     }
     for name in ("DEBUG", "SECURE_COOKIES", "DJANGO_ALLOW_ASYNC_UNSAFE"):  # test-run leftovers
@@ -48,6 +50,9 @@ def test_given_production_settings_when_weak_secret_key_then_refused():
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portal.settings.prod",
         "SECRET_KEY": "short",
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/wqip",
+        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+        "REDIS_URL": "redis://127.0.0.1:6379/1",
         "ALLOWED_HOSTS": "portal.example",
     }
     # when

@@ -30,12 +30,16 @@ from django.db import transaction
 from django.test import Client
 from django.urls import resolve, reverse
 
-from tests.permissions.test_matrix import NOT_WALKED_PREFIXES, merged, project_url_names
+from tests.permissions.test_matrix import (
+    CASES,
+    NOT_WALKED_PREFIXES,
+    POST_CASES,
+    merged,
+    project_url_names,
+)
 from tests.roles import ROLES
 from tests.security.recording import MIDDLEWARE_PATH, keys_read
 
-CASES = merged("CASES")
-POST_CASES = merged("POST_CASES")
 WALK_VARIANTS = merged("WALK_VARIANTS")
 
 HOSTILE_VALUES = (

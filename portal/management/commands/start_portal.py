@@ -1,5 +1,9 @@
 """``make run``: migrate, collect static files, load demo data, then run the web server, a
-Celery worker and Celery beat as child processes until Ctrl-C (SIGINT) or SIGTERM."""
+Celery worker and Celery beat as child processes until Ctrl-C (SIGINT) or SIGTERM.
+
+A child that dies is started again (the launcher says so on stderr); one that dies more than
+WQIP_RESTART_LIMIT times within WQIP_RESTART_WINDOW seconds is left stopped (a worker or beat:
+the web stays up; the web: the launcher stops)."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
@@ -56,6 +61,15 @@ def free_port(host: str, wanted: int) -> int:
     raise CommandError(f"no free port between {wanted} and {wanted + 49}")
 
 
+@dataclass
+class Child:
+    name: str
+    command: list[str]
+    process: subprocess.Popen[bytes]
+    deaths: list[float] = field(default_factory=list)
+    given_up: bool = False
+
+
 class Command(BaseCommand):
     help = "Start the WQIP Portal: migrate, demo data, web server, Celery worker and beat."
 
@@ -65,8 +79,10 @@ class Command(BaseCommand):
         parser.add_argument("--no-demo", action="store_true", help="skip the demo data")
 
     def handle(self, *args: object, host: str, port: int, no_demo: bool, **options: object) -> None:
-        self.children: list[tuple[str, subprocess.Popen[bytes]]] = []
+        self.children: list[Child] = []
         self.stopping = False
+        self.restart_limit = int(os.environ.get("WQIP_RESTART_LIMIT", "5"))
+        self.restart_window = float(os.environ.get("WQIP_RESTART_WINDOW", "60"))
         forget_dead_embedded_postgres_users()
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("database migrated")
@@ -105,10 +121,17 @@ class Command(BaseCommand):
 
     # --- children ---------------------------------------------------------------------------
     def _spawn(self, name: str, command: list[str]) -> None:
+        self.children.append(Child(name, command, self._start(command)))
+
+    def _start(self, command: list[str]) -> subprocess.Popen[bytes]:
         # own session: the terminal's Ctrl-C reaches only us, and we stop each child's whole
         # process group, so no grandchild is left behind
-        process = subprocess.Popen(command, cwd=settings.BASE_DIR, start_new_session=True)  # noqa: S603
-        self.children.append((name, process))
+        # the children use this process's settings (portal.wsgi and portal.celery default to
+        # the production settings)
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE}
+        return subprocess.Popen(  # noqa: S603
+            command, cwd=settings.BASE_DIR, start_new_session=True, env=env
+        )
 
     def _stop(self, signum: int, frame: FrameType | None) -> None:
         self.stopping = True
@@ -124,9 +147,33 @@ class Command(BaseCommand):
             time.sleep(0.2)
 
     def _check_children(self) -> None:
-        for name, process in self.children:
-            if process.poll() is not None and not self.stopping:
-                raise CommandError(f"{name} stopped unexpectedly (exit code {process.returncode})")
+        for child in self.children:
+            if child.given_up or self.stopping or child.process.poll() is None:
+                continue
+            code = child.process.returncode
+            # the rest of its process group (a worker's pool processes) goes with it
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(child.process.pid, signal.SIGKILL)
+            now = time.monotonic()
+            child.deaths = [t for t in child.deaths if now - t < self.restart_window] + [now]
+            if len(child.deaths) > self.restart_limit:
+                child.given_up = True
+                message = (
+                    f"{child.name} stopped unexpectedly (exit code {code}) "
+                    f"{len(child.deaths)} times in {self.restart_window:.0f} s: "
+                    "giving up, not restarting it"
+                )
+                self.stderr.write(message)
+                if child.name == "web":
+                    raise CommandError(message)
+                self.stderr.write(f"the web server stays up without the {child.name}")
+                continue
+            self.stderr.write(
+                f"{child.name} stopped unexpectedly (exit code {code}); restarting it "
+                f"(restart {len(child.deaths)} of at most {self.restart_limit} "
+                f"in {self.restart_window:.0f} s)"
+            )
+            child.process = self._start(child.command)
 
     def _supervise(self) -> None:
         while not self.stopping:
@@ -139,7 +186,7 @@ class Command(BaseCommand):
         # (the embedded PostgreSQL stops when its last user has exited); SIGTERM, then
         # SIGKILL for anything that does not stop in time
         for stop_signal, grace in ((signal.SIGINT, 15), (signal.SIGTERM, 5), (signal.SIGKILL, 5)):
-            running = [p for _, p in self.children if p.poll() is None]
+            running = [c.process for c in self.children if c.process.poll() is None]
             if not running:
                 break
             for process in running:

@@ -9,7 +9,6 @@ row's file line is exact. The header names the columns (any order); the values s
 from __future__ import annotations
 
 import csv
-import io
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -20,7 +19,9 @@ import psycopg
 
 from portal.files.csvio import (
     CsvImportError,
+    CsvReader,
     RowError,
+    csv_error,
     normalise_header,
 )
 from programs.wqip.services.claims_columns import CLAIM_COLUMNS
@@ -56,7 +57,10 @@ def _read_header(handle: BinaryIO, source: str) -> list[str]:
         raise CsvImportError(
             [RowError(1, "", f"not valid UTF-8 (byte {exc.start + 1} of the line)")], source
         ) from exc
-    columns = [normalise_header(name) for name in next(csv.reader([text]))]
+    try:
+        columns = [normalise_header(name) for name in next(csv.reader([text]))]
+    except csv.Error as exc:
+        raise CsvImportError([csv_error(1, exc)], source) from None
     missing = [name for name in CLAIM_COLUMNS if name not in columns]
     if missing:
         raise CsvImportError(
@@ -149,31 +153,20 @@ def _copy_fast(
     )
 
 
-def _copy_rowwise(cursor, handle: BinaryIO, ncols: int, source: str) -> _Loaded:
-    """Python's csv module, row by row: exact line numbers, ragged rows, blank lines."""
+def _copy_rowwise(cursor, handle: BinaryIO, columns: list[str], source: str) -> _Loaded:
+    """Python's csv module, row by row (portal.files.csvio, as every importer): exact line
+    numbers, ragged rows, blank lines; a record that is no row of the file (an unclosed
+    quote, a carriage return in an unquoted value, a value too long, more values than the
+    header) is refused at the line where it starts."""
+    ncols = len(columns)
     names = ", ".join(f"c{i}" for i in range(ncols))
-    text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
-    reader = csv.reader(text)
+    reader = CsvReader(handle, required=(), source=source, header=columns)
     rows = 0
     with cursor.copy(f"COPY claim_staging (line, {names}) FROM STDIN") as copy:
-        for values in _rows_or_utf8_error(reader, source):
-            if not values or (len(values) == 1 and not values[0].strip()):
-                continue
+        for line, values in reader.records():
             rows += 1
-            values = (values + [""] * ncols)[:ncols]
-            copy.write_row((reader.line_num + 1, *values))
-    text.detach()
+            copy.write_row((line, *(values + [""] * ncols)[:ncols]))
     return _Loaded(rows=rows, line_numbers_exact=True)
-
-
-def _rows_or_utf8_error(reader, source: str) -> Iterator[list[str]]:
-    try:
-        yield from reader
-    except UnicodeDecodeError as exc:
-        line = reader.line_num + 2
-        raise CsvImportError(
-            [RowError(line, "", f"not valid UTF-8 ({exc.reason})")], source
-        ) from exc
 
 
 def _prepare_staging(cursor, ncols: int) -> None:
@@ -198,33 +191,33 @@ def _load(
     with open(path, "rb") as handle:
         columns = _read_header(handle, source)
         _prepare_staging(cursor, len(columns))
-        loaded = _fill_staging(cursor, handle, len(columns), source, progress)
+        loaded = _fill_staging(cursor, handle, columns, source, progress)
     return columns, loaded
 
 
 def _fill_staging(
-    cursor, handle: BinaryIO, ncols: int, source: str, progress: ProgressCallback | None
+    cursor, handle: BinaryIO, columns: list[str], source: str, progress: ProgressCallback | None
 ) -> _Loaded:
     """The data rows into claim_staging: PostgreSQL's CSV parser, or row by row when it
     refuses the stream."""
     start = handle.tell()
     cursor.execute("SAVEPOINT claim_copy")
     try:
-        loaded = _copy_fast(cursor, handle, ncols, source, progress)
+        loaded = _copy_fast(cursor, handle, len(columns), source, progress)
         cursor.execute("RELEASE SAVEPOINT claim_copy")
         return loaded
     except (psycopg.errors.DataError, _RefusedByPostgres):  # raw psycopg: not wrapped by Django
         cursor.execute("ROLLBACK TO SAVEPOINT claim_copy")
     handle.seek(start)
     # the header was read from line 1; csv's line_num counts from line 2 here
-    return _copy_rowwise(cursor, handle, ncols, source)
+    return _copy_rowwise(cursor, handle, columns, source)
 
 
 def _reload_rowwise(cursor, path: Path, columns: list[str], source: str) -> None:
     with open(path, "rb") as handle:
         _read_header(handle, source)
         cursor.execute("TRUNCATE claim_staging")
-        _copy_rowwise(cursor, handle, len(columns), source)
+        _copy_rowwise(cursor, handle, columns, source)
 
 
 def _tune_session(cursor) -> None:  # type: ignore[no-untyped-def]

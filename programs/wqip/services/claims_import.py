@@ -26,7 +26,7 @@ from typing import TypedDict
 
 import psycopg
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from portal.audit.services import (
@@ -323,6 +323,16 @@ def run_claim_import(*, claim_import_id: int) -> ClaimImport:
         claim_import.error_count = len(exc.errors)
         claim_import.error_report = "\n".join(str(error) for error in exc.errors)
         claim_import.summary = f"refused: {len(exc.errors)} error(s); nothing was imported"
+    except (OperationalError, InterfaceError):
+        raise  # the database went away: the task is retried (programs/wqip/tasks.py)
+    except Exception as exc:  # a bug or a file no check foresaw: the job ends, and says why
+        logger.exception("claims import %s failed", claim_import_id)
+        claim_import.status = ClaimImport.Status.FAILED
+        claim_import.error_count = 0
+        claim_import.error_report = f"{type(exc).__name__}: {exc}"[:2000]
+        claim_import.summary = (
+            f"failed: unexpected error ({type(exc).__name__}); nothing was imported"
+        )[:250]
     else:
         claim_import.status = ClaimImport.Status.SUCCEEDED
         claim_import.summary = str(summary)[:250]

@@ -300,7 +300,7 @@ def _detailed_validation(cursor, path: Path, columns: list[str], loaded, source:
         _create_staging(cursor, len(columns))
         with open(path, "rb") as handle:
             _read_header(handle, source)
-            loaded = _fill_staging(cursor, handle, len(columns), source, None)
+            loaded = _fill_staging(cursor, handle, columns, source, None)
     cursor.execute("DROP TABLE IF EXISTS claim_rows")
     cursor.execute(_create_rows_sql(columns))
     cursor.execute("ANALYZE claim_rows")

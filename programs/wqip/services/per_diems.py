@@ -28,6 +28,7 @@ from programs.wqip.models import (
 )
 
 PER_DIEM_PLACES = 4
+PER_DIEM_MAX_DIGITS = PerDiem._meta.get_field("per_diem").max_digits or 12  # type: ignore[union-attr]
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,8 @@ def _parse_per_diem(text: str) -> Decimal:
         raise ValueError(f"'{text}' is not an amount in dollars (e.g. 19.8750)") from None
     if not value.is_finite():
         raise ValueError(f"'{text}' is not an amount in dollars (e.g. 19.8750)")
+    if value.adjusted() >= PER_DIEM_MAX_DIGITS - PER_DIEM_PLACES:
+        raise ValueError(f"'{text[:40]}' is too large for a per diem")
     quantized = value.quantize(Decimal(1).scaleb(-PER_DIEM_PLACES))
     if quantized != value:
         raise ValueError(f"'{text}' has more than {PER_DIEM_PLACES} decimal places")

@@ -17,10 +17,12 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.accounts.http import AuthenticatedRequest
 from portal.accounts.models import FINANCE_ROLES
+from portal.files.uploads import SizeLimitUploadHandler, body_too_large, human_size
 from portal.models import AccessLogEntry
 from portal.params import int_param, text_param
 from programs.wqip.models import BedDaySummary, ProgramYear
@@ -282,15 +284,48 @@ class ClaimUploadForm(forms.Form):
 
     def clean_file(self):  # type: ignore[no-untyped-def]
         upload = self.cleaned_data["file"]
-        if upload.size > settings.WQIP_UPLOAD_MAX_BYTES:
-            raise forms.ValidationError("The file is larger than the upload limit.")
+        limit = settings.WQIP_CLAIMS_UPLOAD_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"The file is {human_size(upload.size)}; claims files can be at most "
+                f"{human_size(limit)}. Nothing was uploaded."
+            )
         return upload
 
 
+def _too_large_page(request: AuthenticatedRequest) -> HttpResponse:
+    form = ClaimUploadForm()
+    form.errors["file"] = form.error_class(
+        [
+            "The file is larger than the claims upload limit "
+            f"({human_size(settings.WQIP_CLAIMS_UPLOAD_MAX_BYTES)}). Nothing was uploaded."
+        ]
+    )
+    context = {"form": form, "imports": claim_imports_for(user=request.user)[:10]}
+    return render(request, "wqip/claim_upload.html", context, status=413)
+
+
+# A claims file may be large (WQIP_CLAIMS_UPLOAD_MAX_BYTES, 2 GB by default): its size is
+# checked before the body is read, and while it is streamed to a temporary file; so the CSRF
+# check (which reads the body) runs after, in _claim_upload.
+@csrf_exempt
 @finance_only
 @require_http_methods(["GET", "POST"])
 def claim_upload(request: AuthenticatedRequest) -> HttpResponse:
+    if request.method == "POST":
+        limit = settings.WQIP_CLAIMS_UPLOAD_MAX_BYTES
+        if body_too_large(request, limit):
+            return _too_large_page(request)
+        if not hasattr(request, "_files"):  # the body is not read yet (no layer touched it)
+            request.upload_handlers.insert(0, SizeLimitUploadHandler(request, limit=limit))
+    return _claim_upload(request)
+
+
+@csrf_protect
+def _claim_upload(request: AuthenticatedRequest) -> HttpResponse:
     form = ClaimUploadForm(request.POST or None, request.FILES or None)
+    if getattr(request, "upload_too_large", False):
+        return _too_large_page(request)
     if request.method == "POST" and form.is_valid():
         claim_import = start_claim_import(
             uploaded_file=form.cleaned_data["file"], actor=request.user
