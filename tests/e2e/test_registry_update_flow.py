@@ -71,3 +71,57 @@ def test_given_analyst_when_uploads_listing_reviews_and_applies_then_registry_up
     assert RegistryImport.objects.get().status == "applied"
     valley = Facility.objects.get(cdph_facid="930000101")
     assert (valley.stp_beds, valley.is_wqip_eligible) == (40, False)
+
+
+def test_given_program_admin_when_sets_address_and_imports_fetched_file_then_pages_accessible(
+    login, e2e_world, live_server, settings, tmp_path
+):
+    # given: a fetched enforcement file waiting (our citations.csv layout, one registry row)
+    from django.core.files.base import ContentFile
+
+    from portal.models import FetchedStateFile, StateFileAddress
+    from programs.wqip.models import Citation
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    body = (
+        "FACID,PENALTY_NUMBER,PENALTY_ISSUE_DATE,VIOLATION_FROM_DATE,CLASS_ASSESSED_INITIAL,"
+        f"CLASS_ASSESSED_FINAL\n{e2e_world.facility_a.cdph_facid},9001,2024-05-01,2024-04-01,"
+        "AA\t,\n"
+    ).encode()
+    fetched = FetchedStateFile(
+        source="cdph_enforcement",
+        name="sea_final.csv",
+        size=len(body),
+        sha256="0" * 64,
+        preview={"created": 1, "updated": 0, "unchanged": 0, "skipped": 0},
+    )
+    fetched.file.save("e2e.bin", ContentFile(body), save=False)
+    fetched.save()
+    page = login("program_admin")
+    # when: the program admin sets the listing's address
+    follow_nav_link(page, "Admin", "Registry updates")
+    assert_accessible(page)
+    page.get_by_role("link", name="Download addresses for the monthly update").click()
+    page.wait_for_load_state("load")
+    assert_accessible(page)
+    listing = page.get_by_role(
+        "group", name="CDPH Licensed and Certified Healthcare Facility Listing"
+    )
+    listing.get_by_label("Download address").fill("https://data.example.test/listing.csv")
+    listing.get_by_label("Fetch every month").check()
+    page.get_by_role("button", name="Save addresses").click()
+    page.wait_for_load_state("load")
+    assert_accessible(page)
+    # then
+    assert StateFileAddress.objects.get(source="cdph_listing").is_on
+    # when: the fetched file is reviewed and imported
+    follow_nav_link(page, "Admin", "Registry updates")
+    page.get_by_role("link", name="sea_final.csv").click()
+    page.wait_for_load_state("load")
+    assert_accessible(page)
+    page.get_by_role("button", name="Import this file").click()
+    page.wait_for_load_state("load")
+    # then
+    expect(page.get_by_role("heading", level=1)).to_contain_text("imported")
+    assert_accessible(page)
+    assert Citation.objects.get().class_initial == "AA\t"
