@@ -21,6 +21,7 @@ test-fast: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m tests.bench
+	$(BIN)/python -m tests.bench.ecm
 
 totp: $(VENV)/.installed
 	@$(BIN)/python manage.py demo_totp

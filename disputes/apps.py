@@ -2,7 +2,7 @@ from typing import Any
 
 from django.apps import AppConfig
 
-from portal.programs import HomePanel, NavGroup, NavItem, PortalApp
+from portal.programs import CaseWorkItem, HomePanel, NavGroup, NavItem, PortalApp
 
 
 class DisputesConfig(PortalApp, AppConfig):
@@ -19,6 +19,10 @@ class DisputesConfig(PortalApp, AppConfig):
         for kind in DISPUTE_NOTICE_KINDS:
             register_kind(kind)
 
+        from disputes.home import convert_inquiry_action
+        from portal.inquiries.actions import register_inquiry_action
+
+        register_inquiry_action(convert_inquiry_action)
         register_daily_producer("disputes.close_unamended", close_unamended_disputes)
         register_daily_producer("disputes.escalate_overdue", escalate_overdue_disputes)
 
@@ -31,3 +35,13 @@ class DisputesConfig(PortalApp, AppConfig):
         from disputes.home import dispute_home_panels
 
         return dispute_home_panels(user=user)
+
+    def case_work(self, user: Any) -> list[CaseWorkItem]:
+        from disputes.home import dispute_work_items
+
+        return dispute_work_items(user=user)
+
+    def load_demo_data(self, *, stdout: Any = None) -> str:
+        from disputes.demo import load_dispute_demo_data
+
+        return load_dispute_demo_data(stdout=stdout)

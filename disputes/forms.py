@@ -429,3 +429,18 @@ class QueueFilterForm(forms.Form):
         self.helper = _helper("Filter", name="filter", method="get")
         self.helper.form_class = "row row-cols-lg-auto g-3 align-items-end"
         self.helper.disable_csrf = True
+
+
+class FromInquiryForm(ProgramChoiceMixin, forms.Form):
+    """Turning a claims or payment inquiry into a dispute: which program year and type."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.set_program_fields(type_label="What do you dispute?")
+        self.helper = _helper("Turn into a dispute", name="convert")
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        self.clean_program_fields(data)
+        return data

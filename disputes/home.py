@@ -4,12 +4,23 @@ dates. One query a panel (two with the working-day calendar), whatever the numbe
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.urls import reverse
 
-from disputes.selectors import case_work_counts, returned_disputes_for
+from disputes.models import OPEN_STATUSES, Status
+from disputes.selectors import case_queue, case_work_counts, returned_disputes_for
 from disputes.services.common import is_case_worker
+from disputes.services.from_inquiry import can_convert
+from portal.inquiries.models import Inquiry
 from portal.models import User
-from portal.programs import HomePanel, WorkItem, answers_panel, deadlines_panel, plural
+from portal.programs import (
+    CaseWorkItem,
+    HomePanel,
+    WorkItem,
+    answers_panel,
+    deadlines_panel,
+    plural,
+)
 
 
 def cases_panel(*, user: User) -> HomePanel:
@@ -93,3 +104,35 @@ def dispute_home_panels(*, user: User) -> list[HomePanel]:
     if is_case_worker(user):
         return [cases_panel(user=user)]
     return []
+
+
+def dispute_work_items(*, user: User) -> list[CaseWorkItem]:
+    """Open disputes the case worker holds or nobody holds, for My work: due at the
+    acknowledgement clock while submitted, else the decision clock."""
+    rows = (
+        case_queue(user=user)
+        .filter(status__in=OPEN_STATUSES)
+        .filter(Q(assignee=user) | Q(assignee__isnull=True))
+    )
+    return [
+        CaseWorkItem(
+            kind="dispute",
+            kind_label="Dispute",
+            reference=d.reference,
+            title=d.dispute_type_label,
+            organisation=d.facility.name,
+            state=d.get_status_display(),
+            url=d.get_absolute_url(),
+            due_on=d.ack_due if d.status == Status.SUBMITTED else d.decision_due,
+            assignee_id=d.assignee_id,
+            assignee_name=str(d.assignee) if d.assignee else "",
+        )
+        for d in rows[:500]
+    ]
+
+
+def convert_inquiry_action(user: User, inquiry: Inquiry) -> list[tuple[str, str]]:
+    """The "Turn into a dispute" link on a claims or payment inquiry's page."""
+    if not can_convert(user=user, inquiry=inquiry):
+        return []
+    return [("Turn into a dispute", reverse("disputes:from_inquiry", args=[inquiry.pk]))]

@@ -14,10 +14,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from portal.files.models import (
-    StoredUpload,
-    private_storage,
-)
+from portal.cases.models import CaseAttachment, CaseEvent, CaseNote, CaseNoteRevision
+from portal.files.models import private_storage
 
 # The programs that take disputes, by label: filled by
 # ``disputes.programs.register_dispute_program``
@@ -65,6 +63,8 @@ EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
 
 
 class Dispute(models.Model):
+    audit_prefix = "dispute"  # its audit actions: dispute.<action> (portal.cases.services)
+
     facility = models.ForeignKey(
         "portal.Facility", on_delete=models.PROTECT, related_name="disputes"
     )
@@ -104,6 +104,15 @@ class Dispute(models.Model):
     contact_name = models.CharField(max_length=150, blank=True)
     contact_email = models.EmailField("contact e-mail", blank=True)
     contact_phone = models.CharField(max_length=30, blank=True)
+
+    # the inquiry it was turned from (portal.inquiries), its text and files carried over
+    inquiry = models.OneToOneField(
+        "inquiries.Inquiry",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dispute",
+    )
 
     # people
     filed_by = models.ForeignKey(
@@ -227,81 +236,44 @@ class DisputeItem(models.Model):
         return self.description
 
 
-class DisputeAttachment(StoredUpload):
+class DisputeAttachment(CaseAttachment):
     dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="attachments")
 
-    class Meta:
-        ordering = ["uploaded_at", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name
+    class Meta(CaseAttachment.Meta):
+        pass
 
     def storage_folder(self) -> str:
         return f"disputes/{self.dispute_id}"
 
 
-class DisputeEvent(models.Model):
+class DisputeEvent(CaseEvent):
     """Timeline: every transition and action on a dispute (who, when, why)."""
 
     dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(max_length=40)
-    from_status = models.CharField(max_length=20, blank=True)
-    to_status = models.CharField(max_length=20, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(auto_now_add=True)
-    reason = models.TextField(blank=True)
-    is_internal = models.BooleanField(default=False, help_text="Plan staff only")
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(CaseEvent.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"{self.dispute_id} {self.action}"
 
-    @property
-    def label(self) -> str:
-        return self.action.replace("_", " ").capitalize()
 
-
-class Note(models.Model):
+class Note(CaseNote):
     """A note on a dispute: internal (plan only) or a message shared with the facility."""
 
-    class Visibility(models.TextChoices):
-        INTERNAL = "internal", "Internal (plan staff only)"
-        SHARED = "shared", "Shared with the facility"
-
     dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="notes")
-    visibility = models.CharField(max_length=10, choices=Visibility.choices)
-    body = models.TextField()
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    edited_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["created_at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.get_visibility_display()} note {self.pk}"
-
-    @property
-    def is_internal(self) -> bool:
-        return self.visibility == self.Visibility.INTERNAL
+    class Meta(CaseNote.Meta):
+        pass
 
 
-class NoteRevision(models.Model):
+class NoteRevision(CaseNoteRevision):
     """The text a note had before an edit."""
 
     note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="revisions")
-    body = models.TextField()
-    edited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    edited_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["edited_at", "id"]
+    class Meta(CaseNoteRevision.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"Revision of note {self.note_id} at {self.edited_at}"

@@ -18,23 +18,19 @@ from disputes.models import (
     Status,
 )
 from disputes.programs import SOURCE_TYPE, DisputeProgram, dispute_programs
-from disputes.services.common import is_case_worker
 from payments.models import LedgerEntry, PaymentRun
 from portal.accounts.models import (
     FACILITY_ROLES,
-    PLAN_ROLES,
 )
 from portal.calendar.dates import add_working_days
-from portal.models import Role, User
+from portal.cases.roles import can_see_plan_side, case_workers, is_case_worker
+from portal.models import User
 from portal.params import id_param
 from portal.registry.selectors import visible_facilities
 
+__all__ = ["can_see_plan_side", "case_workers"]
+
 SLA_SOON_WORKING_DAYS = 5
-
-
-def can_see_plan_side(user: User) -> bool:
-    """Plan staff see internal notes and events; facility users never do."""
-    return user.is_authenticated and (user.is_superuser or user.role in PLAN_ROLES)
 
 
 def disputes_for(*, user: User) -> QuerySet[Dispute]:
@@ -150,12 +146,6 @@ def sla_dashboard(*, user: User) -> dict[str, object]:
         "by_liaison": list(by_liaison),
         "breaches": case_queue(user=user).filter(is_regulatory_breach=True).count(),
     }
-
-
-def case_workers() -> QuerySet[User]:
-    return User.objects.filter(
-        Q(role__in=[Role.LTSS_LIAISON, Role.PROGRAM_ADMIN]) | Q(is_superuser=True), is_active=True
-    ).order_by("full_name", "email")
 
 
 def editable_notes_for(*, user: User) -> QuerySet[Note]:

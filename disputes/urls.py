@@ -1,6 +1,6 @@
 from django.urls import path
 
-from disputes.views import case_work, filing, money
+from disputes.views import case_work, filing, from_inquiry, money
 
 app_name = "disputes"
 
@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/second-level/", filing.second_level, name="second_level"),
     path("<int:pk>/messages/", filing.add_message, name="add_message"),
     path("notes/<int:pk>/edit/", filing.note_edit, name="note_edit"),
+    path("from-inquiry/<int:pk>/", from_inquiry.from_inquiry_page, name="from_inquiry"),
     # liaisons
     path("cases/", case_work.queue, name="queue"),
     path("cases/paper/", case_work.paper_create, name="paper_create"),

@@ -19,6 +19,11 @@ class PaymentsConfig(PortalApp, AppConfig):
             register_kind(kind)
         register_daily_producer("payment_due", produce_payment_due_reminders)
 
+    def job_kinds(self) -> list[Any]:
+        from payments.services import PAYMENT_RUN_JOB_KIND
+
+        return [PAYMENT_RUN_JOB_KIND]
+
     def nav(self, user: Any) -> list[NavItem]:
         from payments.navigation import payment_nav_items
 

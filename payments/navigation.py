@@ -14,5 +14,6 @@ def payment_nav_items(user: User) -> list[NavItem]:
         items += [
             NavItem("Payment runs", "payments:run_list", prefix="/payments/runs/"),
             NavItem("Ledger", "payments:ledger", prefix="/payments/ledger/"),
+            NavItem("Jobs", "portal:job_list", prefix="/jobs/"),
         ]
     return items

@@ -9,10 +9,10 @@ import hashlib
 import json
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import partial
 
 from django.db import connection, transaction
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from payments import notices
@@ -20,6 +20,9 @@ from payments.calculators import PaymentRunError, get_calculator
 from payments.models import LedgerEntry, PaymentLine, PaymentRun
 from portal.accounts.models import FINANCE_ROLES
 from portal.audit.services import latest_revision_id, record_event
+from portal.jobs.kinds import JobKind, JobRefused, Progress
+from portal.jobs.models import Job
+from portal.jobs.services import enqueue_job
 from portal.models import Facility, Role, User
 from portal.money import ZERO, round_money
 
@@ -226,16 +229,18 @@ def request_payment_run(
     post_when_computed: bool = False,
 ) -> PaymentRun:
     """Queue a run for the worker (web UI). A run already queued for the same program, year
-    and kind is returned instead of a second one."""
-    from payments.tasks import execute_payment_run_task
-
+    and kind, whose job is still alive, is returned instead of a second one."""
     _check_can_start(started_by)
     _check_kind(program, kind)
     _lock_program_year(program, program_year)
     parameters = get_calculator(program).parameters(program_year=program_year, kind=kind)
-    queued = PaymentRun.objects.filter(
-        program=program, program_year=program_year, kind=kind, status=PaymentRun.Status.QUEUED
-    ).first()
+    queued = (
+        PaymentRun.objects.filter(
+            program=program, program_year=program_year, kind=kind, status=PaymentRun.Status.QUEUED
+        )
+        .exclude(job__status=Job.Status.FAILED)
+        .first()
+    )
     if queued is not None:
         return queued
     run = PaymentRun.objects.create(
@@ -247,17 +252,25 @@ def request_payment_run(
         post_when_computed=post_when_computed,
     )
     record_event(actor=started_by, action="payment_run.requested", target=run)
-    transaction.on_commit(partial(execute_payment_run_task.delay, run_id=run.pk))
+    run.job = enqueue_job(
+        kind=PAYMENT_RUN_JOB,
+        target=run,
+        started_by=started_by,
+        label=f"Payment run {program_year} {run.get_kind_display()}",
+    )
+    run.save(update_fields=["job"])
     return run
 
 
 @transaction.atomic
-def execute_payment_run(*, run_id: int) -> PaymentRun:
+def execute_payment_run(*, run_id: int, progress: Progress | None = None) -> PaymentRun:
     """The worker's entry point; safe to run twice (redelivery after a crash)."""
     run = PaymentRun.objects.get(pk=run_id)
     _lock_program_year(run.program, run.program_year)
     run = PaymentRun.objects.select_for_update().get(pk=run_id)
     if run.status == PaymentRun.Status.QUEUED:
+        if progress:
+            progress("computing", 0.0)
         try:
             with transaction.atomic():
                 run = _compute_run(run, actor=run.started_by)
@@ -268,8 +281,48 @@ def execute_payment_run(*, run_id: int) -> PaymentRun:
             run.save(update_fields=["status", "error"])
             return run
     if run.status == PaymentRun.Status.DRAFT and run.post_when_computed:
+        if progress:
+            progress("posting", 0.5)
         _post_run(run, posted_by=None)
     return run
+
+
+# --- the job kind (declared by PaymentsConfig.job_kinds) ------------------------------------
+
+PAYMENT_RUN_JOB = "payments.payment_run"
+
+
+def _run_payment_run_job(job: Job, progress: Progress) -> str:
+    run = execute_payment_run(run_id=int(job.target_id), progress=progress)
+    if run.status == PaymentRun.Status.FAILED:
+        raise JobRefused(run.error or "the run could not be computed")
+    return f"run {run.pk}: {run.get_status_display().lower()}, {run.lines.count()} lines"
+
+
+def _payment_run_failed(job: Job) -> None:
+    PaymentRun.objects.filter(pk=job.target_id, status=PaymentRun.Status.QUEUED).update(
+        status=PaymentRun.Status.FAILED, error=job.error
+    )
+
+
+def _payment_run_retried(job: Job) -> None:
+    PaymentRun.objects.filter(pk=job.target_id, status=PaymentRun.Status.FAILED).update(
+        status=PaymentRun.Status.QUEUED, error=""
+    )
+
+
+def _payment_run_url(job: Job) -> str:
+    return reverse("payments:run_detail", args=[job.target_id])
+
+
+PAYMENT_RUN_JOB_KIND = JobKind(
+    key=PAYMENT_RUN_JOB,
+    label="Payment run",
+    run=_run_payment_run_job,
+    target_url=_payment_run_url,
+    on_failed=_payment_run_failed,
+    on_retry=_payment_run_retried,
+)
 
 
 def _post_run(run: PaymentRun, *, posted_by: User | None) -> int:

@@ -10,6 +10,7 @@ class PortalConfig(PortalApp, AppConfig):
     verbose_name = "WQIP Portal"
     nav_groups = (
         NavGroup("home", "Home", order=0),
+        NavGroup("cases", "Cases", order=30),  # My work; disputes and inquiries add theirs
         NavGroup("inbox", "Inbox", order=80),
         NavGroup("admin", "Admin", order=90),
     )
@@ -18,6 +19,11 @@ class PortalConfig(PortalApp, AppConfig):
         from portal.celery import app as celery_app  # the project's Celery app, made current
 
         del celery_app
+        from portal.jobs.notices import JOB_NOTICE_KINDS
+        from portal.notifications.kinds import register_kind
+
+        for kind in JOB_NOTICE_KINDS:
+            register_kind(kind)
         from auditlog.registry import auditlog
 
         from portal.models import (
@@ -45,6 +51,11 @@ class PortalConfig(PortalApp, AppConfig):
         from portal.home import portal_home_panels
 
         return portal_home_panels(user=user)
+
+    def job_kinds(self) -> list[Any]:
+        from portal.notifications.jobs import REMINDER_SWEEP_JOB_KIND
+
+        return [REMINDER_SWEEP_JOB_KIND]
 
     def load_demo_data(self, *, stdout=None):  # type: ignore[no-untyped-def]
         from portal.demo import load_portal_demo_data

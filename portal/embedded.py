@@ -223,6 +223,16 @@ def _write_users(folder: Path, pids: list[int]) -> None:
     (folder / "users").write_text("".join(f"{pid}\n" for pid in sorted(set(pids))))
 
 
+def celery_url_for(redis_url: str) -> str:
+    """Celery's spelling of a Redis URL: a Unix socket (``unix:///path?db=1``, as redis-py and
+    Django's cache write it) is ``redis+socket:///path?virtual_host=1`` for Celery."""
+    parts = urlparse(redis_url)
+    if parts.scheme != "unix":
+        return redis_url
+    db = parse_qs(parts.query).get("db", ["0"])[0]
+    return f"redis+socket://{parts.path}?virtual_host={db}"
+
+
 def embedded_redis(*, folder: Path, timeout: float = 15.0) -> Path | None:
     """Start (or reuse) the embedded Redis server in ``folder`` and return its socket path;
     None when no redis-server program can be found (the caller falls back)."""

@@ -10,7 +10,7 @@ from dataclasses import replace
 from django.apps import apps
 
 from portal.models import User
-from portal.programs import HomePanel, PortalApp
+from portal.programs import HomePanel, PortalApp, ProgramConfig, WorkItem
 from portal.registry.selectors import visible_facilities
 
 FAR_FUTURE = datetime.date.max
@@ -21,6 +21,8 @@ def home_panels_for(user: User) -> list[HomePanel]:
     merged: dict[str, HomePanel] = {}
     for config in apps.get_app_configs():
         if not isinstance(config, PortalApp):
+            continue
+        if isinstance(config, ProgramConfig) and not config.serves(user):
             continue
         for panel in config.home_panels(user):
             first = merged.get(panel.key)
@@ -48,8 +50,46 @@ def work_item_count(panels: list[HomePanel]) -> int:
     return sum(len(panel.items) for panel in panels if panel.is_work)
 
 
+MY_WORK_ON_HOME = 8
+
+
+def my_work_panel(*, user: User) -> HomePanel:
+    """A case worker's queue (portal.cases.work): the next cases due, counts by state."""
+    from django.urls import reverse
+
+    from portal.cases.work import my_work
+
+    work = my_work(user=user)
+    items = [
+        WorkItem(
+            f"{item.kind_label} {item.reference} · {item.organisation} · {item.state}"
+            + ("" if not item.is_unassigned else " · team queue"),
+            item.url,
+            due_on=item.due_on,
+            tone="danger" if item.is_overdue else "info",
+        )
+        for item in work.items[:MY_WORK_ON_HOME]
+    ]
+    return HomePanel(
+        key="my-work",
+        title=f"My work ({work.total} open)",
+        items=tuple(items),
+        empty_text="Nothing waits for you or the team queue.",
+        order=1,
+        wide=True,
+        template="cases/_my_work_panel.html",
+        context={"work": work},
+        links=(("All my work", reverse("cases:my_work")),),
+    )
+
+
 def portal_home_panels(*, user: User) -> list[HomePanel]:
-    """The core's panel: a facility user no facility has given access to yet."""
+    """The core's panels: a case worker's queue; a facility user no facility has given
+    access to yet."""
+    from portal.cases.roles import is_any_case_worker
+
+    if is_any_case_worker(user):
+        return [my_work_panel(user=user)]
     if user.is_facility_user and not visible_facilities(user=user).exists():
         return [
             HomePanel(

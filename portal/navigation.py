@@ -18,7 +18,7 @@ from django.http import HttpRequest
 
 from portal.accounts.models import PROVIDER_ADMIN_ROLES, Role
 from portal.models import User
-from portal.programs import NavGroup, NavItem, PortalApp
+from portal.programs import NavGroup, NavItem, PortalApp, ProgramConfig
 
 __all__ = ["NavGroup", "NavItem", "facility_links", "nav_for", "nav_groups_for"]
 
@@ -39,6 +39,12 @@ def portal_nav_items(user: User) -> list[NavItem]:
                 group="admin",
             )
         )
+    if user.is_superuser or user.role in (
+        Role.LTSS_LIAISON,
+        Role.PROGRAM_ADMIN,
+        Role.ECM_PROGRAM_MANAGER,
+    ):
+        items.insert(1, NavItem("My work", "cases:my_work", prefix="/work/", group="cases"))
     if user.role in PROVIDER_ADMIN_ROLES:
         items.append(NavItem("Users", "portal:user_list", prefix="/users/", group="admin"))
     if user.is_staff:
@@ -46,8 +52,13 @@ def portal_nav_items(user: User) -> list[NavItem]:
     return items
 
 
-def _portal_apps() -> list[PortalApp]:
-    return [c for c in apps.get_app_configs() if isinstance(c, PortalApp)]
+def _portal_apps(user: object = None) -> list[PortalApp]:
+    """Every app that plugs into the core; with a user, only those that serve them (a
+    program of another kind of provider organisation is left out)."""
+    configs: list[PortalApp] = [c for c in apps.get_app_configs() if isinstance(c, PortalApp)]
+    if user is None:
+        return configs
+    return [c for c in configs if not isinstance(c, ProgramConfig) or c.serves(user)]
 
 
 def nav_groups_for(user: User | AnonymousUser) -> list[NavGroup]:
@@ -57,7 +68,7 @@ def nav_groups_for(user: User | AnonymousUser) -> list[NavGroup]:
     declared: dict[str, NavGroup] = {}
     items: dict[str, list[NavItem]] = {}
     contributions = []
-    for config in _portal_apps():
+    for config in _portal_apps(user):
         menus = config.nav_menus()
         for menu in menus:
             declared.setdefault(menu.key, menu)

@@ -117,6 +117,32 @@ class HomePanel:
         object.__setattr__(self, "links", tuple(self.links))
 
 
+@dataclass(frozen=True)
+class CaseWorkItem:
+    """One case in a liaison's "My work" queue (``portal.cases.work``), whatever its kind: an
+    app lists its open cases assigned to the user or to nobody (``PortalApp.case_work``).
+    ``state`` is the case's own status label; ``due_on`` its next clock."""
+
+    kind: str  # e.g. "inquiry", "dispute", "opt_in_review"
+    kind_label: str  # "Inquiry", "Dispute", "WQIP opt-in review"
+    reference: str
+    title: str
+    organisation: str
+    state: str
+    url: str
+    due_on: datetime.date | None = None
+    assignee_id: int | None = None
+    assignee_name: str = ""
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.due_on is not None and self.due_on < timezone.localdate()
+
+    @property
+    def is_unassigned(self) -> bool:
+        return self.assignee_id is None
+
+
 def plural(count: int, singular: str, plural_form: str = "") -> str:
     """``plural(1, "opt-in to review", "opt-ins to review")``: the form that fits the count."""
     return singular if count == 1 else (plural_form or singular + "s")
@@ -178,6 +204,11 @@ class PortalApp:
         """The app's panels on this user's home page."""
         return []
 
+    def case_work(self, user: User) -> list[CaseWorkItem]:
+        """The app's open cases assigned to this case worker or to nobody (the team queue),
+        for "My work" (``portal.cases.work``); empty for anyone else."""
+        return []
+
     def facility_links(self, user: User, facility: Any) -> list[tuple[str, str]]:
         """``[(label, url)]`` of the app's pages about one facility (on its detail page)."""
         return []
@@ -185,6 +216,11 @@ class PortalApp:
     def facility_sections(self, user: User, facility: Any) -> list[dict[str, Any]]:
         """Sections the app adds to a facility's page: ``{"template": ..., "context": {...}}``
         (WQIP: eligibility and the opt-in of each program year)."""
+        return []
+
+    def job_kinds(self) -> list[Any]:
+        """The app's kinds of long job (``portal.jobs.kinds.JobKind``): the core runs,
+        recovers, fails and retries them (WQIP: claims import, bed-day computation)."""
         return []
 
 
@@ -198,6 +234,10 @@ class ProgramConfig(PortalApp, AppConfig):
     default = False
     title: ClassVar[str] = ""
     provider_kinds: ClassVar[Sequence[str]] = ()
+    # the kinds of provider organisation (OrganisationKind values) the program serves: a
+    # provider user of another kind never sees its menu, panels or pages (404, by the core's
+    # ProgramScopeMiddleware); the plan's staff are not concerned (their roles decide)
+    organisation_kinds: ClassVar[Sequence[str]] = ()
     nav_order: ClassVar[int] = 10
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -207,6 +247,14 @@ class ProgramConfig(PortalApp, AppConfig):
 
     def nav_menus(self) -> tuple[NavGroup, ...]:
         return (NavGroup(self.label, self.title or str(self.verbose_name), order=self.nav_order),)
+
+    def serves(self, user: Any) -> bool:
+        """False for a provider user whose organisations are of a kind the program does not
+        serve (an ECM provider's user and WQIP); True for everyone else."""
+        from portal.accounts.models import PROVIDER_ROLE_KINDS
+
+        kind = PROVIDER_ROLE_KINDS.get(getattr(user, "role", ""))
+        return kind is None or not self.organisation_kinds or kind in self.organisation_kinds
 
     def load_demo_data(self, *, stdout: Any = None) -> str:
         """Demo data for ``make run`` (idempotent); ``start_portal`` calls it after the core's."""

@@ -27,9 +27,26 @@ def sweep_due_notices_task(*, batch_size: int = 50, max_batches: int | None = No
     max_retries=5,
 )
 def produce_daily_reminders_task() -> dict[str, int]:
-    from portal.notifications.reminders import produce_daily_reminders
+    """Queue the day's reminder sweep (a job: portal.notifications.jobs)."""
+    from portal.notifications.jobs import start_reminder_sweep
 
-    return produce_daily_reminders()
+    return {"job": start_reminder_sweep().pk}
+
+
+@shared_task(name="portal.run_job", acks_late=True)
+def run_job_task(*, job_id: int) -> str:
+    """Every long job of every app (portal.jobs): the job row says what to run."""
+    from portal.jobs.services import run_job
+
+    return run_job(job_id=job_id)
+
+
+@shared_task(name="portal.recover_jobs", acks_late=True)
+def recover_jobs_task() -> dict[str, int]:
+    """Beat, every minute: queue again (or fail) the jobs whose worker died."""
+    from portal.jobs.services import recover_stale_jobs
+
+    return recover_stale_jobs()
 
 
 @shared_task(name="portal.refresh_registry_from_state", acks_late=True)

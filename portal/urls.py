@@ -20,9 +20,12 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 urlpatterns = [
     path("", include("portal.portal_urls")),
+    path("work/", include("portal.cases.urls")),
+    path("inquiries/", include("portal.inquiries.urls")),
     path("payments/", include("payments.urls")),
     path("disputes/", include("disputes.urls")),
     path("", include("programs.wqip.urls")),
+    path("ecm/", include("programs.ecm.urls")),
     # before allauth's URLs, so this view answers (and reverses) as account_email
     path("accounts/email/", account_views.email_managed_by_admin, name="account_email"),
     path("accounts/", include("allauth.urls")),

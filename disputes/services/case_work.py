@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -13,7 +13,6 @@ from django.utils import timezone
 from disputes import clocks
 from disputes.models import Dispute, Status
 from disputes.services.common import (
-    CASE_ROLES,
     DECISION_KINDS,
     SEND_HOUR,
     InvalidTransition,
@@ -28,6 +27,7 @@ from disputes.services.common import (
 )
 from disputes.services.filing import acknowledge, check_complete
 from portal.calendar.dates import pacific_time
+from portal.cases import services as cases
 from portal.models import User
 from portal.notifications.services import schedule_notice
 
@@ -44,21 +44,14 @@ def acknowledge_dispute(*, dispute: Dispute, actor: User) -> Dispute:
 @transaction.atomic
 def assign_dispute(*, dispute: Dispute, assignee: User, actor: User, reason: str = "") -> Dispute:
     require_case_worker(actor)
-    if not (assignee.is_active and (assignee.role in CASE_ROLES or assignee.is_superuser)):
-        raise ValidationError("Cases can only be assigned to liaisons or program administrators.")
+    cases.check_assignee(assignee)
     dispute = lock(dispute)
-    if dispute.assignee_id == assignee.pk:
-        return dispute
-    before = dispute.assignee
-    dispute.assignee = assignee
-    dispute.save(update_fields=["assignee", "updated_at"])
-    record_dispute_event(
-        dispute,
-        action="assigned" if before is None else "reassigned",
-        actor=actor,
-        reason=reason or f"{before or 'queue'} -> {assignee}",
-        internal=True,
-    )
+    if not cases.may_assign(actor=actor, case=dispute, assignee=assignee):
+        raise PermissionDenied(
+            "Liaison leads and program administrators reassign cases; a liaison takes "
+            "unassigned ones and hands on their own."
+        )
+    cases.assign(case=dispute, assignee=assignee, actor=actor, reason=reason)
     return dispute
 
 

@@ -7,25 +7,19 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from disputes import clocks
 from disputes.models import Dispute, DisputeEvent
-from portal.accounts.models import FACILITY_ROLES
-from portal.audit.services import record_event
-from portal.calendar.dates import deadline_end, pacific_time, plan_holidays
-from portal.models import (
-    Facility,
-    LiaisonAssignment,
-    Role,
-    ScheduledNotice,
-    User,
-)
+from portal.calendar.dates import deadline_end, pacific_time
+from portal.cases import roles
+from portal.cases import services as cases
+from portal.cases.roles import CASE_ROLES, is_case_worker, is_facility_user
+from portal.models import Facility, ScheduledNotice, User
 from portal.notifications.services import schedule_notice
 
-CASE_ROLES = frozenset({Role.LTSS_LIAISON, Role.PROGRAM_ADMIN})
+__all__ = ["CASE_ROLES", "is_case_worker", "is_facility_user"]
 DECISION_KINDS = ["dispute_decision_due", "dispute_overdue"]
 SEND_HOUR = 8
 
@@ -38,25 +32,12 @@ class IncompleteDispute(ValidationError):
     pass
 
 
-def is_case_worker(user: User) -> bool:
-    return user.is_authenticated and (user.is_superuser or user.role in CASE_ROLES)
-
-
-def is_facility_user(user: User) -> bool:
-    return user.is_authenticated and user.role in FACILITY_ROLES
-
-
 def require_case_worker(user: User) -> None:
-    if not is_case_worker(user):
-        raise PermissionDenied("Only LTSS liaisons and program administrators work disputes.")
+    roles.require_case_worker(user, "disputes")
 
 
 def require_member(user: User, facility: Facility) -> None:
-    if (
-        not is_facility_user(user)
-        or not facility.memberships.filter(user=user, is_active=True).exists()
-    ):
-        raise PermissionDenied("Only users of the facility can file or change its disputes.")
+    roles.require_member(user, facility, "disputes")
 
 
 def lock(dispute: Dispute) -> Dispute:
@@ -74,16 +55,16 @@ def record_dispute_event(
     data: dict[str, Any] | None = None,
 ) -> DisputeEvent:
     """A timeline event and its audit row (call inside the transition's transaction)."""
-    event = DisputeEvent.objects.create(
-        dispute=dispute,
+    event = cases.record_case_event(
+        dispute,
         action=action,
-        from_status=from_status,
-        to_status=dispute.status if from_status else "",
-        actor=actor if actor is not None and actor.pk else None,
+        actor=actor,
         reason=reason,
-        is_internal=internal,
+        from_status=from_status,
+        internal=internal,
+        data=data,
     )
-    record_event(actor=actor, action=f"dispute.{action}", target=dispute, reason=reason, data=data)
+    assert isinstance(event, DisputeEvent)
     return event
 
 
@@ -99,22 +80,15 @@ def move(dispute: Dispute, to: str, *, allowed_from: Iterable[str], action: str)
 
 
 def holidays_around(day: datetime.date) -> set[datetime.date]:
-    return plan_holidays(years=range(day.year - 1, day.year + 2))
+    return cases.holidays_around(day)
 
 
 def pending_notices(dispute: Dispute, kinds: list[str]) -> QuerySet[ScheduledNotice]:
-    return ScheduledNotice.objects.filter(
-        subject_type=ContentType.objects.get_for_model(Dispute),
-        subject_id=dispute.pk,
-        state=ScheduledNotice.State.PENDING,
-        kind__in=kinds,
-    )
+    return cases.pending_notices(dispute, kinds)
 
 
 def cancel_notices(dispute: Dispute, kinds: list[str], reason: str) -> int:
-    return pending_notices(dispute, kinds).update(
-        state=ScheduledNotice.State.CANCELLED, last_error=reason[:500]
-    )
+    return cases.cancel_notices(dispute, kinds, reason)
 
 
 def after(day: datetime.date) -> datetime.datetime:
@@ -161,6 +135,4 @@ def start_decision_clock(dispute: Dispute, *, received_on: datetime.date) -> Non
 
 def default_assignee(facility: Facility) -> User | None:
     """The facility's primary liaison (else the case goes to the team queue, unassigned)."""
-    assignment = LiaisonAssignment.objects.filter(facility=facility).select_related("liaison")
-    first = assignment.first()
-    return first.liaison if first is not None and first.liaison.is_active else None
+    return cases.default_assignee(facility)

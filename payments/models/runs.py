@@ -60,6 +60,9 @@ class PaymentRun(models.Model):
         default=dict, blank=True, help_text="The program's inputs and settings this run used"
     )
     error = models.TextField(blank=True)
+    job = models.OneToOneField(
+        "portal.Job", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-id"]

@@ -1,13 +1,15 @@
-"""Plan staff must have TOTP set up before they use the portal; the idle timeout."""
+"""Plan staff must have TOTP set up before they use the portal; the idle timeout; a program's
+pages only for the kinds of provider it serves."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -71,3 +73,29 @@ class IdleSessionMiddleware:
             if stale:
                 renew_session(request)
         return self.get_response(request)
+
+
+class ProgramScopeMiddleware:
+    """A program's pages (its URL namespace is its app label) answer 404 to a provider user
+    whose organisations are of a kind the program does not serve (``ProgramConfig.serves``):
+    an ECM provider's user never sees a SNF program's page, nor a SNF's user an ECM page."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Any, args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        from django.apps import apps
+
+        from portal.programs import ProgramConfig
+
+        match = request.resolver_match
+        namespace = match.namespaces[0] if match and match.namespaces else ""
+        config = apps.app_configs.get(namespace)
+        if isinstance(config, ProgramConfig) and not config.serves(request.user):
+            raise Http404("No such page.")
+        return None

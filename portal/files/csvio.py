@@ -7,7 +7,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -76,8 +76,9 @@ def _decoded_lines(handle: BinaryIO, first_line: int = 1) -> Iterator[str]:
 class CsvReader:
     """Iterate ``(line_number, {column: value})`` over a contract CSV file.
 
-    ``required`` columns must be in the header (matched after trim + lower-case); values are
-    returned stripped, keyed by the normalised column name. ``records()`` gives the raw values
+    ``required`` columns must be in the header (matched after trim + lower-case, or after
+    ``normalise`` when a program's files are matched more tolerantly); values are returned
+    stripped, keyed by the normalised column name. ``records()`` gives the raw values
     instead. A caller that has read the header itself passes its ``header`` (the handle then
     stands at line 2). Every record is checked for what makes it no row of our files (see
     ``_check_record``); the error names the line where the record starts.
@@ -91,6 +92,7 @@ class CsvReader:
         optional: Sequence[str] = (),
         source: str = "",
         header: Sequence[str] | None = None,
+        normalise: Callable[[str], str] = normalise_header,
     ) -> None:
         self.source = source
         self._record_lines: list[str] = []  # the lines of the record being read
@@ -99,7 +101,7 @@ class CsvReader:
         self._reader = csv.reader(self._lines)
         if header is None:
             header = self._read_header(source)
-        self.columns = [normalise_header(name) for name in header]
+        self.columns = [normalise(name) for name in header]
         missing = [name for name in required if name not in self.columns]
         if missing:
             raise CsvImportError(

@@ -4,6 +4,7 @@ its package: accounts, registry, audit, calendar, notifications (files has an ab
 from portal.accounts.models import LiaisonAssignment, OrganisationMembership, Role, User
 from portal.audit.models import AccessLogEntry, AuditEvent, DataRevision
 from portal.calendar.models import Holiday
+from portal.jobs.models import Job
 from portal.notifications.models import (
     Channel,
     Notice,
@@ -28,6 +29,7 @@ __all__ = [
     "FacilityType",
     "FetchedStateFile",
     "Holiday",
+    "Job",
     "LiaisonAssignment",
     "Notice",
     "NoticePreference",

@@ -7,6 +7,7 @@ import contextlib
 import datetime
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -391,6 +392,7 @@ def sweep_due_notices(
     max_batches: int | None = None,
     now: datetime.datetime | None = None,
     deliver_emails: bool = True,
+    progress: Callable[[str, float], None] | None = None,
 ) -> SweepResult:
     """Send every due reminder exactly once.
 
@@ -425,6 +427,8 @@ def sweep_due_notices(
                     result.sent += 1
                 else:
                     result.cancelled += 1
+            if progress:  # inside the batch's transaction (a job's heartbeat)
+                progress("sending", 0.5)
     if deliver_emails:
         delivered = deliver_outbound_emails(batch_size=batch_size)
         result.emails_sent, result.emails_failed = delivered

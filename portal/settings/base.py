@@ -8,7 +8,12 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 
-from portal.embedded import embedded_broker_options, embedded_postgres, embedded_redis
+from portal.embedded import (
+    celery_url_for,
+    embedded_broker_options,
+    embedded_postgres,
+    embedded_redis,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("WQIP_VAR_DIR", BASE_DIR / "var"))
@@ -39,9 +44,11 @@ INSTALLED_APPS = [
     "auditlog",
     "django_celery_beat",
     "portal",
+    "portal.inquiries",
     "payments",
     "disputes",
     "programs.wqip",
+    "programs.ecm",
 ]
 
 MIDDLEWARE = [
@@ -61,6 +68,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "portal.accounts.middleware.IdleSessionMiddleware",
     "portal.accounts.middleware.RequireStaffMFAMiddleware",
+    "portal.accounts.middleware.ProgramScopeMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -217,6 +225,8 @@ WQIP_CLAIMS_UPLOAD_MAX_BYTES = env.int("WQIP_CLAIMS_UPLOAD_MAX_BYTES", default=2
 FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default=None)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# an inquiry's resolution target in working days (its first reply is due in 2, §9)
+WQIP_INQUIRY_RESOLUTION_WORKING_DAYS = env.int("WQIP_INQUIRY_RESOLUTION_WORKING_DAYS", default=10)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -238,7 +248,7 @@ WQIP_MAIL_DOMAIN = env.str("MAIL_DOMAIN", default="wqip.example")
 # (db 1) and result backend (db 2) for every process, as a real Redis is in production.
 REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
-_result_backend = REDIS_URL or None
+_result_backend = celery_url_for(REDIS_URL) if REDIS_URL else None
 if not REDIS_URL and not CELERY_BROKER_URL:
     _redis_socket = embedded_redis(folder=VAR_DIR / "redis")
     if _redis_socket is not None:
@@ -275,6 +285,29 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# --- jobs (portal/jobs, docs/operations.md) -------------------------------------------------
+# a queued or running job without a sign of life (heartbeat) for this long, and whose lock no
+# worker holds, is queued again by the beat task; after JOBS_MAX_ATTEMPTS starts it fails
+JOBS_STALE_AFTER_SECONDS = env.int("JOBS_STALE_AFTER_SECONDS", default=120)
+JOBS_MAX_ATTEMPTS = env.int("JOBS_MAX_ATTEMPTS", default=3)
+JOBS_RETRY_DELAY_SECONDS = env.float("JOBS_RETRY_DELAY_SECONDS", default=2.0)
+# tests only: a worker stops at "kind:stage" for JOBS_PAUSE_SECONDS (so a test can kill it there)
+JOBS_PAUSE_AT = env.str("JOBS_PAUSE_AT", default="")
+JOBS_PAUSE_SECONDS = env.float("JOBS_PAUSE_SECONDS", default=3600.0)
+CELERY_BEAT_SCHEDULE["recover-stale-jobs"] = {
+    "task": "portal.recover_jobs",
+    "schedule": 60.0,  # every minute
+    "options": {"expires": 55},
+}
+# Redis gives an unacknowledged task to another worker after the visibility timeout: keep it
+# above the longest job (12 h) so a running job is not delivered twice; recovery of a dead
+# worker's job does not wait for it (it works from the job rows, see portal/jobs)
+if not CELERY_BROKER_URL.startswith("filesystem"):  # Redis (a server, a socket, embedded)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        **vars().get("CELERY_BROKER_TRANSPORT_OPTIONS", {}),
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=12 * 3600),
+    }
 
 # --- caches --------------------------------------------------------------------------------
 if REDIS_URL:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from portal.programs import HomePanel, NavItem, ProgramConfig
+from portal.programs import CaseWorkItem, HomePanel, NavItem, ProgramConfig
 
 
 class WqipConfig(ProgramConfig):
@@ -14,6 +14,7 @@ class WqipConfig(ProgramConfig):
     title = "WQIP"
     # the facility types it covers (portal.registry.models.ELIGIBLE_TYPES)
     provider_kinds = ("NF_B_FREESTANDING", "SUBACUTE_ADULT_FREESTANDING")
+    organisation_kinds = ("snf",)
 
     def ready(self) -> None:
         from auditlog.registry import auditlog
@@ -57,6 +58,13 @@ class WqipConfig(ProgramConfig):
             ),
         )
 
+    def job_kinds(self) -> list[Any]:
+        from programs.wqip.services.bed_days import BED_DAYS_JOB_KIND
+        from programs.wqip.services.claims_import import CLAIMS_IMPORT_JOB_KIND
+        from programs.wqip.services.web_imports import WEB_IMPORT_JOB_KINDS
+
+        return [CLAIMS_IMPORT_JOB_KIND, BED_DAYS_JOB_KIND, *WEB_IMPORT_JOB_KINDS]
+
     def ensure_reference_data(self) -> None:
         from programs.wqip.models import ProgramYear
         from programs.wqip.reference_data import seed_program_years
@@ -72,6 +80,11 @@ class WqipConfig(ProgramConfig):
         from programs.wqip.home import wqip_home_panels
 
         return wqip_home_panels(user=user)
+
+    def case_work(self, user: Any) -> list[CaseWorkItem]:
+        from programs.wqip.home import opt_in_review_work_items
+
+        return opt_in_review_work_items(user=user)
 
     def facility_sections(self, user: Any, facility: Any) -> list[dict[str, Any]]:
         from programs.wqip.selectors.opt_in import facility_opt_in_years

@@ -10,11 +10,15 @@ Each panel runs a fixed number of queries whatever the number of facilities or o
 
 from __future__ import annotations
 
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
+from django.utils import timezone
 
 from portal.accounts.models import FINANCE_ROLES
+from portal.calendar.dates import add_working_days, plan_holidays
 from portal.models import Role, User
 from portal.programs import (
+    CaseWorkItem,
     HomePanel,
     WorkItem,
     answers_panel,
@@ -22,18 +26,21 @@ from portal.programs import (
     deadlines_panel,
     plural,
 )
-from programs.wqip.models import ClaimImport
+from programs.wqip.models import ClaimImport, OptInVersion
 from programs.wqip.selectors.bed_days import (
     bed_day_adjustments_awaiting_approval,
     claim_imports_for,
 )
 from programs.wqip.selectors.opt_in import (
+    AWAITING_REVIEW,
+    OPT_IN_REVIEW_SLA_WORKING_DAYS,
     current_program_year,
     facility_dashboard_rows,
     open_opt_in_windows_for,
     opt_in_review_counts,
     plan_dashboard_counts,
     returned_opt_in_versions_for,
+    visible_opt_ins,
 )
 
 SHOWN_IMPORTS = 3
@@ -210,3 +217,53 @@ def wqip_home_panels(*, user: User) -> list[HomePanel]:
     if user.is_superuser or user.role == Role.PROGRAM_ADMIN:
         panels.append(overview_panel(user=user))
     return panels
+
+
+def opt_in_review_work_items(*, user: User) -> list[CaseWorkItem]:
+    """Opt-ins whose newest form waits for the plan, held by the reviewer or by nobody, for
+    My work: due 10 working days after submission (§9)."""
+    if not _is_reviewer(user):
+        return []
+    newest = OptInVersion.objects.filter(opt_in=OuterRef("pk")).order_by("-number")
+    rows = (
+        visible_opt_ins(user=user)
+        .annotate(
+            review_status=Subquery(newest.values("status")[:1]),
+            review_submitted_at=Subquery(newest.values("submitted_at")[:1]),
+        )
+        .filter(review_status__in=AWAITING_REVIEW)
+        .filter(Q(assigned_to=user) | Q(assigned_to__isnull=True))
+        .select_related("assigned_to")
+        .order_by("review_submitted_at", "pk")[:500]
+    )
+    year = timezone.localdate().year
+    holidays = plan_holidays(years=range(year - 1, year + 2))
+    labels = dict(OptInVersion.Status.choices)
+    items = []
+    for opt_in in rows:
+        submitted = opt_in.review_submitted_at  # type: ignore[attr-defined]
+        status = str(opt_in.review_status)  # type: ignore[attr-defined]
+        due = (
+            add_working_days(
+                start=timezone.localdate(submitted),
+                days=OPT_IN_REVIEW_SLA_WORKING_DAYS,
+                holidays=holidays,
+            )
+            if submitted
+            else None
+        )
+        items.append(
+            CaseWorkItem(
+                kind="opt_in_review",
+                kind_label="WQIP opt-in review",
+                reference=f"Opt-in {opt_in.program_year.year}-{opt_in.pk}",
+                title=f"Opt-in for {opt_in.program_year}",
+                organisation=opt_in.facility.name,
+                state=str(labels.get(status, status)),
+                url=reverse("wqip:opt_in_review", args=[opt_in.pk]),
+                due_on=due,
+                assignee_id=opt_in.assigned_to_id,
+                assignee_name=str(opt_in.assigned_to) if opt_in.assigned_to else "",
+            )
+        )
+    return items

@@ -555,3 +555,15 @@ def test_given_submitted_dispute_when_facility_attaches_then_refused(world):
     # when / then
     with pytest.raises(InvalidTransition):
         notes.upload_attachment(dispute=dispute, upload=pdf_upload(), actor=staff)
+
+
+def test_given_dispute_held_by_the_lead_when_a_liaison_takes_it_then_refused(world):
+    # given: the lead holds the case (the same rule as every case: portal.cases.services)
+    dispute = submitted_dispute(facility=world.facility, filer=world.users["facility_staff"])
+    lead, liaison = world.users["program_admin"], world.users["ltss_liaison"]
+    case_work.assign_dispute(dispute=dispute, assignee=lead, actor=lead)
+    # when / then
+    with pytest.raises(PermissionDenied):
+        case_work.assign_dispute(dispute=dispute, assignee=liaison, actor=liaison)
+    dispute.refresh_from_db()
+    assert dispute.assignee == lead

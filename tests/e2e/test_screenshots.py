@@ -17,6 +17,13 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 HARBOR_VIEW_NPI = "1427051986"
 
 
+def _demo_inquiry():  # type: ignore[no-untyped-def]
+    """The demo's claims inquiry in progress (a member reference, a reply, an internal note)."""
+    from portal.inquiries.models import Inquiry
+
+    return Inquiry.objects.get(subject="March bed days not paid")
+
+
 def _pages(role: str) -> list[tuple[str, str]]:
     from portal.models import Facility
     from programs.wqip.models import ProgramYear
@@ -42,6 +49,8 @@ def _pages(role: str) -> list[tuple[str, str]]:
             ("payments", reverse("payments:facility_payments", args=[facility.npi])),
             ("opt-ins", reverse("wqip:opt_in_list")),
             ("disputes", reverse("disputes:dispute_list")),
+            ("inquiries", reverse("inquiries:inquiry_list")),
+            ("inquiry", reverse("inquiries:inquiry_detail", args=[_demo_inquiry().pk])),
         ]
     if role in ("finance_analyst", "finance_approver", "program_admin"):
         from payments.models import PaymentRun
@@ -59,6 +68,10 @@ def _pages(role: str) -> list[tuple[str, str]]:
             ("opt-in-reviews", reverse("wqip:opt_in_queue")),
             ("dispute-cases", reverse("disputes:queue")),
             ("dispute-sla", reverse("disputes:sla")),
+            ("my-work", reverse("cases:my_work")),
+            ("inquiries", reverse("inquiries:queue")),
+            ("inquiry-sla", reverse("inquiries:sla")),
+            ("inquiry", reverse("inquiries:inquiry_detail", args=[_demo_inquiry().pk])),
         ]
     if role == "facility_admin":
         pages += [("users", reverse("portal:user_list")), ("invite", reverse("portal:user_invite"))]
@@ -70,10 +83,14 @@ def _pages(role: str) -> list[tuple[str, str]]:
 
 @pytest.fixture
 def demo_data(transactional_db, live_server):  # type: ignore[no-untyped-def]
+    from disputes.demo import load_dispute_demo_data
     from portal.demo import load_portal_demo_data
+    from portal.inquiries.demo import load_inquiry_demo_data
     from programs.wqip.demo import load_wqip_demo_data
 
     load_portal_demo_data()
+    load_inquiry_demo_data()
+    load_dispute_demo_data()
     load_wqip_demo_data()
 
 
@@ -136,3 +153,29 @@ def test_given_demo_role_when_visiting_main_pages_then_screenshots_saved(
     saved.append(shoot_open_menu(page, role, base_url=live_server.url))
     # then
     assert all(p.stat().st_size > 0 for p in saved)
+
+
+def test_given_jobs_when_finance_opens_jobs_page_then_screenshot_saved(
+    page, live_server, demo_data
+):
+    # given: a finished, a running and a failed job (as their rows look mid-day)
+    from portal.demo import DEMO_USERS
+    from portal.models import User
+    from tests.e2e.test_jobs_page import sample_jobs
+
+    demo = next(d for d in DEMO_USERS if d.role == "finance_analyst")
+    approver = next(d for d in DEMO_USERS if d.role == "finance_approver")
+    sample_jobs(
+        analyst=User.objects.get(email=demo.email),
+        approver=User.objects.get(email=approver.email),
+    )
+    login_as(
+        page,
+        LoginUser(email=demo.email, password=demo.password, totp_secret=demo.totp_secret),
+        base_url=live_server.url,
+    )
+    # when
+    visit(page, live_server.url + reverse("portal:job_list"))
+    shoot(page, "finance_analyst-jobs")
+    # then
+    assert (SCREENSHOTS / "finance_analyst-jobs.png").stat().st_size > 0

@@ -28,6 +28,7 @@ from django.urls import reverse
 
 from portal.embedded import embedded_redis, redis_answers, release_embedded_redis
 from portal.models import Facility, Role
+from portal.registry.services import bulk_create_facilities
 from programs.wqip.models.claims import ClaimImport
 from tests.bench.generator import facilities, write_claims_file
 from tests.factories import UserFactory
@@ -181,7 +182,7 @@ def test_given_embedded_redis_when_worker_imports_claims_then_web_reads_intermed
     }
     caches.close_all()
     settings.MEDIA_ROOT = settings.PRIVATE_MEDIA_ROOT = var_dir / "private"
-    Facility.objects.bulk_create(Facility(**row) for row in facilities())
+    bulk_create_facilities(Facility(**row) for row in facilities())
     analyst = UserFactory.create(role=Role.FINANCE_ANALYST)
     Authenticator.objects.create(user=analyst, type=Authenticator.Type.TOTP, data={"secret": "x"})
     client.force_login(analyst)
@@ -194,10 +195,10 @@ def test_given_embedded_redis_when_worker_imports_claims_then_web_reads_intermed
         claim_import.file.save("claims.csv", File(handle), save=False)
     claim_import.save()
     broker_url = f"redis+socket://{redis_socket}?virtual_host=0"
+    # the worker is configured with nothing but the var/ folder: the development defaults
+    # find the embedded Redis server there
     env = dev_env(
         var_dir,
-        CELERY_BROKER_URL=broker_url,
-        REDIS_URL=cache_url,
         PRIVATE_MEDIA_ROOT=str(settings.PRIVATE_MEDIA_ROOT),
         WQIP_CLAIMS_PARALLEL_MIN_BYTES=str(10**12),
         LOG_LEVEL="WARNING",

@@ -20,6 +20,7 @@ from payments.models import (
     PaymentRun,
 )
 from portal.celery import app
+from portal.jobs.models import Job
 from portal.models import (
     Role,
 )
@@ -42,7 +43,7 @@ pytestmark = [
 ]
 
 ROOT = Path(__file__).resolve().parents[2]
-TASK = "payments.tasks.execute_payment_run_task"
+TASK = "portal.run_job"
 WORKER = (
     "import django, os; django.setup();"
     "from portal.celery import app;"
@@ -121,6 +122,13 @@ def test_given_worker_killed_mid_run_when_restarted_then_ledger_posted_exactly_o
         started_by=analyst,
         post_when_computed=True,
     )
+    run.job = Job.objects.create(
+        kind="payments.payment_run",
+        target_type="payments.paymentrun",
+        target_id=str(run.pk),
+        started_by=analyst,
+    )
+    run.save(update_fields=["job"])
     blocker = connections.create_connection("default")
     blocker.set_autocommit(False)
     with blocker.cursor() as cursor:
@@ -129,7 +137,7 @@ def test_given_worker_killed_mid_run_when_restarted_then_ledger_posted_exactly_o
             " WHERE organisation_ptr_id = %s FOR UPDATE",
             [many_payable_facilities[-1].pk],
         )
-    app.send_task(TASK, kwargs={"run_id": run.pk})
+    app.send_task(TASK, kwargs={"job_id": run.job.pk})
     worker = start_worker()
     try:
         backend = wait_for(blocked_backend_pid)
@@ -144,7 +152,7 @@ def test_given_worker_killed_mid_run_when_restarted_then_ledger_posted_exactly_o
         assert not LedgerEntry.objects.exists()
         # ... and comes back (the unacknowledged task is redelivered), plus a duplicate delivery
         worker = start_worker()
-        app.send_task(TASK, kwargs={"run_id": run.pk})
+        app.send_task(TASK, kwargs={"job_id": run.job.pk})
         wait_for(
             lambda: PaymentRun.objects.get(pk=run.pk).status == PaymentRun.Status.POSTED,
             timeout=90,

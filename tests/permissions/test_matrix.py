@@ -63,6 +63,11 @@ def ecm_columns(
     """The ECM roles' statuses of a SNF row (see the module's docstring)."""
     if name in overrides:
         return overrides[name]
+    if not _serves_ecm_providers(name):
+        # a SNF program's page: 404 to an ECM provider's users, whatever the method
+        # (portal.accounts.middleware.ProgramScopeMiddleware); the manager as any refused role
+        manager = ecm_columns_of_staff(statuses)
+        return (404, 404, manager)
     signed_in = statuses[1:]
     if all(s == 200 for s in signed_in):
         return (200,) * len(ECM_ROLES)
@@ -70,6 +75,30 @@ def ecm_columns(
     if len(refusals) == 1:  # the one answer every refused role gets (405, 302 to sign-in...)
         return (refusals.pop(),) * len(ECM_ROLES)
     return (DENIED_403_404,) * len(ECM_ROLES)
+
+
+def _serves_ecm_providers(name: str) -> bool:
+    """Whether the URL's app serves ECM providers' users (a program's namespace is its label)."""
+    from django.apps import apps
+
+    from portal.programs import ProgramConfig
+
+    config = apps.app_configs.get(name.split(":")[0]) if ":" in name else None
+    if not isinstance(config, ProgramConfig):
+        return True
+    return config.serves(_EcmProviderUser())
+
+
+class _EcmProviderUser:
+    role = "ecm_provider_staff"
+
+
+def ecm_columns_of_staff(statuses: tuple[Status, ...]) -> Status:
+    signed_in = statuses[1:]
+    if all(s == 200 for s in signed_in):
+        return 200
+    refusals = {s for s in signed_in if s != 200}
+    return refusals.pop() if len(refusals) == 1 else DENIED_403_404
 
 
 def with_ecm_columns(rows: dict, position: int, overrides: str) -> dict:  # type: ignore[type-arg]

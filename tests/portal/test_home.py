@@ -29,6 +29,7 @@ from tests.home_data import (
     returned_dispute,
     submitted_dispute,
 )
+from tests.inquiries.helpers import answered_inquiry, submitted_inquiry
 from tests.programs.wqip.opt_in_helpers import open_window, program_year
 
 pytestmark = pytest.mark.django_db
@@ -153,6 +154,7 @@ def test_given_returned_dispute_due_before_window_closes_when_facility_home_then
     ]
     assert [p.key for p in response.context["panels"]] == [
         "answers",
+        "inquiries",
         "deadlines",
         "latest-payments",
         "wqip-facilities",
@@ -163,7 +165,14 @@ def test_given_every_app_when_panels_collected_then_only_portal_apps_asked():
     # when
     contributors = [c.name for c in apps.get_app_configs() if isinstance(c, PortalApp)]
     # then
-    assert contributors == ["portal", "payments", "disputes", "programs.wqip"]
+    assert contributors == [
+        "portal",
+        "portal.inquiries",
+        "payments",
+        "disputes",
+        "programs.wqip",
+        "programs.ecm",
+    ]
 
 
 # --- the query count does not grow with the data -------------------------------------------
@@ -189,6 +198,8 @@ def _populate(world, count: int, *, start: int) -> None:  # type: ignore[no-unty
         payment_run(status=PaymentRun.Status.FAILED, started_by=analyst, program_year=2100 + n)
         claim_import(status=ClaimImport.Status.FAILED, uploaded_by=analyst)
         bed_day_adjustment(facility)
+        submitted_inquiry(facility=facility, author=filer)
+        answered_inquiry(facility=facility, author=filer, liaison=world.users["ltss_liaison"])
 
 
 def _home_queries(client) -> int:  # type: ignore[no-untyped-def]

@@ -19,32 +19,34 @@ pytestmark = pytest.mark.django_db
 
 FACILITY_WQIP = ["Opt-ins", "Bed days", "Program years"]
 FINANCE_WQIP = ["Bed days", "Imports", "Program years"]
-FINANCE_PAYMENTS = ["Payment runs", "Ledger", "Dispute outcomes"]
+FINANCE_PAYMENTS = ["Payment runs", "Ledger", "Jobs", "Dispute outcomes"]
+PLAN_ECM = ["All providers", "Settings"]
 EXPECTED_MENUS = {
     "facility_staff": [
         ("Home", ["Home"]),
         ("WQIP", FACILITY_WQIP),
-        ("Cases", ["Disputes"]),
+        ("Cases", ["Inquiries", "Disputes"]),
         ("Inbox", ["Inbox"]),
         ("Admin", ["Facilities"]),
     ],
     "facility_admin": [
         ("Home", ["Home"]),
         ("WQIP", FACILITY_WQIP),
-        ("Cases", ["Disputes"]),
+        ("Cases", ["Inquiries", "Disputes"]),
         ("Inbox", ["Inbox"]),
         ("Admin", ["Facilities", "Users"]),
     ],
     "ltss_liaison": [
         ("Home", ["Home"]),
         ("WQIP", ["Opt-in reviews", "Bed days", "Program years"]),
-        ("Cases", ["Dispute cases", "Dispute SLAs"]),
+        ("Cases", ["My work", "Inquiries", "Inquiry SLAs", "Dispute cases", "Dispute SLAs"]),
         ("Inbox", ["Inbox"]),
         ("Admin", ["Facilities"]),
     ],
     "finance_analyst": [
         ("Home", ["Home"]),
         ("WQIP", FINANCE_WQIP),
+        ("ECM QIP", PLAN_ECM),
         ("Payments", FINANCE_PAYMENTS),
         ("Inbox", ["Inbox"]),
         ("Admin", ["Facilities", "Registry updates"]),
@@ -52,6 +54,7 @@ EXPECTED_MENUS = {
     "finance_approver": [
         ("Home", ["Home"]),
         ("WQIP", FINANCE_WQIP),
+        ("ECM QIP", PLAN_ECM),
         ("Payments", FINANCE_PAYMENTS),
         ("Inbox", ["Inbox"]),
         ("Admin", ["Facilities"]),
@@ -59,8 +62,9 @@ EXPECTED_MENUS = {
     "program_admin": [
         ("Home", ["Home"]),
         ("WQIP", ["Opt-in reviews", "Bed days", "Imports", "Program years"]),
+        ("ECM QIP", PLAN_ECM),
         ("Payments", FINANCE_PAYMENTS),
-        ("Cases", ["Dispute cases", "Dispute SLAs"]),
+        ("Cases", ["My work", "Inquiries", "Inquiry SLAs", "Dispute cases", "Dispute SLAs"]),
         ("Inbox", ["Inbox"]),
         ("Admin", ["Facilities", "Registry updates", "Django admin"]),
     ],
@@ -148,9 +152,10 @@ def test_given_single_item_menu_when_drawn_then_plain_link_with_item_label(clien
     # when
     html = client_as("facility_staff").get(reverse("portal:home")).content.decode()
     # then
-    assert '<a class="nav-link" href="/disputes/">Disputes</a>' in html
     assert '<a class="nav-link" href="/facilities/">Facilities</a>' in html
-    assert "nav-menu-cases" not in html
+    assert "nav-menu-admin" not in html
+    # inquiries and disputes make "Cases" a menu of two
+    assert 'aria-controls="nav-menu-cases"' in html
 
 
 def test_given_inbox_page_when_drawn_then_inbox_link_is_current(client_as):
@@ -206,7 +211,15 @@ def test_given_app_declaring_menu_when_nav_built_then_menu_placed_by_order_and_i
     # when
     groups = nav_groups_for(world.users["finance_analyst"])
     # then
-    assert [g.label for g in groups] == ["Home", "WQIP", "Payments", "Reports", "Inbox", "Admin"]
+    assert [g.label for g in groups] == [
+        "Home",
+        "WQIP",
+        "ECM QIP",
+        "Payments",
+        "Reports",
+        "Inbox",
+        "Admin",
+    ]
     payments = next(g for g in groups if g.key == "payments")
     assert [i.label for i in payments.items][-1] == "Payment report"
 

@@ -14,7 +14,12 @@ from pathlib import Path
 import pytest
 from kombu import Connection, Exchange, Queue
 
-from portal.embedded import embedded_broker_options, redis_answers
+from portal.embedded import (
+    embedded_broker_options,
+    embedded_redis,
+    redis_answers,
+    release_embedded_redis,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
@@ -167,4 +172,36 @@ def test_given_no_broker_or_cache_configured_when_dev_settings_load_then_embedde
         assert not redis_answers(var / "redis" / "redis.sock")
         assert not (var / "broker").exists()
     finally:
+        shutil.rmtree(var, ignore_errors=True)
+
+
+def test_given_redis_url_on_unix_socket_when_worker_configured_then_result_backend_works():
+    # given: broker and cache on the embedded server's socket, as a test hands them to a worker
+    var = Path(tempfile.mkdtemp(prefix="wqip-"))
+    socket_path = embedded_redis(folder=var / "redis")
+    assert socket_path is not None
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings.dev",
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/wqip",
+        "CELERY_BROKER_URL": f"redis+socket://{socket_path}?virtual_host=0",
+        "REDIS_URL": f"unix://{socket_path}?db=1",
+    }
+    env.pop("CELERY_RESULT_BACKEND", None)
+    probe = (
+        "import django; django.setup(); from portal.celery import app;"
+        "print(app.conf.result_backend); print(app.backend.client.ping())"
+    )
+    try:
+        # when
+        result = subprocess.run(
+            [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True
+        )
+        # then
+        assert result.returncode == 0, result.stderr
+        backend, ping = result.stdout.split()
+        assert backend == f"redis+socket://{socket_path}?virtual_host=1"
+        assert ping == "True"
+    finally:
+        release_embedded_redis(var / "redis")
         shutil.rmtree(var, ignore_errors=True)

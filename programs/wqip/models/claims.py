@@ -143,6 +143,9 @@ class ClaimImport(models.Model):
     summary = models.CharField(max_length=250, blank=True)
     error_report = models.TextField(blank=True, help_text="One line per bad row")
     error_count = models.PositiveIntegerField(default=0)
+    job = models.OneToOneField(
+        "portal.Job", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -102,13 +102,10 @@ def member_bed_days_for(*, summary: BedDaySummary) -> QuerySet:
     )
 
 
-def mask_member_id(member_id: str) -> str:
-    """Contract §6: only the last four characters are shown to facility users."""
-    return "*" * max(len(member_id) - 4, 0) + member_id[-4:]
-
-
 def claim_imports_for(*, user: User) -> QuerySet[ClaimImport]:
-    return ClaimImport.objects.filter(uploaded_by__isnull=False).select_related("uploaded_by")
+    return ClaimImport.objects.filter(uploaded_by__isnull=False).select_related(
+        "uploaded_by", "job"
+    )
 
 
 def facility_for(*, user: User, facility_id: int) -> Facility:

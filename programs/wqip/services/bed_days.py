@@ -8,12 +8,16 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from portal.audit.services import (
     latest_revision_id,
     record_event,
 )
+from portal.jobs.kinds import JobKind, Progress
+from portal.jobs.models import Job
+from portal.jobs.services import enqueue_job
 from portal.models import Facility, User
 from programs.wqip.models.bed_days import (
     EXCLUSION_REASONS,
@@ -22,9 +26,7 @@ from programs.wqip.models.bed_days import (
     BedDaySummary,
 )
 from programs.wqip.services.bed_days_sql import run_bed_day_sql
-from programs.wqip.services.claims_import import CLAIMS_LOCK_KEY
-
-BED_DAYS_LOCK_KEY = 7_340_002  # one computation per program year at a time
+from programs.wqip.services.locks import BED_DAYS_LOCK_KEY, CLAIMS_LOCK_KEY
 
 
 class BedDaysNotComputed(Exception):
@@ -128,6 +130,7 @@ def compute_bed_days(
     program_year: int,
     actor: User | None = None,
     computation_id: int | None = None,
+    progress: Progress | None = None,
 ) -> BedDayComputation:
     """Compute and store the program year's bed days; replaces the previous result in one
     transaction. Safe to call twice for the same computation (a finished one is returned)."""
@@ -138,7 +141,7 @@ def compute_bed_days(
         if computation.status == BedDayComputation.Status.FINISHED:
             return computation
     try:
-        return _compute_and_store(computation=computation, actor=actor)
+        return _compute_and_store(computation=computation, actor=actor, progress=progress)
     except Exception as exc:
         BedDayComputation.objects.filter(pk=computation.pk).update(
             status=BedDayComputation.Status.FAILED, finished_at=timezone.now(), error=str(exc)
@@ -147,7 +150,9 @@ def compute_bed_days(
 
 
 @transaction.atomic
-def _compute_and_store(*, computation: BedDayComputation, actor: User | None) -> BedDayComputation:
+def _compute_and_store(
+    *, computation: BedDayComputation, actor: User | None, progress: Progress | None = None
+) -> BedDayComputation:
     year = computation.program_year
     with connection.cursor() as cursor:
         # claims import holds this lock exclusively: we read a whole import or none of it
@@ -157,6 +162,8 @@ def _compute_and_store(*, computation: BedDayComputation, actor: User | None) ->
         if computation.status == BedDayComputation.Status.FINISHED:
             return computation
         revision_id = latest_revision_id(program_year=year)
+        if progress:
+            progress("computing", 0.0)
         run_bed_day_sql(cursor.cursor, year=year, count_leave_days=computation.count_leave_days)
         params = {
             "year": year,
@@ -168,7 +175,9 @@ def _compute_and_store(*, computation: BedDayComputation, actor: User | None) ->
                 cursor, table="wqip_beddaylinerange", source="bd_line_ranges"
             ),
         }
-        for statement in STORE_SQL:
+        for done, statement in enumerate(STORE_SQL):
+            if progress:
+                progress("storing", done / len(STORE_SQL))
             cursor.execute(statement, params if "%(" in statement else None)
     computation.status = BedDayComputation.Status.FINISHED
     computation.finished_at = timezone.now()
@@ -229,10 +238,58 @@ def export_bed_days(*, program_year: int, out: Path | str, by_reason: bool = Fal
 
 @transaction.atomic
 def queue_bed_day_computation(*, program_year: int, actor: User) -> BedDayComputation:
-    """The web path: a RUNNING computation row now, the work in a Celery job."""
-    from programs.wqip.tasks import compute_bed_days_task
-
+    """The web path: a RUNNING computation row now, the work in a job (portal.jobs)."""
     computation = start_bed_day_computation(program_year=program_year, actor=actor)
     record_event(actor=actor, action="bed_days.queued", target=computation)
-    transaction.on_commit(lambda: compute_bed_days_task.delay(computation_id=computation.pk))
+    computation.job = enqueue_job(
+        kind=BED_DAYS_JOB,
+        target=computation,
+        started_by=actor,
+        label=f"Bed days {program_year}",
+    )
+    computation.save(update_fields=["job"])
     return computation
+
+
+# --- the job kind (declared by WqipConfig.job_kinds) ----------------------------------------
+
+BED_DAYS_JOB = "wqip.bed_days"
+
+
+def _run_bed_days_job(job: Job, progress: Progress) -> str:
+    computation = BedDayComputation.objects.get(pk=job.target_id)
+    computation = compute_bed_days(
+        program_year=computation.program_year,
+        actor=computation.started_by,
+        computation_id=computation.pk,
+        progress=progress,
+    )
+    return f"bed days of {computation.program_year} computed"
+
+
+def _bed_days_failed(job: Job) -> None:
+    BedDayComputation.objects.filter(pk=job.target_id).exclude(
+        status=BedDayComputation.Status.FINISHED
+    ).update(status=BedDayComputation.Status.FAILED, finished_at=timezone.now(), error=job.error)
+
+
+def _bed_days_retried(job: Job) -> None:
+    BedDayComputation.objects.filter(pk=job.target_id).exclude(
+        status=BedDayComputation.Status.FINISHED
+    ).update(status=BedDayComputation.Status.RUNNING, finished_at=None, error="")
+
+
+def _bed_days_url(job: Job) -> str:
+    computation = BedDayComputation.objects.filter(pk=job.target_id).first()
+    year = f"?year={computation.program_year}" if computation else ""
+    return reverse("wqip:bed_day_report") + year
+
+
+BED_DAYS_JOB_KIND = JobKind(
+    key=BED_DAYS_JOB,
+    label="Bed-day computation",
+    run=_run_bed_days_job,
+    target_url=_bed_days_url,
+    on_failed=_bed_days_failed,
+    on_retry=_bed_days_retried,
+)

@@ -16,7 +16,6 @@ import's transaction, the merge into the claim tables, the web path).
 
 from __future__ import annotations
 
-import functools
 import logging
 import time
 import uuid
@@ -25,8 +24,8 @@ from pathlib import Path
 from typing import TypedDict
 
 import psycopg
-from django.core.cache import cache
 from django.db import InterfaceError, OperationalError, connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from portal.audit.services import (
@@ -37,6 +36,9 @@ from portal.files.csvio import (
     CsvImportError,
     RowError,
 )
+from portal.jobs.kinds import JobKind, JobRefused, Progress
+from portal.jobs.models import Job
+from portal.jobs.services import enqueue_job
 from portal.models import User
 from programs.wqip.models.claims import ClaimImport
 from programs.wqip.services import claims_parallel_load
@@ -53,10 +55,9 @@ from programs.wqip.services.claims_typed import (
     _fast_check,
 )
 from programs.wqip.services.claims_validation import _detailed_validation
+from programs.wqip.services.locks import CLAIMS_LOCK_KEY
 
 logger = logging.getLogger(__name__)
-
-CLAIMS_LOCK_KEY = 7_340_001  # pg advisory lock: import exclusive, bed-day compute shared
 
 
 @dataclass(frozen=True)
@@ -267,11 +268,7 @@ def _import_claims(
     )
 
 
-# --- the web path: upload -> Celery job -> same import --------------------------------------
-
-
-def _progress_key(claim_import_id: int) -> str:
-    return f"claim-import:{claim_import_id}:progress"
+# --- the web path: upload -> job (portal.jobs) -> same import -----------------------------
 
 
 class ImportProgress(TypedDict):
@@ -279,41 +276,44 @@ class ImportProgress(TypedDict):
     fraction: float
 
 
-def claim_import_progress(*, claim_import_id: int) -> ImportProgress:
-    """Stage and fraction of a running import (kept in the cache: the import's own
-    transaction is invisible until it commits)."""
-    progress: ImportProgress | None = cache.get(_progress_key(claim_import_id))
-    return progress or {"stage": "", "fraction": 0.0}
+def claim_import_progress(*, claim_import: ClaimImport) -> ImportProgress:
+    """Stage and fraction of a running import: its job's row (the worker writes them on a
+    session of its own: the import's transaction is invisible until it commits)."""
+    job = Job.objects.filter(pk=claim_import.job_id).first() if claim_import.job_id else None
+    if job is None:
+        return {"stage": "", "fraction": 0.0}
+    return {"stage": job.stage, "fraction": job.fraction}
 
 
 @transaction.atomic
 def start_claim_import(*, uploaded_file, actor: User) -> ClaimImport:  # type: ignore[no-untyped-def]
     """Store the upload privately and queue the import job."""
-    from programs.wqip.tasks import import_claims_task
-
     claim_import = ClaimImport(original_name=Path(uploaded_file.name).name[:255], uploaded_by=actor)
     claim_import.file.save(f"{uuid.uuid4().hex}.csv", uploaded_file, save=False)
     claim_import.save()
     record_event(actor=actor, action="claims.upload_queued", target=claim_import)
-    transaction.on_commit(
-        functools.partial(import_claims_task.delay, claim_import_id=claim_import.pk)
+    claim_import.job = enqueue_job(
+        kind=CLAIMS_IMPORT_JOB,
+        target=claim_import,
+        started_by=actor,
+        label=f"Claims import {claim_import.original_name}",
     )
+    claim_import.save(update_fields=["job"])
     return claim_import
 
 
-def run_claim_import(*, claim_import_id: int) -> ClaimImport:
-    """The job: import the stored file, record the outcome. Safe to run twice."""
+def run_claim_import(
+    *, claim_import_id: int, progress: ProgressCallback | None = None
+) -> ClaimImport:
+    """The job: import the stored file, record the outcome. Safe to run twice. A refused
+    file is recorded on the import (FAILED, its errors); any other error propagates (the
+    job's runner fails or retries the job)."""
     with transaction.atomic():
         claim_import = ClaimImport.objects.select_for_update().get(pk=claim_import_id)
         if claim_import.is_done:
             return claim_import
         claim_import.status = ClaimImport.Status.RUNNING
         claim_import.save(update_fields=["status"])
-
-    def progress(stage: str, fraction: float) -> None:
-        now: ImportProgress = {"stage": stage, "fraction": fraction}
-        cache.set(_progress_key(claim_import_id), now, 3600)
-
     try:
         summary = import_claims(
             path=claim_import.file.path, actor=claim_import.uploaded_by, progress=progress
@@ -330,9 +330,7 @@ def run_claim_import(*, claim_import_id: int) -> ClaimImport:
         claim_import.status = ClaimImport.Status.FAILED
         claim_import.error_count = 0
         claim_import.error_report = f"{type(exc).__name__}: {exc}"[:2000]
-        claim_import.summary = (
-            f"failed: unexpected error ({type(exc).__name__}); nothing was imported"
-        )[:250]
+        claim_import.summary = f"failed: {claim_import.error_report}"[:250]
     else:
         claim_import.status = ClaimImport.Status.SUCCEEDED
         claim_import.summary = str(summary)[:250]
@@ -340,5 +338,52 @@ def run_claim_import(*, claim_import_id: int) -> ClaimImport:
     claim_import.save(
         update_fields=["status", "error_count", "error_report", "summary", "finished_at"]
     )
-    progress("done", 1.0)
     return claim_import
+
+
+# --- the job kind (declared by WqipConfig.job_kinds) ----------------------------------------
+
+CLAIMS_IMPORT_JOB = "wqip.claims_import"
+
+
+def _run_claims_import_job(job: Job, progress: Progress) -> str:
+    claim_import = run_claim_import(claim_import_id=int(job.target_id), progress=progress)
+    if claim_import.status == ClaimImport.Status.FAILED:
+        # a refused file: its summary; an unexpected error: the error itself
+        reason = claim_import.summary if claim_import.error_count else claim_import.error_report
+        raise JobRefused(reason or "the file was refused")
+    return claim_import.summary
+
+
+def _claims_import_failed(job: Job) -> None:
+    ClaimImport.objects.filter(pk=job.target_id).exclude(
+        status__in=[ClaimImport.Status.SUCCEEDED, ClaimImport.Status.FAILED]
+    ).update(
+        status=ClaimImport.Status.FAILED,
+        summary=f"failed: {job.error}"[:250],
+        finished_at=timezone.now(),
+    )
+
+
+def _claims_import_retried(job: Job) -> None:
+    ClaimImport.objects.filter(pk=job.target_id).update(
+        status=ClaimImport.Status.QUEUED,
+        summary="",
+        error_report="",
+        error_count=0,
+        finished_at=None,
+    )
+
+
+def _claims_import_url(job: Job) -> str:
+    return reverse("wqip:claim_import_detail", args=[job.target_id])
+
+
+CLAIMS_IMPORT_JOB_KIND = JobKind(
+    key=CLAIMS_IMPORT_JOB,
+    label="Claims import",
+    run=_run_claims_import_job,
+    target_url=_claims_import_url,
+    on_failed=_claims_import_failed,
+    on_retry=_claims_import_retried,
+)

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from portal.accounts.http import AuthenticatedRequest
 from portal.accounts.models import FINANCE_ROLES
 from portal.files.uploads import SizeLimitUploadHandler, body_too_large, human_size
+from portal.masking import mask_member_id
 from portal.models import AccessLogEntry
 from portal.params import int_param, text_param
 from programs.wqip.models import BedDaySummary, ProgramYear
@@ -37,7 +38,6 @@ from programs.wqip.selectors.bed_days import (
     bed_day_summary_for,
     bed_day_totals,
     claim_imports_for,
-    mask_member_id,
     member_bed_days_for,
     newest_computed_year,
     search_bed_day_summaries,
@@ -351,7 +351,7 @@ def claim_import_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @finance_only
 def claim_import_status(request: AuthenticatedRequest, pk: int) -> JsonResponse:
     claim_import = get_object_or_404(claim_imports_for(user=request.user), pk=pk)
-    progress = claim_import_progress(claim_import_id=claim_import.pk)
+    progress = claim_import_progress(claim_import=claim_import)
     return JsonResponse(
         {
             "status": claim_import.status,

@@ -220,5 +220,5 @@ def test_given_unexpected_error_in_import_when_job_runs_then_failed_with_reason(
     assert claim_import.status == ClaimImport.Status.FAILED
     assert claim_import.finished_at is not None
     assert "ZeroDivisionError: division by zero" in claim_import.error_report
-    assert "unexpected error" in claim_import.summary
+    assert claim_import.summary == "failed: ZeroDivisionError: division by zero"
     assert not ClaimLine.objects.exists()

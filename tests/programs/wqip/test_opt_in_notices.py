@@ -229,7 +229,7 @@ def beat_task(name: str):  # type: ignore[no-untyped-def]
 
 
 def test_given_open_window_when_beat_jobs_run_twice_in_a_row_then_each_reminder_sent_once(
-    liaison,
+    liaison, django_capture_on_commit_callbacks
 ):
     # given a window that opened 10 days ago and closes in 10 days (its 14-days-before point
     # has come): a facility without an opt-in, a draft untouched for 10 days, a form returned
@@ -253,8 +253,10 @@ def test_given_open_window_when_beat_jobs_run_twice_in_a_row_then_each_reminder_
     sweep.delay().get()  # the transition notices of the set-up
     Notice.objects.all().delete()
     # when the daily job and the sweeper run, twice in a row
+    # (the daily task queues the day's reminder sweep, a job, once the task's work commits)
     for _ in range(2):
-        produce.delay().get()
+        with django_capture_on_commit_callbacks(execute=True):
+            produce.delay().get()
         sweep.delay().get()
     # then
     reminders = ["opt_in_window_closing", "opt_in_draft_incomplete", "opt_in_window_opening"]

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from portal.calendar.dates import pacific_time
+from portal.jobs.models import Job
 from portal.models import (
     FacilityType,
     Notice,
@@ -211,12 +212,20 @@ def test_given_draft_after_window_closed_when_producer_runs_then_no_reminder(fac
     assert count == 0
 
 
-def test_given_daily_task_when_run_then_every_producer_reports(facilities):
-    # when
-    result = produce_daily_reminders_task.delay().get()
-    # then
+def test_given_daily_task_when_run_then_sweep_job_runs_every_producer(
+    facilities, django_capture_on_commit_callbacks
+):
+    # when: beat's daily task queues the day's reminder sweep (a job), twice
+    with django_capture_on_commit_callbacks(execute=True):
+        result = produce_daily_reminders_task.delay().get()
+    again = produce_daily_reminders_task.delay().get()
+    # then: one job, which ran every producer, then the sweep
+    job = Job.objects.get(pk=result["job"])
+    assert again == result
+    assert job.status == Job.Status.SUCCEEDED
     # (other apps, e.g. disputes, register their own producers too)
-    assert {"opt_in_window", "opt_in_incomplete", "payment_due"} <= set(result)
+    for producer in ("opt_in_window", "opt_in_incomplete", "payment_due"):
+        assert f"{producer} " in job.summary
 
 
 def test_given_due_rows_when_sweep_task_runs_then_sent(facilities):

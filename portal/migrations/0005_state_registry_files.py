@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portal', '0003_provider_organisations'),
+        ('portal', '0004_merge_0003_job_0003_provider_organisations'),
     ]
 
     operations = [

@@ -1,0 +1,1 @@
+"""ECM QIP pages."""
