@@ -36,7 +36,11 @@ class PortalConfig(PortalApp, AppConfig):
             OrganisationMembership,
             User,
         )
+        from portal.notifications.kinds import register_kind
+        from portal.registry.state_sources import REGISTRY_IMPORT_WAITING, STATE_FILE_WAITING
 
+        register_kind(REGISTRY_IMPORT_WAITING)
+        register_kind(STATE_FILE_WAITING)
         auditlog.register(User, exclude_fields=["password", "last_login"])
         auditlog.register(Facility)
         auditlog.register(OrganisationMembership)

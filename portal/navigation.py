@@ -30,6 +30,15 @@ def portal_nav_items(user: User) -> list[NavItem]:
         NavItem("Inbox", "portal:inbox", prefix="/inbox/", group="inbox"),
         NavItem("Facilities", "portal:facility_list", prefix="/facilities/", group="admin"),
     ]
+    if user.role in (Role.FINANCE_ANALYST, Role.PROGRAM_ADMIN):
+        items.append(
+            NavItem(
+                "Registry updates",
+                "portal:registry_import_list",
+                prefix="/facilities/imports/",
+                group="admin",
+            )
+        )
     if user.is_superuser or user.role in (
         Role.LTSS_LIAISON,
         Role.PROGRAM_ADMIN,

@@ -47,3 +47,13 @@ def recover_jobs_task() -> dict[str, int]:
     from portal.jobs.services import recover_stale_jobs
 
     return recover_stale_jobs()
+
+
+@shared_task(name="portal.refresh_registry_from_state", acks_late=True)
+def refresh_registry_from_state_task() -> str:
+    """Monthly: fetch the state's files from their addresses; the registry files become a
+    staged import, the others (enforcement actions) a fetched file; all wait for review."""
+    from portal.registry.state_sources import refresh_fetched_files, refresh_registry_from_state
+
+    outcomes = [refresh_registry_from_state(), *refresh_fetched_files()]
+    return " ".join(outcome.message for outcome in outcomes)

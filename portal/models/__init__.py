@@ -13,6 +13,12 @@ from portal.notifications.models import (
     ScheduledNotice,
 )
 from portal.registry.models import Facility, FacilityType, Organisation, OrganisationKind
+from portal.registry.state_models import (
+    FetchedStateFile,
+    RegistryImport,
+    StateFileAddress,
+    StateSource,
+)
 
 __all__ = [
     "AccessLogEntry",
@@ -21,6 +27,7 @@ __all__ = [
     "DataRevision",
     "Facility",
     "FacilityType",
+    "FetchedStateFile",
     "Holiday",
     "Job",
     "LiaisonAssignment",
@@ -30,7 +37,10 @@ __all__ = [
     "OrganisationKind",
     "OrganisationMembership",
     "OutboundEmail",
+    "RegistryImport",
     "Role",
     "ScheduledNotice",
+    "StateFileAddress",
+    "StateSource",
     "User",
 ]

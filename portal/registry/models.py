@@ -102,8 +102,14 @@ class Facility(Organisation):
         primary_key=True,
         related_name="facility",
     )
-    hcai_id = models.CharField("HCAI ID", max_length=9, validators=[validate_hcai_id])
+    hcai_id = models.CharField(
+        "HCAI ID", max_length=9, blank=True, validators=[validate_hcai_id], db_index=True
+    )
     cdph_facid = models.CharField("CDPH FACID", max_length=20, db_index=True)
+    # from the state's files (issue 24): CMS certification number and the CDPH licence
+    ccn = models.CharField("CCN", max_length=6, blank=True)
+    licence_status = models.CharField(max_length=60, blank=True)
+    licence_active = models.BooleanField(default=True)
     facility_type = models.CharField(max_length=40, choices=FacilityType.choices)
     licensed_beds = models.PositiveIntegerField()
     stp_beds = models.PositiveIntegerField(default=0)

@@ -243,6 +243,8 @@ WQIP_TEMP_DIR = env.str("WQIP_TEMP_DIR", default="") or None
 PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
 MEDIA_ROOT = PRIVATE_MEDIA_ROOT
 WQIP_UPLOAD_MAX_BYTES = env.int("WQIP_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+# the state's statewide files (CDPH listing ~15,000 rows, enforcement actions ~41,000 rows)
+STATE_FILE_MAX_BYTES = env.int("STATE_FILE_MAX_BYTES", default=64 * 1024 * 1024)
 # claims files from the web: streamed to a temporary file (not memory) as they arrive
 WQIP_CLAIMS_UPLOAD_MAX_BYTES = env.int("WQIP_CLAIMS_UPLOAD_MAX_BYTES", default=2 * 1024**3)
 FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default=None)
@@ -300,6 +302,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "produce-daily-reminders": {
         "task": "portal.produce_daily_reminders",
         "schedule": crontab(hour=6, minute=15),  # America/Los_Angeles (CELERY_TIMEZONE)
+    },
+    # does nothing until a program admin switches a download address on (issue 24)
+    "refresh-registry-from-state": {
+        "task": "portal.refresh_registry_from_state",
+        "schedule": crontab(day_of_month=2, hour=5, minute=30),
     },
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

@@ -47,6 +47,21 @@ class WqipConfig(ProgramConfig):
         from programs.wqip.claims_days import wqip_claims_days
 
         register_claims_days_provider("wqip", wqip_claims_days)
+        from portal.models import StateSource
+        from portal.registry.state_sources import (
+            FetchedFileHandler,
+            register_fetched_file_handler,
+        )
+        from programs.wqip.services.citations import apply_fetched_citations, preview_citations
+
+        register_fetched_file_handler(
+            StateSource.ENFORCEMENT,
+            FetchedFileHandler(
+                title="CDPH enforcement actions (WQIP citations)",
+                preview=preview_citations,
+                apply=apply_fetched_citations,
+            ),
+        )
 
     def job_kinds(self) -> list[Any]:
         from programs.wqip.services.bed_days import BED_DAYS_JOB_KIND

@@ -55,7 +55,7 @@ EXPECTED_MENUS = {
         QAF_PLAN,
         ("Payments", FINANCE_PAYMENTS),
         ("Inbox", ["Inbox"]),
-        ("Admin", ["Facilities"]),
+        ("Admin", ["Facilities", "Registry updates"]),
     ],
     "finance_approver": [
         ("Home", ["Home"]),
@@ -74,7 +74,7 @@ EXPECTED_MENUS = {
         ("Payments", FINANCE_PAYMENTS),
         ("Cases", ["My work", "Inquiries", "Inquiry SLAs", "Dispute cases", "Dispute SLAs"]),
         ("Inbox", ["Inbox"]),
-        ("Admin", ["Facilities", "Django admin"]),
+        ("Admin", ["Facilities", "Registry updates", "Django admin"]),
     ],
 }
 

@@ -50,7 +50,19 @@ class PerDiemUploadForm(_UploadForm):
 
 
 class CitationUploadForm(_UploadForm):
-    pass
+    file = forms.FileField(
+        label="Citations file",
+        help_text=(
+            "CDPH State Enforcement Actions workbook (XLSX), the enforcement dashboard's export "
+            "(CSV or XLSX, also once saved through Excel) or our citations.csv"
+        ),
+    )
+
+    def clean_file(self):  # type: ignore[no-untyped-def]
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.STATE_FILE_MAX_BYTES:
+            raise forms.ValidationError("The file is larger than the upload limit.")
+        return upload
 
 
 class OptInUploadForm(_UploadForm):

@@ -2,39 +2,21 @@
 
 from __future__ import annotations
 
-import datetime
 from collections import defaultdict
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from portal.audit.services import (
     record_event,
     record_revision,
 )
-from portal.files.csvio import (
-    CsvImportError,
-    RowError,
-    parse_date,
-    read_csv,
-    require,
-)
 from portal.models import Facility, User
 from programs.wqip.models import (
     Citation,
 )
+from programs.wqip.services.citation_files import read_citations
 from programs.wqip.services.per_diems import ImportSummary
-
-# --- citations ----------------------------------------------------------------------------------
-
-CITATION_COLUMNS = (
-    "facid",
-    "penalty_number",
-    "penalty_issue_date",
-    "violation_from_date",
-    "class_assessed_initial",
-    "class_assessed_final",
-)
 
 
 def _facid_key(facid: str) -> str:
@@ -66,77 +48,103 @@ class FacilityByFacid:
         return matches[0] if matches else None
 
 
-def _parse_citation_date(text: str) -> datetime.date | None:
-    if not text:
-        return None
-    if len(text) > 10 and text[10] in " T":  # a timestamp: the date part counts
-        text = text[:10]
-    return parse_date(text)
+CITATION_FIELDS = (
+    "facid",
+    "facility_id",
+    "penalty_issue_date",
+    "violation_from_date",
+    "class_initial",
+    "class_final",
+)
+BATCH = 5000
+CITATIONS_LOCK_KEY = 7_340_024
 
 
 @transaction.atomic
-def import_citations(*, path: Path | str, actor: User | None = None) -> ImportSummary:
-    """Load a CDPH State Enforcement Actions extract (contract §1 citations.csv). Rows for
-    FACIDs not in the registry are skipped and counted; PENALTY_NUMBER is the key (a re-import
-    updates; penalties absent from the file are kept). All or nothing."""
-    rows = read_csv(path, required=CITATION_COLUMNS)
+def import_citations(
+    *, path: Path | str, actor: User | None = None, source_name: str = ""
+) -> ImportSummary:
+    """Load CDPH enforcement actions: our CSV extract, the State Enforcement Actions workbook
+    (XLSX) or the dashboard export (CSV or XLSX), told apart by their headers (contract §1).
+    Rows for FACIDs not in the registry are skipped and counted, never stored; PENALTY_NUMBER
+    is the key (a re-import updates; penalties absent from the file are kept). The class text
+    is stored as written. All or nothing."""
+    name = source_name or Path(path).name
     by_facid = FacilityByFacid()
-    errors: list[RowError] = []
-    parsed: dict[str, dict] = {}  # type: ignore[type-arg]
-    skipped = 0
-    for line, row in rows:
-        facid = row["facid"]
-        facility_id = by_facid.get(facid) if facid else None
-        if facility_id is None:  # not in the registry (the statewide file holds every facility)
-            skipped += 1
-            continue
-        row_errors = require(row, ("penalty_number",), line)
-        values: dict = {"facid": facid, "facility_id": facility_id}  # type: ignore[type-arg]
-        for column, field in (
-            ("penalty_issue_date", "penalty_issue_date"),
-            ("violation_from_date", "violation_from_date"),
-        ):
-            try:
-                values[field] = _parse_citation_date(row[column])
-            except ValueError as exc:
-                row_errors.append(RowError(line, column.upper(), str(exc)))
-        values["class_initial"] = row["class_assessed_initial"]
-        values["class_final"] = row["class_assessed_final"]
-        errors += [RowError(e.line, e.column.upper(), e.reason) for e in row_errors]
-        if not row_errors:
-            parsed[row["penalty_number"]] = values  # a repeated penalty: the later row wins
-    if errors:
-        raise CsvImportError(errors, str(path))
-
-    existing = {
-        c.penalty_number: c
-        for c in Citation.objects.select_for_update().filter(penalty_number__in=parsed).order_by()
+    read = read_citations(path, keep=lambda facid: by_facid.get(facid) is not None, what=name)
+    parsed = {
+        number: {
+            "facid": record.facid,
+            "facility_id": by_facid.get(record.facid),
+            "penalty_issue_date": record.penalty_issue_date,
+            "violation_from_date": record.violation_from_date,
+            "class_initial": record.class_initial,
+            "class_final": record.class_final,
+        }
+        for number, record in read.records.items()
     }
-    created = updated = unchanged = 0
+    with connection.cursor() as cursor:  # one citations import at a time
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CITATIONS_LOCK_KEY])
+    # one read of what is stored (the registry's penalties, not the state's 41,000)
+    existing = {
+        row[0]: row[1:]
+        for row in Citation.objects.filter(penalty_number__in=list(parsed))
+        .order_by()
+        .values_list("penalty_number", *CITATION_FIELDS)
+    }
     new: list[Citation] = []
+    changed: list[Citation] = []
+    unchanged = 0
     for number, values in parsed.items():
-        citation = existing.get(number)
-        if citation is None:
+        stored = existing.get(number)
+        if stored is None:
             new.append(Citation(penalty_number=number, **values))
-            created += 1
-            continue
-        changed = [key for key, value in values.items() if getattr(citation, key) != value]
-        if not changed:
+        elif stored != tuple(values[f] for f in CITATION_FIELDS):
+            changed.append(Citation(penalty_number=number, **values))
+        else:
             unchanged += 1
-            continue
-        for key in changed:
-            setattr(citation, key, values[key])
-        citation.save(update_fields=[*changed, "updated_at"])
-        updated += 1
-    Citation.objects.bulk_create(new)
-    name = Path(path).name
+    Citation.objects.bulk_create(new, batch_size=BATCH)
+    Citation.objects.bulk_create(
+        changed,
+        batch_size=BATCH,
+        update_conflicts=True,
+        unique_fields=["penalty_number"],
+        update_fields=[*CITATION_FIELDS, "updated_at"],
+    )
+    created, updated = len(new), len(changed)
     if created or updated:
         record_revision(kind="citations", actor=actor, detail=name)
-    summary = ImportSummary(created=created, updated=updated, unchanged=unchanged, skipped=skipped)
+    summary = ImportSummary(
+        created=created, updated=updated, unchanged=unchanged, skipped=read.outside
+    )
     record_event(
         actor=actor,
         action="citations.imported",
         reason=f"import of {name}",
-        data={"created": created, "updated": updated, "unchanged": unchanged, "skipped": skipped},
+        data={
+            "created": created,
+            "updated": updated,
+            "unchanged": unchanged,
+            "skipped": read.outside,
+            "rows": read.rows,
+            "format": read.kind,
+        },
     )
     return summary
+
+
+def preview_citations(path: Path, name: str = "") -> dict[str, int]:
+    """What importing the file would do, stored nowhere (a fetched file waiting for review)."""
+    with transaction.atomic():
+        summary = import_citations(path=path, source_name=name)
+        transaction.set_rollback(True)
+    return {
+        "created": summary.created,
+        "updated": summary.updated,
+        "unchanged": summary.unchanged,
+        "skipped": summary.skipped,
+    }
+
+
+def apply_fetched_citations(*, path: Path, name: str, actor: User | None) -> str:
+    return f"citations: {import_citations(path=path, actor=actor, source_name=name)}"

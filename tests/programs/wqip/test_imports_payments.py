@@ -195,7 +195,7 @@ def test_given_bad_date_for_registered_facility_when_citations_imported_then_not
 
 def test_given_missing_cdph_column_when_citations_imported_then_error_names_it(tmp_path):
     path = write(tmp_path, "FACID,PENALTY_NUMBER\n1,2\n")
-    with pytest.raises(CommandError, match="line 1, column violation_from_date"):
+    with pytest.raises(CommandError, match="line 1, column VIOLATION_FROM_DATE"):
         call_command("import_citations", str(path))
 
 
