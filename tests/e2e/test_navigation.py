@@ -31,8 +31,15 @@ def test_given_role_when_each_menu_opened_by_keyboard_then_links_reachable_and_e
 ):
     # given
     page = login(role)
-    buttons = page.get_by_role("navigation", name="Main").locator("[data-nav-toggle]")
-    assert buttons.count() >= 1
+    nav = page.get_by_role("navigation", name="Main")
+    buttons = nav.locator("[data-nav-toggle]")
+    if buttons.count() == 0:
+        # a bar of one-item menus (an ECM provider's staff): plain links, each reached by Tab
+        links = nav.get_by_role("link")
+        assert links.count() >= 3
+        tab_to(page, links.last)
+        assert_accessible(page)
+        return
     for index in range(buttons.count()):
         button = buttons.nth(index)
         menu = menu_of(page, button)
