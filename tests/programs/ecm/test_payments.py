@@ -36,6 +36,7 @@ from programs.ecm.payments import EcmCalculator
 from programs.ecm.reminders import produce_scores
 from programs.ecm.services.settings import create_year
 from tests.programs.ecm.factories import make_provider_user, pacific, rtf_content, send
+from tests.roles import ROLES
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -217,3 +218,34 @@ def test_snf_users_get_404_on_ecm_payments(setup, world, client_as, role):
     assert {url: client.get(url).status_code for url in urls} == dict.fromkeys(urls, 404)
     assert s["a"].name not in client.get(reverse("payments:ledger")).content.decode()
     assert PaymentLine.objects.filter(run=run).count() == 2
+
+
+# every role on an ECM provider's payment pages (the matrix rows of these URL names use a SNF
+# facility's objects; this is the same row with the ECM provider's)
+ECM_PAYMENT_ROW = {
+    "anonymous": 302,
+    "facility_staff": 404,
+    "facility_admin": 404,
+    "other_facility_staff": 404,
+    "ltss_liaison": 200,
+    "finance_analyst": 200,
+    "finance_approver": 200,
+    "program_admin": 200,
+    "ecm_provider_staff": 200,
+    "ecm_provider_admin": 200,
+    "ecm_program_manager": 200,
+}
+
+
+def test_every_role_on_an_ecm_providers_payment_pages(setup, world, client_as):
+    s = setup
+    line = run_and_post(world, "interim").lines.get(facility_id=s["a"].pk)
+    urls = [
+        reverse("payments:facility_payments", args=[s["a"].npi]),
+        reverse("payments:statement_pdf", args=[line.pk]),
+        reverse("payments:statement_csv", args=[line.pk]),
+    ]
+    assert set(ECM_PAYMENT_ROW) == set(ROLES)
+    got = {(role, url): client_as(role).get(url).status_code for role in ROLES for url in urls}
+    expected = {(role, url): ECM_PAYMENT_ROW[role] for role in ROLES for url in urls}
+    assert got == expected
