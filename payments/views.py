@@ -369,7 +369,7 @@ def statement_fields(context: dict[str, Any]) -> list[tuple[str, Any]]:
     """The rows of a remittance statement: the run, the program's figures, the amounts."""
     line, run = context["line"], context["run"]
     rows: list[tuple[str, Any]] = [
-        ("Facility", context["facility"].name),
+        ("Facility" if context["facility"].kind == "snf" else "Provider", context["facility"].name),
         ("NPI", context["facility"].npi),
         ("Program", run.program_title),
         ("Program year", run.program_year),

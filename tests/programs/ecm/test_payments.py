@@ -16,7 +16,9 @@ its RTF on time):
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
@@ -189,9 +191,9 @@ def test_ecm_provider_users_see_only_their_own_payments(setup, world, client_as,
     assert page.status_code == 200
     assert "570.00" in page.content.decode()
     assert "WQIP-eligible" not in page.content.decode()
-    csv = client.get(reverse("payments:statement_csv", args=[own.pk]))
-    assert csv.status_code == 200
-    assert "Net amount,570.00" in csv.content.decode()
+    statement = client.get(reverse("payments:statement_csv", args=[own.pk]))
+    assert statement.status_code == 200
+    assert "Net amount,570.00" in statement.content.decode()
     assert client.get(reverse("payments:statement_pdf", args=[own.pk])).status_code == 200
     ledger = client.get(reverse("payments:ledger")).content.decode()
     assert s["a"].name in ledger
@@ -249,3 +251,28 @@ def test_every_role_on_an_ecm_providers_payment_pages(setup, world, client_as):
     got = {(role, url): client_as(role).get(url).status_code for role in ROLES for url in urls}
     expected = {(role, url): ECM_PAYMENT_ROW[role] for role in ROLES for url in urls}
     assert got == expected
+
+
+def test_finance_reads_an_ecm_run_its_figures_and_file(setup, world, client_as):
+    s = setup
+    run = start_payment_run(
+        program="ecm", program_year=2026, kind="interim", started_by=world.users["finance_analyst"]
+    )
+    client = client_as("finance_approver")
+    page = client.get(reverse("payments:run_detail", args=[run.pk])).content.decode()
+    assert s["a"].name in page
+    assert "Jan\u2013Mar" in page
+    assert "570.00" in page
+    export = client.get(reverse("payments:run_export", args=[run.pk, "csv"]))
+    rows = {r["facility_npi"]: r for r in csv.DictReader(io.StringIO(export.content.decode()))}
+    a = rows[s["a"].npi]
+    assert (a["months"], a["member_months"], a["gross_amount"], a["net_amount"]) == (
+        "Jan\u2013Mar",
+        "114",
+        "570.00",
+        "570.00",
+    )
+    assert (a["success"], a["points"]) == ("0.5000", "")
+    statement_line = run_and_post(world, "supplemental").lines.get(facility_id=s["a"].pk)
+    statement = client.get(reverse("payments:statement_csv", args=[statement_line.pk]))
+    assert "Provider," + s["a"].name in statement.content.decode()
