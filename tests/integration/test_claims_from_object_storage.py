@@ -16,8 +16,10 @@ from django.core.files.base import ContentFile
 from django.db import connection
 
 from portal.celery import app
+from portal.jobs.services import enqueue_job
 from portal.models import Role
 from programs.wqip.models import ClaimImport, ClaimLine
+from programs.wqip.services.claims_import import CLAIMS_IMPORT_JOB
 from tests.factories import FacilityFactory, UserFactory
 from tests.portal.test_object_storage import KEYS, bucket, keys, s3_server
 from tests.programs.wqip.claims_helpers import claims_csv
@@ -26,7 +28,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 __all__ = ["bucket", "s3_server"]  # fixtures used here
 
 ROOT = Path(__file__).resolve().parents[2]
-TASK = "programs.wqip.tasks.import_claims_task"
+TASK = "portal.run_job"  # every job runs through the core's one task (portal/jobs)
 WORKER = (
     "import django; django.setup();"
     "from portal.celery import app;"
@@ -49,10 +51,14 @@ def test_given_claims_file_in_bucket_when_worker_imports_then_parallel_load_of_l
         original_name="claims.csv", uploaded_by=UserFactory.create(role=Role.FINANCE_ANALYST)
     )
     claim_import.file.save("upload.csv", ContentFile(claims_csv(rows).encode()), save=True)
+    claim_import.job = enqueue_job(
+        kind=CLAIMS_IMPORT_JOB, target=claim_import, started_by=claim_import.uploaded_by, send=False
+    )
+    claim_import.save(update_fields=["job"])
     assert keys(s3, name) == [claim_import.file.name]
     with app.connection_for_write() as broker:
         broker.default_channel.queue_purge("celery")  # type: ignore[attr-defined]
-    app.send_task(TASK, kwargs={"claim_import_id": claim_import.pk})
+    app.send_task(TASK, kwargs={"job_id": claim_import.job.pk})
     temp_dir = tmp_path / "worker-tmp"
     temp_dir.mkdir()
     env = {
