@@ -27,9 +27,11 @@ from django.db import connection
 from django.urls import reverse
 
 from portal.embedded import embedded_redis, redis_answers, release_embedded_redis
+from portal.jobs.services import enqueue_job
 from portal.models import Facility, Role
 from portal.registry.services import bulk_create_facilities
 from programs.wqip.models.claims import ClaimImport
+from programs.wqip.services.claims_import import CLAIMS_IMPORT_JOB
 from tests.bench.generator import facilities, write_claims_file
 from tests.factories import UserFactory
 
@@ -194,6 +196,10 @@ def test_given_embedded_redis_when_worker_imports_claims_then_web_reads_intermed
 
         claim_import.file.save("claims.csv", File(handle), save=False)
     claim_import.save()
+    claim_import.job = enqueue_job(
+        kind=CLAIMS_IMPORT_JOB, target=claim_import, started_by=analyst, send=False
+    )
+    claim_import.save(update_fields=["job"])
     broker_url = f"redis+socket://{redis_socket}?virtual_host=0"
     # the worker is configured with nothing but the var/ folder: the development defaults
     # find the embedded Redis server there
@@ -214,9 +220,7 @@ def test_given_embedded_redis_when_worker_imports_claims_then_web_reads_intermed
     seen: list[int] = []
     try:
         # when: the worker runs the import and the web process asks for the progress
-        sender.send_task(
-            "programs.wqip.tasks.import_claims_task", kwargs={"claim_import_id": claim_import.pk}
-        )
+        sender.send_task("portal.run_job", kwargs={"job_id": claim_import.job.pk})
 
         def done() -> bool:
             payload = client.get(status_url).json()
