@@ -27,6 +27,9 @@ class PortalConfig(PortalApp, AppConfig):
         from portal.ops import beat, logs
 
         logs.connect_task_context()
+        from portal.home import connect_home_cache
+
+        connect_home_cache()
         beat.connect_beat_lock()
         from auditlog.registry import auditlog
 

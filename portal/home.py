@@ -8,6 +8,9 @@ import datetime
 from dataclasses import replace
 
 from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from portal.models import User
 from portal.programs import HomePanel, PortalApp, ProgramConfig, WorkItem
@@ -16,8 +19,66 @@ from portal.registry.selectors import visible_facilities
 FAR_FUTURE = datetime.date.max
 
 
+HOME_VERSION_KEY = "home:version"
+# Writes that never change a home panel: they do not make every user's panels stale.
+HOME_CACHE_IGNORES = frozenset(
+    {
+        "sessions.session",
+        "portal.accesslogentry",
+        "auditlog.logentry",
+        "axes.accessattempt",
+        "axes.accesslog",
+        "axes.accessfailurelog",
+        "django_celery_beat.periodictask",
+        "django_celery_beat.periodictasks",
+    }
+)
+
+
 def home_panels_for(user: User) -> list[HomePanel]:
-    """Every app's panels for the user, same keys merged, in ``order``."""
+    """Every app's panels for the user, same keys merged, in ``order``.
+
+    The panels are the costliest part of the busiest page, so they are kept in the shared
+    cache per user for ``WQIP_HOME_CACHE_SECONDS`` under a data version that every committed
+    model write moves on (``bump_home_version``): a page after a change is not stale.
+    Writes outside the ORM (the claims COPY, the bed-day SQL) end with their job's row being
+    saved, which moves the version too; the time limit bounds anything else.
+    """
+    seconds = settings.WQIP_HOME_CACHE_SECONDS
+    if seconds <= 0:
+        return _home_panels_for(user)
+    version = cache.get_or_set(HOME_VERSION_KEY, 1)
+    key = f"home:panels:{user.pk}:{version}"
+    panels = cache.get(key)
+    if panels is None:
+        panels = _home_panels_for(user)
+        cache.set(key, panels, seconds)
+    return panels
+
+
+def bump_home_version(**kwargs: object) -> None:
+    """Every user's cached panels are stale. Moved at the write, not at the commit (an
+    on-commit hook per write would join the callbacks that send tasks): a page computed by
+    another user while the writing transaction is still open may keep the old panels for at
+    most ``WQIP_HOME_CACHE_SECONDS``."""
+    sender = kwargs.get("sender")
+    meta = getattr(sender, "_meta", None)
+    if meta is not None and meta.label_lower in HOME_CACHE_IGNORES:
+        return
+    if settings.WQIP_HOME_CACHE_SECONDS <= 0:
+        return
+    try:
+        cache.incr(HOME_VERSION_KEY)
+    except ValueError:  # not set yet (or evicted): any new value is a new version
+        cache.set(HOME_VERSION_KEY, 1, None)
+
+
+def connect_home_cache() -> None:
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(bump_home_version, dispatch_uid=f"home-cache-{id(signal)}")
+
+
+def _home_panels_for(user: User) -> list[HomePanel]:
     merged: dict[str, HomePanel] = {}
     for config in apps.get_app_configs():
         if not isinstance(config, PortalApp):

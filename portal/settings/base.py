@@ -178,6 +178,9 @@ AXES_VERBOSE = False
 SESSION_COOKIE_AGE = 15 * 60
 SESSION_SAVE_EVERY_REQUEST = False
 WQIP_SESSION_RENEW_SECONDS = 60
+# The home page's panels per user in the shared cache, invalidated by every model write
+# (portal/home.py); 0 turns the cache off.
+WQIP_HOME_CACHE_SECONDS = env.int("WQIP_HOME_CACHE_SECONDS", default=30)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 WQIP_IDLE_WARNING_SECONDS = 2 * 60  # warn two minutes before the idle timeout

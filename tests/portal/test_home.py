@@ -210,8 +210,11 @@ def _home_queries(client) -> int:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("role", SIGNED_IN_ROLES)
-def test_given_five_times_the_data_when_home_then_same_number_of_queries(client_as, world, role):
-    # given
+def test_given_five_times_the_data_when_home_then_same_number_of_queries(
+    client_as, world, role, settings
+):
+    # given: the panels computed on every page (the cache of them has its own tests below)
+    settings.WQIP_HOME_CACHE_SECONDS = 0
     open_window(program_year(2026))
     client = client_as(role)
     _populate(world, 1, start=1)
@@ -222,3 +225,99 @@ def test_given_five_times_the_data_when_home_then_same_number_of_queries(client_
     large = _home_queries(client)
     # then
     assert large == small
+
+
+# --- the panels in the shared cache (portal.home.home_panels_for) ----------------------------
+
+
+def _panel_text(client) -> str:  # type: ignore[no-untyped-def]
+    response = client.get(reverse("portal:home"))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_given_home_seen_when_seen_again_without_a_change_then_panels_come_from_the_cache(
+    client_as, world
+):
+    # given
+    facility = world.facility_a
+    inquiry = submitted_inquiry(facility=facility, author=world.users["facility_staff"])
+    client = client_as("facility_staff")
+    assert f"Inquiry {inquiry.case_number}" in _panel_text(client)
+    uncached = _home_queries_with_cache_off(client)
+    # when
+    cached = _home_queries(client)
+    # then: the same panels, with none of their queries
+    assert f"Inquiry {inquiry.case_number}" in _panel_text(client)
+    assert cached < uncached
+    assert cached <= 4  # session, user, unread notices, at most one more
+
+
+def _home_queries_with_cache_off(client) -> int:  # type: ignore[no-untyped-def]
+    from django.test import override_settings
+
+    with override_settings(WQIP_HOME_CACHE_SECONDS=0):
+        return _home_queries(client)
+
+
+def test_given_home_cached_when_a_model_is_written_then_the_next_page_shows_the_change(
+    client_as, world
+):
+    # given
+    facility = world.facility_a
+    client = client_as("facility_staff")
+    before = _panel_text(client)
+    assert "Inquiry " not in before
+    # when
+    inquiry = submitted_inquiry(facility=facility, author=world.users["facility_staff"])
+    # then
+    assert f"Inquiry {inquiry.case_number}" in _panel_text(client)
+
+
+def test_given_home_cached_when_only_a_session_is_written_then_the_version_stays(world, client_as):
+    from django.core.cache import cache
+
+    from portal.home import HOME_VERSION_KEY
+
+    # given
+    client = client_as("facility_staff")
+    _panel_text(client)
+    version = cache.get(HOME_VERSION_KEY)
+    # when: a session row is saved (every sign-in, every idle renewal)
+    session = client.session
+    session["anything"] = 1
+    session.save()
+    # then
+    assert cache.get(HOME_VERSION_KEY) == version
+
+
+def test_given_a_write_when_saved_then_the_version_moves_and_no_commit_hook_is_added(
+    world, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    from portal.home import HOME_VERSION_KEY
+
+    # given
+    cache.set(HOME_VERSION_KEY, 10, None)
+    # when
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        FacilityFactory.create()
+    # then: moved at once (a page in the same transaction sees the change), and the
+    # transaction's on-commit hooks (task sends) are left alone
+    assert cache.get(HOME_VERSION_KEY) > 10
+    assert callbacks == []
+
+
+def test_given_the_cache_off_when_a_model_is_written_then_nothing_is_counted(world, settings):
+    from django.core.cache import cache
+
+    from portal.home import HOME_VERSION_KEY
+
+    # given
+    settings.WQIP_HOME_CACHE_SECONDS = 0
+    cache.set(HOME_VERSION_KEY, 5, None)
+    # when
+    FacilityFactory.create()
+    # then
+    assert cache.get(HOME_VERSION_KEY) == 5
