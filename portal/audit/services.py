@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import models
 
-from portal.models import AuditEvent, DataRevision, User
+from portal.models import AccessLogEntry, AuditEvent, DataRevision, Facility, User
 
 
 def record_event(
@@ -25,6 +25,26 @@ def record_event(
         target_repr=str(target)[:250] if target is not None else "",
         reason=reason,
         data=data or {},
+    )
+
+
+def log_access(
+    *,
+    user: User,
+    what: str,
+    path: str,
+    row_count: int,
+    masked: bool,
+    facility: Facility | None = None,
+) -> AccessLogEntry:
+    """The one way a view of member-level rows is written to the access log (contract §6)."""
+    return AccessLogEntry.objects.create(
+        user=user,
+        facility=facility,
+        what=what[:120],
+        path=path[:500],
+        row_count=row_count,
+        masked=masked,
     )
 
 

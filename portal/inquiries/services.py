@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from portal.audit.services import log_access
 from portal.cases import services as cases
 from portal.cases.clocks import Clock
 from portal.cases.roles import (
@@ -375,11 +376,11 @@ def may_see_member(*, user: User, inquiry: Inquiry) -> bool:
 
 def log_member_view(*, inquiry: Inquiry, viewer: User, path: str) -> AccessLogEntry:
     """A full member reference was shown (contract §6: each such view is logged)."""
-    return AccessLogEntry.objects.create(
+    return log_access(
         user=viewer,
         facility=cases.facility_of(inquiry.organisation),
-        what=f"Inquiry {inquiry.reference}: member reference"[:120],
-        path=path[:500],
+        what=f"Inquiry {inquiry.reference}: member reference",
+        path=path,
         row_count=1,
         masked=False,
     )

@@ -22,9 +22,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.accounts.http import AuthenticatedRequest
 from portal.accounts.models import FINANCE_ROLES
+from portal.audit.services import log_access
 from portal.files.uploads import SizeLimitUploadHandler, body_too_large, human_size
 from portal.masking import mask_member_id
-from portal.models import AccessLogEntry
 from portal.params import int_param, text_param
 from programs.wqip.models import BedDaySummary, ProgramYear
 from programs.wqip.models.bed_days import (
@@ -182,11 +182,11 @@ def _member_rows(page, *, masked: bool) -> list[list[object]]:  # type: ignore[n
 def _log_member_view(
     request: AuthenticatedRequest, summary: BedDaySummary, rows: int, masked: bool, what: str
 ) -> None:
-    AccessLogEntry.objects.create(
+    log_access(
         user=request.user,
         facility=summary.facility,
         what=what,
-        path=request.get_full_path()[:500],
+        path=request.get_full_path(),
         row_count=rows,
         masked=masked,
     )
