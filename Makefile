@@ -46,7 +46,7 @@ totp: $(VENV)/.installed
 	@$(BIN)/python manage.py demo_totp
 
 screenshots: $(VENV)/.installed browser
-	$(BIN)/python -m pytest tests/e2e/test_screenshots.py --screenshots
+	$(BIN)/python -m pytest tests/e2e --screenshots
 
 # The static checks; `make test` (so CI) runs them before any test. test-fast does not.
 lint: $(VENV)/.installed
