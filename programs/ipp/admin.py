@@ -70,7 +70,16 @@ class IppProgramYearAdmin(_Audited):
 class MeasureInline(admin.TabularInline):
     model = IppMeasure
     extra = 0
-    fields = ["code", "priority_area", "domain", "name", "mandatory", "kind", "points", "applicable"]
+    fields = [
+        "code",
+        "priority_area",
+        "domain",
+        "name",
+        "mandatory",
+        "kind",
+        "points",
+        "applicable",
+    ]
 
 
 @admin.register(IppSubmission)
