@@ -4,6 +4,7 @@ documents and feedback are read-only here (their pages write them, with who, whe
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -29,13 +30,28 @@ from programs.ipp.models import (
 class ProgramYearForm(forms.ModelForm):
     class Meta:
         model = IppProgramYear
-        fields = "__all__"
+        fields = [
+            "number",
+            "label",
+            "starts_on",
+            "ends_on",
+            "has_community_supports",
+            "gap_filling_areas",
+            "share_area_1",
+            "share_area_2",
+            "share_area_3",
+            "share_area_4",
+            "plan_class",
+            "attributable_capitation",
+        ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("number") == 1:
             errors = engine.check_py1_split(
-                shares={area: data.get(f"share_area_{area}") or 0 for area in engine.AREAS},
+                shares={
+                    area: data.get(f"share_area_{area}") or Decimal(0) for area in engine.AREAS
+                },
                 gap_filling_areas=data.get("gap_filling_areas") or [],
                 has_community_supports=bool(data.get("has_community_supports")),
             )

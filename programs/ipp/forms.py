@@ -12,7 +12,11 @@ from django.core.exceptions import ValidationError
 from portal.files.uploads import check_upload
 from programs.ipp.models import IppApplication, IppFundsEntry, IppPublicDocument
 
-MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal("0.01")}
+
+def money_field(label: str, *, required: bool = True) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label, required=required, max_digits=14, decimal_places=2, min_value=Decimal("0.01")
+    )
 
 
 class DateInput(forms.DateInput):
@@ -26,13 +30,15 @@ class CsvUploadForm(forms.Form):
 class FundsEntryForm(forms.Form):
     submission = forms.TypedChoiceField(label="Submission", coerce=int)
     kind = forms.ChoiceField(label="What happened", choices=IppFundsEntry.Kind.choices)
-    amount = forms.DecimalField(label="Amount ($)", **MONEY)
+    amount = money_field("Amount ($)")
     on_date = forms.DateField(label="Date", widget=DateInput)
     memo = forms.CharField(label="Why (memo)", max_length=250)
 
     def __init__(self, *args: Any, submissions: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["submission"].choices = [(s.pk, f"Submission {s.code}") for s in submissions]
+        field = self.fields["submission"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(s.pk, f"Submission {s.code}") for s in submissions]
 
 
 class ResultForm(forms.Form):
@@ -74,16 +80,18 @@ class ApplicationForm(forms.Form):
         ],
     )
     line_1 = forms.CharField(label="Budget line 1", max_length=200)
-    amount_1 = forms.DecimalField(label="Amount 1 ($)", **MONEY)
+    amount_1 = money_field("Amount 1 ($)")
     line_2 = forms.CharField(label="Budget line 2 (optional)", max_length=200, required=False)
-    amount_2 = forms.DecimalField(label="Amount 2 ($)", required=False, **MONEY)
+    amount_2 = money_field("Amount 2 ($)", required=False)
     line_3 = forms.CharField(label="Budget line 3 (optional)", max_length=200, required=False)
-    amount_3 = forms.DecimalField(label="Amount 3 ($)", required=False, **MONEY)
+    amount_3 = money_field("Amount 3 ($)", required=False)
     document = forms.FileField(label="Supporting document (PDF, optional)", required=False)
 
     def __init__(self, *args: Any, organisations: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = [(o.pk, o.name) for o in organisations]
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(o.pk, o.name) for o in organisations]
 
     def clean_document(self) -> Any:
         upload = self.cleaned_data.get("document")
@@ -115,7 +123,7 @@ class DecisionForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
-    amount = forms.DecimalField(label="Amount awarded ($)", required=False, **MONEY)
+    amount = money_field("Amount awarded ($)", required=False)
     reason = forms.CharField(
         label="Reason", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
@@ -136,7 +144,9 @@ class PublicDocumentForm(forms.Form):
 
     def __init__(self, *args: Any, years: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["program_year"].choices = [(y.pk, str(y)) for y in years]
+        field = self.fields["program_year"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(y.pk, str(y)) for y in years]
 
     def clean_file(self) -> Any:
         return _checked_pdf(self.cleaned_data["file"])

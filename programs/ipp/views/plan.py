@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -200,7 +200,7 @@ def letter_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return redirect("ipp:submission", pk=pk)
 
 
-def letter_download(request: AuthenticatedRequest, pk: int, letter_id: int) -> HttpResponse:
+def letter_download(request: AuthenticatedRequest, pk: int, letter_id: int) -> HttpResponseBase:
     require_plan(request.user)
     letter = IppLetter.objects.filter(pk=letter_id, submission_id=pk).first()
     if letter is None:

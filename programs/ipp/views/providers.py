@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -117,7 +117,7 @@ def decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
-def document_download(request: AuthenticatedRequest, pk: int, document_id: int) -> HttpResponse:
+def document_download(request: AuthenticatedRequest, pk: int, document_id: int) -> HttpResponseBase:
     require_plan_or_provider(request.user)
     application = application_for(user=request.user, pk=pk)
     document = application.documents.filter(pk=document_id).first()

@@ -7,7 +7,7 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -71,7 +71,7 @@ def public_thanks(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
-def public_document(request: HttpRequest, pk: int) -> HttpResponse:
+def public_document(request: HttpRequest, pk: int) -> HttpResponseBase:
     document = IppPublicDocument.objects.filter(pk=pk).first()
     if document is None:
         raise Http404("no such document")

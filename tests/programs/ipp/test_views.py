@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import time
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -26,7 +27,7 @@ pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def _apply(client: Client, organisation_id: int) -> object:
+def _apply(client: Client, organisation_id: int) -> Any:
     return client.post(
         reverse("ipp:apply"),
         {
@@ -65,7 +66,8 @@ def test_provider_applies_plan_awards_and_two_people_post_it(world, client_as) -
     )
     assert decided.status_code == 302
     application.refresh_from_db()
-    assert application.status == "approved" and application.awarded_amount == Decimal("40000.00")
+    assert application.status == "approved"
+    assert application.awarded_amount == Decimal("40000.00")
     # paid by a payment run: the analyst starts it, the approver posts it
     run = start_payment_run(
         program="ipp", program_year=2022, kind="award", started_by=world.users["finance_analyst"]
@@ -96,7 +98,7 @@ def test_ecm_provider_applies_for_its_own_organisation_only(world, client_as) ->
     )
 
 
-def _feedback(client: Client, **extra: str) -> object:
+def _feedback(client: Client, **extra: str) -> Any:
     data = {
         "message": "Please add more housing navigators in Fresno.",
         "county": "Fresno",
@@ -133,7 +135,8 @@ def test_public_form_honeypot_and_fast_or_forged_posts_store_nothing(db) -> None
     assert _feedback(client, shown="forged").status_code == 429
     assert not IppFeedback.objects.exists()
     page = client.get(reverse("ipp:public"))
-    assert page.status_code == 200 and b"Send feedback" in page.content
+    assert page.status_code == 200
+    assert b"Send feedback" in page.content
 
 
 def test_year_page_shows_the_illustration_with_its_inputs(world, client_as) -> None:  # type: ignore[no-untyped-def]
@@ -153,12 +156,12 @@ def test_year_page_shows_the_illustration_with_its_inputs(world, client_as) -> N
     )
     page = client_as("finance_analyst").get(reverse("ipp:year", args=[1])).content.decode()
     assert "$3,200,000.00" in page  # earned = 4,000,000 x 800 / 1,000
-    assert "received $4,000,000.00 − earned $3,200,000.00 = $800,000.00" in page
+    assert "received $4,000,000.00 \u2212 earned $3,200,000.00 = $800,000.00" in page
     assert "Warning: above the cap" in page  # 4 M > 5% of 60 M = 3 M
     detail = (
         client_as("program_admin").get(reverse("ipp:submission", args=[p1.pk])).content.decode()
     )
-    assert "$4,000,000.00 × 800 ÷ 1000" in detail
+    assert "$4,000,000.00 \u00d7 800 \u00f7 1000" in detail
 
 
 def test_catalogue_upload_lists_errors_by_line_and_column(world, client_as) -> None:  # type: ignore[no-untyped-def]
