@@ -75,7 +75,9 @@ def ipp_world(world: Any) -> dict[str, Any]:
             actor=admin,
         )
         feedback = IppFeedback.objects.create(
-            message="More navigators, please", address_hash="x", received_at=datetime.datetime.now(datetime.UTC)
+            message="More navigators, please",
+            address_hash="x",
+            received_at=datetime.datetime.now(datetime.UTC),
         )
         application = submit_application(
             organisation=world.facility,
