@@ -21,12 +21,19 @@ class IppConfig(ProgramConfig):
         from auditlog.registry import auditlog
 
         from payments.calculators import register_calculator
+        from portal.notifications.kinds import register_kind
+        from portal.notifications.reminders import register_daily_producer
         from programs.ipp.calculator import IppAwardCalculator
         from programs.ipp.models import IppApplication, IppMeasure, IppProgramYear, IppSubmission
 
         for model in (IppProgramYear, IppSubmission, IppMeasure, IppApplication):
             auditlog.register(model)
+        from programs.ipp.reminders import IPP_NOTICE_KINDS, produce_ipp_reminders
+
         register_calculator(IppAwardCalculator())
+        for kind in IPP_NOTICE_KINDS:
+            register_kind(kind)
+        register_daily_producer("ipp_cap", produce_ipp_reminders)
 
     def nav(self, user: Any) -> list[NavItem]:
         from programs.ipp.navigation import ipp_nav_items

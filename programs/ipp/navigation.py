@@ -22,6 +22,7 @@ def ipp_nav_items(user: User) -> list[NavItem]:
         return [
             NavItem("Program years", "ipp:years", prefix="/ipp/years/"),
             NavItem("Investment applications", "ipp:applications", prefix="/ipp/applications/"),
+            NavItem("Corrective action plans", "ipp:caps", prefix="/ipp/caps/"),
             NavItem("Stakeholder feedback", "ipp:feedback_list", prefix="/ipp/feedback/"),
         ]
     if is_ipp_provider(user):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from programs.ipp.views import plan, providers, public
+from programs.ipp.views import cap, plan, providers, public
 
 app_name = "ipp"
 
@@ -24,6 +24,9 @@ urlpatterns = [
         providers.document_download,
         name="application_document",
     ),
+    path("caps/", cap.cap_list, name="caps"),
+    path("caps/items/<int:pk>/", cap.cap_item_update, name="cap_item_update"),
+    path("caps/items/<int:pk>/documents/<int:document_id>/", cap.cap_document, name="cap_document"),
     path("feedback/", public.feedback_list, name="feedback_list"),
     path("feedback/<int:pk>/answer/", public.feedback_answer, name="feedback_answer"),
     path("feedback/documents/", public.document_publish, name="document_publish"),

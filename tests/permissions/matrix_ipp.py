@@ -89,7 +89,21 @@ def ipp_world(world: Any) -> dict[str, Any]:
             document=_pdf("quote.pdf"),
             actor=world.users["facility_admin"],
         )
+        from programs.ipp.models import IppCap, IppCapDocument, IppCapItem
+
+        cap = IppCap.objects.create(
+            program_year=year, title="Area 3 take-up", opened_on=datetime.date(2023, 2, 1)
+        )
+        cap_item = IppCapItem.objects.create(
+            cap=cap,
+            description="Contract two housing navigators",
+            owner=admin,
+            due_on=datetime.date(2023, 5, 1),
+        )
+        cap_document = store_pdf(IppCapDocument, _pdf("evidence.pdf"), actor=admin, item=cap_item)
         world.extra["ipp"] = {
+            "cap_item": cap_item,
+            "cap_document": cap_document,
             "year": year,
             "submission": submission,
             "measure": measure,
@@ -135,6 +149,9 @@ CASES = {
         _u("application_document", "application", "application_document"),
         OWN_APPLICATION,
     ),
+    "ipp:caps": (_u("caps"), PLAN_READ),
+    "ipp:cap_item_update": (_u("cap_item_update", "cap_item"), POST_ONLY),
+    "ipp:cap_document": (_u("cap_document", "cap_item", "cap_document"), PLAN_READ),
     "ipp:feedback_list": (_u("feedback_list"), PLAN_READ),
     "ipp:feedback_answer": (_u("feedback_answer", "feedback"), POST_ONLY),
     "ipp:document_publish": (_u("document_publish"), POST_ONLY),
@@ -168,6 +185,12 @@ def _results(world: Any) -> Any:
     return list(IppMeasure.objects.values_list("pk", "met"))
 
 
+def _cap_items(world: Any) -> Any:
+    from programs.ipp.models import IppCapItem
+
+    return list(IppCapItem.objects.values_list("pk", "status"))
+
+
 PROGRAM_ADMIN_ONLY = (302, 403, 403, 403, 403, 403, 403, 302, 403, 403, 403)
 FUNDS = (302, 403, 403, 403, 403, 302, 302, 302, 403, 403, 403)
 
@@ -195,6 +218,12 @@ POST_CASES = {
         lambda w: {"answer": "Thank you; planned for PY2."},
         PROGRAM_ADMIN_ONLY,
         _answers,
+    ),
+    "ipp:cap_item_update": (
+        _u("cap_item_update", "cap_item"),
+        lambda w: {"status": "done", "note": "Contracts signed"},
+        PROGRAM_ADMIN_ONLY,
+        _cap_items,
     ),
     "ipp:result": (
         _u("result", "measure"),
