@@ -6,14 +6,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Sum
 from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from payments.models import LedgerEntry
 from portal.accounts.http import AuthenticatedRequest
 from portal.files.csvio import CsvImportError
 from portal.files.responses import stored_file_response
+from portal.money import ZERO
 from programs.ipp import engine
+from programs.ipp.calculator import PROGRAM
 from programs.ipp.forms import CsvUploadForm, FundsEntryForm, ResultForm
 from programs.ipp.models import IppLetter, IppMeasure, IppProgramYear, IppSubmission
 from programs.ipp.selectors import program_years
@@ -60,12 +64,21 @@ def _year_context(request: AuthenticatedRequest, year: IppProgramYear, **extra: 
         if year.number == 1
         else []
     )
+    cap = year_cap_check(year)
+    disbursed = (
+        LedgerEntry.objects.filter(program=PROGRAM, program_year=year.calendar_year).aggregate(
+            t=Sum("amount")
+        )["t"]
+        or ZERO
+    )
     return {
         "year": year,
+        "disbursed": disbursed + ZERO,
+        "balance": cap.incentives - disbursed,
         "split_errors": split_errors,
         "shares": [(area, engine.AREA_NAMES[area], year.shares()[area]) for area in engine.AREAS],
         "money": [reconciliation(s) for s in submissions],
-        "cap": year_cap_check(year),
+        "cap": cap,
         "entries": year.funds_entries.select_related("submission", "posted_by"),
         "applications": year.applications.select_related("organisation"),
         "funds_form": extra.pop("funds_form", None) or FundsEntryForm(submissions=submissions),

@@ -76,6 +76,9 @@ def test_provider_applies_plan_awards_and_two_people_post_it(world, client_as) -
         (world.facility.pk, Decimal("40000.00"))
     ]
     approve_payment_run(run=run, approver=world.users["finance_approver"])
+    # the year's balance: no funds recorded - 40,000.00 paid to providers = -40,000.00
+    page = client_as("finance_analyst").get(reverse("ipp:year", args=[1])).content.decode()
+    assert "paid to providers through payment runs $40,000.00" in page
     entry = LedgerEntry.objects.get(program="ipp")
     assert (entry.facility_id, entry.amount, entry.kind) == (
         world.facility.pk,
