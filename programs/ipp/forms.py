@@ -170,3 +170,30 @@ class AnswerForm(forms.Form):
     answer = forms.CharField(
         label="Answer", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
     )
+
+
+class SurveyForm(forms.Form):
+    organisation = forms.TypedChoiceField(label="Organisation", coerce=int)
+    members_served = forms.IntegerField(
+        label="Plan members you served this year", min_value=0, max_value=10_000_000
+    )
+    staff_needed = forms.IntegerField(
+        label="Care staff you lack to meet demand", min_value=0, max_value=100_000
+    )
+    top_needs = forms.CharField(
+        label="What would most help you serve more members",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+    )
+    barriers = forms.CharField(
+        label="Barriers (optional)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, organisations: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(o.pk, o.name) for o in organisations]

@@ -23,10 +23,14 @@ def ipp_nav_items(user: User) -> list[NavItem]:
             NavItem("Program years", "ipp:years", prefix="/ipp/years/"),
             NavItem("Investment applications", "ipp:applications", prefix="/ipp/applications/"),
             NavItem("Corrective action plans", "ipp:caps", prefix="/ipp/caps/"),
+            NavItem("Needs survey answers", "ipp:survey", prefix="/ipp/survey/"),
             NavItem("Stakeholder feedback", "ipp:feedback_list", prefix="/ipp/feedback/"),
         ]
     if is_ipp_provider(user):
-        return [NavItem("IPP investments", "ipp:applications", prefix="/ipp/applications/")]
+        return [
+            NavItem("IPP investments", "ipp:applications", prefix="/ipp/applications/"),
+            NavItem("IPP needs survey", "ipp:survey", prefix="/ipp/survey/"),
+        ]
     return []
 
 

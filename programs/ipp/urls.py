@@ -27,6 +27,7 @@ urlpatterns = [
     path("caps/", cap.cap_list, name="caps"),
     path("caps/items/<int:pk>/", cap.cap_item_update, name="cap_item_update"),
     path("caps/items/<int:pk>/documents/<int:document_id>/", cap.cap_document, name="cap_document"),
+    path("survey/", providers.survey, name="survey"),
     path("feedback/", public.feedback_list, name="feedback_list"),
     path("feedback/<int:pk>/answer/", public.feedback_answer, name="feedback_answer"),
     path("feedback/documents/", public.document_publish, name="document_publish"),

@@ -152,6 +152,8 @@ CASES = {
     "ipp:caps": (_u("caps"), PLAN_READ),
     "ipp:cap_item_update": (_u("cap_item_update", "cap_item"), POST_ONLY),
     "ipp:cap_document": (_u("cap_document", "cap_item", "cap_document"), PLAN_READ),
+    # providers answer, the plan's IPP staff read the answers
+    "ipp:survey": (_u("survey"), APPLICATIONS),
     "ipp:feedback_list": (_u("feedback_list"), PLAN_READ),
     "ipp:feedback_answer": (_u("feedback_answer", "feedback"), POST_ONLY),
     "ipp:document_publish": (_u("document_publish"), POST_ONLY),
@@ -194,7 +196,36 @@ def _cap_items(world: Any) -> Any:
 PROGRAM_ADMIN_ONLY = (302, 403, 403, 403, 403, 403, 403, 302, 403, 403, 403)
 FUNDS = (302, 403, 403, 403, 403, 302, 302, 302, 403, 403, 403)
 
+
+# a set always means a refusal (tests/permissions/test_matrix.py): nothing may change
+REFUSED_400 = frozenset({400})
+
+
+def _surveys(world: Any) -> Any:
+    from programs.ipp.models import IppNeedsSurvey
+
+    return list(IppNeedsSurvey.objects.values_list("organisation_id", "members_served"))
+
+
+def _survey_answers(world: Any) -> dict[str, Any]:
+    ipp_world(world)
+    return {
+        "organisation": world.facility.pk,
+        "members_served": 120,
+        "staff_needed": 3,
+        "top_needs": "Two more care coordinators",
+    }
+
+
 POST_CASES = {
+    # a provider answers for its own organisation only: world.facility's users save, the
+    # other facility's user and ECM providers' users are refused (a form error: 400)
+    "ipp:survey": (
+        _u("survey"),
+        _survey_answers,
+        (302, 302, 302, REFUSED_400, 403, 403, 403, 403, REFUSED_400, REFUSED_400, 403),
+        _surveys,
+    ),
     "ipp:decide": (
         _u("decide", "application"),
         lambda w: {"decision": "approved", "amount": "900.00", "reason": "Fills a gap"},

@@ -23,13 +23,14 @@ FINANCE_PAYMENTS = ["Payment runs", "Ledger", "Jobs", "Dispute outcomes"]
 QAF_FACILITY = ("Quality Assurance Fee", ["Monthly fees", "QAF rates"])
 QAF_PLAN = ("Quality Assurance Fee", ["Late or not declared", "QAF rates"])
 PLAN_ECM = ["All providers", "Settings"]
-IPP_PROVIDER = ("IPP", ["IPP investments"])
+IPP_PROVIDER = ("IPP", ["IPP investments", "IPP needs survey"])
 IPP_PLAN = (
     "IPP",
     [
         "Program years",
         "Investment applications",
         "Corrective action plans",
+        "Needs survey answers",
         "Stakeholder feedback",
     ],
 )

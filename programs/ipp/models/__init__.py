@@ -11,7 +11,12 @@ from programs.ipp.models.plan import (
     MeasureKind,
     PlanClass,
 )
-from programs.ipp.models.providers import IppApplication, IppApplicationDocument, IppBudgetLine
+from programs.ipp.models.providers import (
+    IppApplication,
+    IppApplicationDocument,
+    IppBudgetLine,
+    IppNeedsSurvey,
+)
 from programs.ipp.models.public import IppFeedback, IppPublicDocument
 
 __all__ = [
@@ -26,6 +31,7 @@ __all__ = [
     "IppFundsEntry",
     "IppLetter",
     "IppMeasure",
+    "IppNeedsSurvey",
     "IppProgramYear",
     "IppPublicDocument",
     "IppSubmission",

@@ -83,3 +83,32 @@ class IppApplicationDocument(StoredUpload):
 
     def storage_folder(self) -> str:
         return f"ipp/applications/{self.application_id}"
+
+
+class IppNeedsSurvey(models.Model):
+    """A provider's answer to the plan's yearly needs survey (one per organisation and year;
+    answering again replaces it)."""
+
+    organisation = models.ForeignKey(
+        "portal.Organisation", on_delete=models.PROTECT, related_name="ipp_surveys"
+    )
+    program_year = models.ForeignKey(
+        IppProgramYear, on_delete=models.PROTECT, related_name="surveys"
+    )
+    members_served = models.PositiveIntegerField(help_text="Plan members served in the year")
+    staff_needed = models.PositiveIntegerField(help_text="Care staff the provider lacks")
+    top_needs = models.TextField(help_text="What would most help the provider serve more members")
+    barriers = models.TextField(blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["program_year__number", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "program_year"], name="uniq_ipp_survey")
+        ]
+
+    def __str__(self) -> str:
+        return f"Needs survey {self.organisation_id} {self.program_year}"

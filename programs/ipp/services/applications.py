@@ -123,3 +123,36 @@ def decide_application(
         data={"amount": str(application.awarded_amount or "")},
     )
     return application
+
+
+@transaction.atomic
+def answer_survey(
+    *,
+    organisation: Organisation,
+    program_year: IppProgramYear,
+    answers: dict[str, Any],
+    actor: User,
+) -> Any:
+    """A provider's yearly needs survey; answering again replaces the year's answer."""
+    from programs.ipp.models import IppNeedsSurvey
+
+    if not actor.memberships.filter(organisation=organisation, is_active=True).exists():
+        raise PermissionDenied("only the organisation's own users answer its survey")
+    survey, created = IppNeedsSurvey.objects.update_or_create(
+        organisation=organisation,
+        program_year=program_year,
+        defaults={
+            "members_served": answers["members_served"],
+            "staff_needed": answers["staff_needed"],
+            "top_needs": answers["top_needs"],
+            "barriers": answers.get("barriers", ""),
+            "submitted_by": actor,
+            "submitted_at": timezone.now(),
+        },
+    )
+    record_event(
+        actor=actor,
+        action="ipp.survey.answered" if created else "ipp.survey.replaced",
+        target=survey,
+    )
+    return survey

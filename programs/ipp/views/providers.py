@@ -126,3 +126,47 @@ def document_download(request: AuthenticatedRequest, pk: int, document_id: int) 
     return stored_file_response(
         document.file, filename=document.download_name, content_type=document.content_type
     )
+
+
+@require_http_methods(["GET", "POST"])
+def survey(request: AuthenticatedRequest) -> HttpResponse:
+    """Providers answer the year's needs survey; the plan's IPP staff read the answers."""
+    from programs.ipp.forms import SurveyForm
+    from programs.ipp.models import IppNeedsSurvey
+    from programs.ipp.services.applications import answer_survey
+
+    require_plan_or_provider(request.user)
+    year = program_years().last()
+    if year is None:
+        raise Http404("no IPP program year is open")
+    if is_ipp_plan_user(request.user):
+        if request.method == "POST":
+            raise PermissionDenied("Providers answer the survey.")
+        return render(
+            request,
+            "ipp/survey_answers.html",
+            {
+                "year": year,
+                "answers": IppNeedsSurvey.objects.filter(program_year=year).select_related(
+                    "organisation"
+                ),
+            },
+        )
+    organisations = list(visible_organisations(user=request.user).order_by("name"))
+    form = SurveyForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        organisation = next(o for o in organisations if o.pk == form.cleaned_data["organisation"])
+        answer_survey(
+            organisation=organisation,
+            program_year=year,
+            answers=form.cleaned_data,
+            actor=request.user,
+        )
+        messages.success(request, f"Thank you: {organisation.name}'s answers for {year} are saved.")
+        return redirect("ipp:applications")
+    return render(
+        request,
+        "ipp/survey.html",
+        {"form": form, "year": year},
+        status=400 if request.method == "POST" else 200,
+    )

@@ -179,3 +179,20 @@ def test_catalogue_upload_lists_errors_by_line_and_column(world, client_as) -> N
     )
     assert response.status_code == 400
     assert b"line 2, column priority_area" in response.content
+
+
+def test_provider_answers_the_needs_survey_and_the_plan_reads_it(world, client_as) -> None:  # type: ignore[no-untyped-def]
+    program_year(1)
+    answers = {
+        "organisation": world.ecm_provider_a.pk,
+        "members_served": "340",
+        "staff_needed": "4",
+        "top_needs": "Housing navigators",
+    }
+    assert client_as("ecm_provider_staff").post(reverse("ipp:survey"), answers).status_code == 302
+    answers["members_served"] = "360"
+    assert client_as("ecm_provider_admin").post(reverse("ipp:survey"), answers).status_code == 302
+    page = client_as("program_admin").get(reverse("ipp:survey")).content.decode()
+    assert "Housing navigators" in page
+    assert ">360<" in page  # answering again replaced the year's answer
+    assert ">340<" not in page
