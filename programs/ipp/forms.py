@@ -10,7 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from portal.files.uploads import check_upload
-from programs.ipp.models import IppApplication, IppFundsEntry, IppPublicDocument
+from programs.ipp.models import IppApplication, IppCapItem, IppFundsEntry, IppPublicDocument
 
 
 def money_field(label: str, *, required: bool = True) -> forms.DecimalField:
@@ -197,3 +197,13 @@ class SurveyForm(forms.Form):
         field = self.fields["organisation"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [(o.pk, o.name) for o in organisations]
+
+
+class CapItemForm(forms.Form):
+    status = forms.ChoiceField(label="Status", choices=IppCapItem.Status.choices)
+    note = forms.CharField(label="Note", max_length=500, required=False)
+    document = forms.FileField(label="Document (PDF)", required=False)
+
+    def clean_document(self) -> Any:
+        upload = self.cleaned_data.get("document")
+        return _checked_pdf(upload) if upload else None

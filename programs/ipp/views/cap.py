@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from portal.accounts.http import AuthenticatedRequest
 from portal.files.responses import stored_file_response
+from programs.ipp.forms import CapItemForm
 from programs.ipp.models import IppCap, IppCapDocument, IppCapItem
 from programs.ipp.services.cap import can_update, update_cap_item
 from programs.ipp.views.common import require_plan
@@ -42,17 +43,17 @@ def cap_item_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(IppCapItem, pk=pk)
     if not can_update(request.user, item):
         raise PermissionDenied("Only the item's owner or the program administrator updates it.")
-    status = request.POST.get("status", "")
-    if status not in IppCapItem.Status.values:
-        messages.error(request, "Choose a status.")
+    form = CapItemForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("ipp:caps")
     try:
         update_cap_item(
             item=item,
-            status=status,
+            status=form.cleaned_data["status"],
             actor=request.user,
-            note=request.POST.get("note", "")[:500],
-            document=request.FILES.get("document"),
+            note=form.cleaned_data["note"],
+            document=form.cleaned_data["document"],
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
