@@ -75,6 +75,10 @@ def _pages(role: str) -> list[tuple[str, str]]:
         ]
     if role == "facility_admin":
         pages += [("users", reverse("portal:user_list")), ("invite", reverse("portal:user_invite"))]
+        pages += [
+            ("ipp-applications", reverse("ipp:applications")),
+            ("ipp-survey", reverse("ipp:survey")),
+        ]
     if role in ("finance_analyst", "program_admin"):
         from programs.ipp.models import IppSubmission
 
@@ -85,6 +89,9 @@ def _pages(role: str) -> list[tuple[str, str]]:
                 reverse("ipp:submission", args=[IppSubmission.objects.get(code="2-A").pk]),
             ),
             ("ipp-applications", reverse("ipp:applications")),
+            ("ipp-caps", reverse("ipp:caps")),
+            ("ipp-feedback", reverse("ipp:feedback_list")),
+            ("ipp-survey-answers", reverse("ipp:survey")),
         ]
     if role == "program_admin":
         py = ProgramYear.objects.get(year=2026)
