@@ -1,8 +1,9 @@
 """IPP in the browser: a SNF's administrator applies for an IPP-funded investment (budget lines
 and a PDF), the plan's program administrator awards it with a reason, a finance analyst starts
-the award payment run and a finance approver (a second person) approves and posts it to the
-ledger. The public page and its feedback form are used without signing in. Every page is
-checked with axe-core (WCAG 2.1 A/AA); with ``--screenshots`` pages go to docs/screenshots/."""
+the award payment run in the browser (the test runs the worker's part, computing the queued
+draft) and a finance approver (a second person) approves and posts it to the ledger. The
+public page and its feedback form are used without signing in. Every page is checked with
+axe-core (WCAG 2.1 A/AA); with ``--screenshots`` pages go to docs/screenshots/."""
 
 from __future__ import annotations
 
@@ -49,7 +50,6 @@ def test_provider_applies_plan_awards_two_people_post_and_public_feedback(
     page, live_server, login, e2e_world, browser, request, settings, tmp_path
 ):  # type: ignore[no-untyped-def]
     from payments.models import LedgerEntry, PaymentRun
-    from payments.services import start_payment_run
     from programs.ipp.models import IppApplication, IppFeedback
 
     save = bool(request.config.getoption("--screenshots", default=False))
@@ -103,12 +103,24 @@ def test_provider_applies_plan_awards_two_people_post_and_public_feedback(
     recheck_visited_pages(admin_page)
 
     # a finance analyst starts the award run; a finance approver approves and posts it
-    run = start_payment_run(
-        program="ipp",
-        program_year=2024,
-        kind="award",
-        started_by=e2e_world.users["finance_analyst"],
-    )
+    from portal.jobs.services import run_job
+
+    analyst = new_checked_page(browser)
+    login_as(analyst, _user(e2e_world, "finance_analyst"), base_url=live_server.url)
+    visit(analyst, live_server.url + "/payments/runs/")
+    analyst.get_by_label("Program year").select_option("2024")
+    analyst.get_by_label("Program and kind of run").select_option("ipp:award")
+    analyst.get_by_role("button", name="Start payment run").click()
+    analyst.wait_for_load_state("load")
+    assert_accessible(analyst)
+    run = PaymentRun.objects.get(program="ipp")
+    if run.status == PaymentRun.Status.QUEUED:  # the worker's part: compute the draft
+        assert run.job_id is not None
+        run_job(job_id=run.job_id)
+        run.refresh_from_db()
+    assert run.status == PaymentRun.Status.DRAFT
+    assert run.started_by_id == e2e_world.users["finance_analyst"].pk
+    recheck_visited_pages(analyst)
     approver = new_checked_page(browser)
     login_as(approver, _user(e2e_world, "finance_approver"), base_url=live_server.url)
     visit(approver, live_server.url + f"/payments/runs/{run.pk}/")
