@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("programs.wqip.urls")),
     path("", include("programs.qaf.urls")),
     path("ecm/", include("programs.ecm.urls")),
+    path("ipp/", include("programs.ipp.urls")),
     # before allauth's URLs, so this view answers (and reverses) as account_email
     path("accounts/email/", account_views.email_managed_by_admin, name="account_email"),
     path("accounts/", include("allauth.urls")),

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "programs.wqip",
     "programs.ecm",
     "programs.qaf",
+    "programs.ipp",
 ]
 
 MIDDLEWARE = [
@@ -422,3 +423,10 @@ if SENTRY_DSN:
 QAF_EXCLUDE_MEDICARE_DAYS = env.bool("QAF_EXCLUDE_MEDICARE_DAYS", default=True)
 # which annual days set the tier: "previous_12_months" or "previous_calendar_year"
 QAF_TIER_BASIS = env.str("QAF_TIER_BASIS", default="previous_12_months")
+
+# CalAIM IPP (docs/ipp.md): the readings [A] of the domain guide as settings
+IPP_CAP_PERCENT = env.str("IPP_CAP_PERCENT", default="5")  # 42 CFR 438.6(b)(2)
+# the public feedback form: posts accepted per address per hour, and the least seconds between
+# showing the form and posting it (a faster post is a robot's)
+IPP_FEEDBACK_PER_HOUR = env.int("IPP_FEEDBACK_PER_HOUR", default=20)
+IPP_FEEDBACK_MIN_SECONDS = env.int("IPP_FEEDBACK_MIN_SECONDS", default=3)

@@ -75,6 +75,24 @@ def _pages(role: str) -> list[tuple[str, str]]:
         ]
     if role == "facility_admin":
         pages += [("users", reverse("portal:user_list")), ("invite", reverse("portal:user_invite"))]
+        pages += [
+            ("ipp-applications", reverse("ipp:applications")),
+            ("ipp-survey", reverse("ipp:survey")),
+        ]
+    if role in ("finance_analyst", "program_admin"):
+        from programs.ipp.models import IppSubmission
+
+        pages += [
+            ("ipp-year", reverse("ipp:year", args=[1])),
+            (
+                "ipp-submission",
+                reverse("ipp:submission", args=[IppSubmission.objects.get(code="2-A").pk]),
+            ),
+            ("ipp-applications", reverse("ipp:applications")),
+            ("ipp-caps", reverse("ipp:caps")),
+            ("ipp-feedback", reverse("ipp:feedback_list")),
+            ("ipp-survey-answers", reverse("ipp:survey")),
+        ]
     if role == "program_admin":
         py = ProgramYear.objects.get(year=2026)
         pages.append(("program-year-edit", reverse("wqip:program_year_edit", args=[py.pk])))
@@ -86,12 +104,14 @@ def demo_data(transactional_db, live_server):  # type: ignore[no-untyped-def]
     from disputes.demo import load_dispute_demo_data
     from portal.demo import load_portal_demo_data
     from portal.inquiries.demo import load_inquiry_demo_data
+    from programs.ipp.demo import load_ipp_demo_data
     from programs.wqip.demo import load_wqip_demo_data
 
     load_portal_demo_data()
     load_inquiry_demo_data()
     load_dispute_demo_data()
     load_wqip_demo_data()
+    load_ipp_demo_data()
 
 
 def shoot(page, name: str, *, full_page: bool = True) -> None:  # type: ignore[no-untyped-def]
@@ -119,6 +139,14 @@ def test_given_anonymous_when_opening_portal_then_sign_in_page_saved(page, live_
     # then
     shoot(page, "anonymous-sign-in")
     assert (SCREENSHOTS / "anonymous-sign-in.png").stat().st_size > 0
+
+
+def test_given_anonymous_when_opening_ipp_public_page_then_saved(page, live_server, demo_data):
+    # when: the public IPP page (no sign-in), with the demo's published documents
+    visit(page, live_server.url + reverse("ipp:public"))
+    # then
+    shoot(page, "anonymous-ipp-public")
+    assert (SCREENSHOTS / "anonymous-ipp-public.png").stat().st_size > 0
 
 
 @pytest.mark.parametrize(

@@ -173,6 +173,7 @@ def test_given_every_app_when_panels_collected_then_only_portal_apps_asked():
         "programs.wqip",
         "programs.ecm",
         "programs.qaf",
+        "programs.ipp",
     ]
 
 

@@ -23,11 +23,23 @@ FINANCE_PAYMENTS = ["Payment runs", "Ledger", "Jobs", "Dispute outcomes"]
 QAF_FACILITY = ("Quality Assurance Fee", ["Monthly fees", "QAF rates"])
 QAF_PLAN = ("Quality Assurance Fee", ["Late or not declared", "QAF rates"])
 PLAN_ECM = ["All providers", "Settings"]
+IPP_PROVIDER = ("IPP", ["IPP investments", "IPP needs survey"])
+IPP_PLAN = (
+    "IPP",
+    [
+        "Program years",
+        "Investment applications",
+        "Corrective action plans",
+        "Needs survey answers",
+        "Stakeholder feedback",
+    ],
+)
 EXPECTED_MENUS = {
     "facility_staff": [
         ("Home", ["Home"]),
         ("WQIP", FACILITY_WQIP),
         QAF_FACILITY,
+        IPP_PROVIDER,
         ("Cases", ["Inquiries", "Disputes"]),
         ("Inbox", ["Inbox"]),
         ("Admin", ["Facilities"]),
@@ -36,6 +48,7 @@ EXPECTED_MENUS = {
         ("Home", ["Home"]),
         ("WQIP", FACILITY_WQIP),
         QAF_FACILITY,
+        IPP_PROVIDER,
         ("Cases", ["Inquiries", "Disputes"]),
         ("Inbox", ["Inbox"]),
         ("Admin", ["Facilities", "Users"]),
@@ -53,6 +66,7 @@ EXPECTED_MENUS = {
         ("WQIP", FINANCE_WQIP),
         ("ECM QIP", PLAN_ECM),
         QAF_PLAN,
+        IPP_PLAN,
         ("Payments", FINANCE_PAYMENTS),
         ("Inbox", ["Inbox"]),
         ("Admin", ["Facilities", "Registry updates"]),
@@ -62,6 +76,7 @@ EXPECTED_MENUS = {
         ("WQIP", FINANCE_WQIP),
         ("ECM QIP", PLAN_ECM),
         QAF_PLAN,
+        IPP_PLAN,
         ("Payments", FINANCE_PAYMENTS),
         ("Inbox", ["Inbox"]),
         ("Admin", ["Facilities"]),
@@ -71,6 +86,7 @@ EXPECTED_MENUS = {
         ("WQIP", ["Opt-in reviews", "Bed days", "Imports", "Program years"]),
         ("ECM QIP", PLAN_ECM),
         QAF_PLAN,
+        IPP_PLAN,
         ("Payments", FINANCE_PAYMENTS),
         ("Cases", ["My work", "Inquiries", "Inquiry SLAs", "Dispute cases", "Dispute SLAs"]),
         ("Inbox", ["Inbox"]),
@@ -224,6 +240,7 @@ def test_given_app_declaring_menu_when_nav_built_then_menu_placed_by_order_and_i
         "WQIP",
         "ECM QIP",
         "Quality Assurance Fee",
+        "IPP",
         "Payments",
         "Reports",
         "Inbox",

@@ -1,0 +1,33 @@
+"""Who may see and do what on the IPP pages."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+
+from portal.models import Role, User
+from programs.ipp.navigation import is_ipp_plan_user, is_ipp_provider
+
+FUNDS_ROLES = frozenset({Role.FINANCE_ANALYST, Role.FINANCE_APPROVER, Role.PROGRAM_ADMIN})
+
+
+def require_plan(user: User) -> None:
+    """The plan's IPP pages: program administrator and finance."""
+    if not is_ipp_plan_user(user):
+        raise PermissionDenied(
+            "The IPP pages are for the plan's program administrator and finance."
+        )
+
+
+def require_program_admin(user: User) -> None:
+    if not (user.is_superuser or user.role == Role.PROGRAM_ADMIN):
+        raise PermissionDenied("Only the program administrator does this.")
+
+
+def require_funds(user: User) -> None:
+    if not (user.is_superuser or user.role in FUNDS_ROLES):
+        raise PermissionDenied("Only finance and the program administrator record IPP money.")
+
+
+def require_plan_or_provider(user: User) -> None:
+    if not (is_ipp_plan_user(user) or is_ipp_provider(user)):
+        raise PermissionDenied("IPP applications are for providers and the plan's IPP staff.")
