@@ -1,5 +1,5 @@
-# ruff: noqa: S608, T201  (SQL from this module's constants; a command-line script prints)
-"""The plain-SQL baseline of `make bench` (issue 17): contract §1–2 and the bed-day export in
+# ruff: noqa: T201  (a command-line script prints)
+"""The plain-SQL baseline of `make bench` (issue 17): contract §1-2 and the bed-day export in
 raw SQL through psycopg, no ORM, no Django, no validation beyond casts.
 
     python -m tests.bench.baseline DATABASE_URL claims.csv --program-year 2024 --out days.csv
@@ -244,10 +244,12 @@ def import_claims(conn: psycopg.Connection, path: Path) -> int:
             for number, name in enumerate(header)
         )
         cursor.execute(f"CREATE TEMP TABLE bl_staging ({staged}) ON COMMIT DROP")
-        with open(path, "rb") as handle:
-            with cursor.copy("COPY bl_staging FROM STDIN (FORMAT csv, HEADER true)") as copy:
-                while chunk := handle.read(4 << 20):
-                    copy.write(chunk)
+        with (
+            open(path, "rb") as handle,
+            cursor.copy("COPY bl_staging FROM STDIN (FORMAT csv, HEADER true)") as copy,
+        ):
+            while chunk := handle.read(4 << 20):
+                copy.write(chunk)
         cursor.execute(INSERT_SQL)
         return cursor.rowcount
 
@@ -269,10 +271,13 @@ def export(conn: psycopg.Connection, *, year: int, out: Path, by_reason: bool = 
     """The bed days of the year as `export_bed_days` writes them."""
     sql = EXPORT_BY_REASON_SQL if by_reason else EXPORT_SQL
     params: dict[str, object] = {"year": year, "reasons": list(OUTCOMES)}
-    with conn.cursor() as cursor, open(out, "wb") as handle:
-        with cursor.copy(sql, params if by_reason else {"year": year}) as copy:
-            for data in copy:
-                handle.write(data)
+    with (
+        conn.cursor() as cursor,
+        open(out, "wb") as handle,
+        cursor.copy(sql, params if by_reason else {"year": year}) as copy,
+    ):
+        for data in copy:
+            handle.write(data)
 
 
 def run(url: str, path: Path, *, year: int, out: Path) -> dict[str, float]:

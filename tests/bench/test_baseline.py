@@ -61,9 +61,7 @@ def test_given_generated_claims_when_baseline_exports_then_same_bytes_as_project
     options = ["--by-reason"] if by_reason else []
     project = exported_bed_days(tmp_path / "project.csv", *options)
     # when
-    exported = _baseline_export(
-        claims, tmp_path / "baseline.csv", year=YEAR, by_reason=by_reason
-    )
+    exported = _baseline_export(claims, tmp_path / "baseline.csv", year=YEAR, by_reason=by_reason)
     # then
     assert exported == project
     if by_reason:  # every outcome occurs in the data
