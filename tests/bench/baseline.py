@@ -236,6 +236,13 @@ def import_claims(conn: psycopg.Connection, path: Path) -> int:
     """The file into `bl_claim_line` (replacing what it held); returns the lines stored."""
     header = _header(path)
     with conn.cursor() as cursor:
+        # the session settings of the project's import (claims_copy._tune_session)
+        cursor.execute(  # takes only before the session's first temporary table
+            "DO $$ BEGIN PERFORM set_config('temp_buffers', '2GB', false); "
+            "EXCEPTION WHEN others THEN NULL; END $$"
+        )
+        cursor.execute("SET LOCAL work_mem = '256MB'")
+        cursor.execute("SET LOCAL jit = off")
         cursor.execute(CREATE_SQL)
         cursor.execute("TRUNCATE bl_claim_line")
         cursor.execute("DROP TABLE IF EXISTS bl_staging")
@@ -259,7 +266,9 @@ def compute(conn: psycopg.Connection, *, year: int, count_leave_days: bool = Fal
     values = _literals(year, count_leave_days)
     with conn.cursor() as cursor:
         cursor.execute(CREATE_SQL)
-        cursor.execute("SET LOCAL work_mem = '256MB'")
+        # the session settings of the project's computation (bed_days_sql.run_bed_day_sql)
+        cursor.execute("SET LOCAL work_mem = '512MB'")
+        cursor.execute("SET LOCAL jit = off")
         cursor.execute("DELETE FROM bl_bed_days WHERE program_year = %s", [year])
         for statement in COMPUTE_SQL:
             for placeholder, literal in values.items():
