@@ -98,7 +98,8 @@ STORE_SQL = [
            %(computation)s, line_id, facility_id, member_id, outcome, first_day, last_day
     FROM bd_line_ranges
     """,
-    "DROP TABLE bd_winner, bd_effective, bd_segments, bd_member_ranges, bd_line_ranges",
+    "DROP TABLE bd_winner, bd_effective, bd_segments, bd_outcome_days, "
+    "bd_member_ranges, bd_line_ranges",
 ]
 
 

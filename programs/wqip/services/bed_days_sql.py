@@ -107,7 +107,7 @@ PIPELINE_SQL = [
     # §2.5 one member, one facility, one day: the best outcome of any line wins; the days of
     # an outcome are its ranges minus the ranges of every better outcome
     """
-    CREATE TEMP TABLE bd_member_ranges ON COMMIT DROP AS
+    CREATE TEMP TABLE bd_outcome_days ON COMMIT DROP AS
     WITH per_outcome AS (
         SELECT facility_id, member_id, outcome,
                range_agg(daterange(first_day, last_day, '[]')) AS days
@@ -122,10 +122,15 @@ PIPELINE_SQL = [
                ) AS better
         FROM per_outcome
     )
+    SELECT facility_id, member_id, outcome,
+           CASE WHEN better IS NULL THEN days ELSE days - better END AS days
+    FROM with_better
+    """,
+    """
+    CREATE TEMP TABLE bd_member_ranges ON COMMIT DROP AS
     SELECT o.facility_id, o.member_id, o.outcome, lower(r) AS first_day, upper(r) - 1 AS last_day,
            upper(r) - lower(r) AS days
-    FROM with_better o,
-    LATERAL unnest(CASE WHEN o.better IS NULL THEN o.days ELSE o.days - o.better END) AS r
+    FROM bd_outcome_days o, LATERAL unnest(o.days) AS r
     """,
     # provenance: the part of each line segment that gave its days their final outcome (the
     # member's final ranges of one outcome are disjoint, so plain range overlap is enough)
@@ -148,8 +153,8 @@ def run_bed_day_sql(cursor, *, year: int, count_leave_days: bool) -> None:  # ty
     # 512MB: the per-outcome range aggregation of 5M lines spills ≈100 MB at 256MB
     cursor.execute("SET LOCAL work_mem = '512MB'")
     cursor.execute(
-        "DROP TABLE IF EXISTS bd_winner, bd_effective, bd_segments, bd_member_ranges, "
-        "bd_line_ranges"
+        "DROP TABLE IF EXISTS bd_winner, bd_effective, bd_segments, bd_outcome_days, "
+        "bd_member_ranges, bd_line_ranges"
     )
     # literals, not bind parameters: CREATE TABLE AS takes none (values are a date and a bool)
     values = {
