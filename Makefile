@@ -21,7 +21,7 @@ test-fast: $(VENV)/.installed
 	$(BIN)/python -m pytest -m "not e2e and not integration"
 
 bench: $(VENV)/.installed
-	$(BIN)/python -m tests.bench
+	$(BIN)/python -m tests.bench --runs 2
 	$(BIN)/python -m tests.bench.ecm
 
 # The database (pg_dump) and the uploads folder into var/backups/<UTC time>/ (docs/operations.md);

@@ -21,7 +21,6 @@ from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.core.signals import setting_changed
 from django.db.models.fields.files import FieldFile
 from django.utils.functional import LazyObject, cached_property, empty
-from storages.backends.s3 import S3Storage
 
 
 class PrivateFiles:
@@ -48,12 +47,14 @@ class PrivateStorage(PrivateFiles, FileSystemStorage):  # type: ignore[misc]
             self.__dict__.pop("location", None)
 
 
-class PrivateS3Storage(PrivateFiles, S3Storage):  # type: ignore[misc]
-    """Objects in the configured bucket: no ACL (the bucket's own, private), no URL, never
-    overwritten (a name taken gets a suffix)."""
+def __getattr__(name: str) -> Any:
+    """``PrivateS3Storage`` is defined in ``portal.files.s3`` and imported at first use: boto3
+    takes ≈0.2 s to import, which every process paid at start-up (issue 17)."""
+    if name == "PrivateS3Storage":
+        from portal.files.s3 import PrivateS3Storage
 
-    default_acl = None
-    file_overwrite = False
+        return PrivateS3Storage
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class _PrivateStorageProxy(LazyObject):

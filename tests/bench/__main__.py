@@ -1,22 +1,35 @@
 # ruff: noqa: T201  (a command-line benchmark prints its results)
-"""`make bench` / `python -m tests.bench [SIZES...]`: timed claims import + bed-day computation.
+"""`make bench` / `python -m tests.bench [SIZES...]`: the claims import, bed-day computation and
+export, timed side by side with the plain-SQL baseline (issue 17).
+
+For each size: one generated claims file; the project's three commands (`manage.py
+import_claims`, `compute_bed_days`, `export_bed_days`), each a process of its own as an operator
+runs them, then the baseline (`python -m tests.bench.baseline`, one process) on the same file and
+database server; both exports must be byte-identical. Prints the seconds of each step, the
+totals and their ratio, then the timed report pages.
 
 Uses its own database: DATABASE_URL with the suffix `_bench` (created when missing), or the
-embedded PostgreSQL when DATABASE_URL is not set. Sizes are claim lines: 100k 1M 5M by default.
+embedded PostgreSQL when DATABASE_URL is not set. Sizes are claim lines: 1M 5M by default
+(`100k` or any number for a quick run).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
+import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
+ROOT = Path(__file__).resolve().parents[2]
 SIZES = {"100k": 100_000, "1M": 1_000_000, "5M": 5_000_000}
+DEFAULT_SIZES = ["1M", "5M"]
 
 
 def _bench_database_url() -> str | None:
@@ -36,13 +49,161 @@ def _bench_database_url() -> str | None:
 
 
 def _peak_memory_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """The largest resident set of the commands run so far (and of this process)."""
+    return (
+        max(
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+        )
+        / 1024
+    )
+
+
+def _run(*args: str) -> tuple[float, str]:
+    """Seconds of one process (start-up included) and its standard output."""
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, *args], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    seconds = time.perf_counter() - started
+    if done.returncode:
+        raise SystemExit(f"{' '.join(args)} failed:\n{done.stdout}{done.stderr}")
+    return seconds, done.stdout
+
+
+@dataclass(frozen=True)
+class Run:
+    """One side-by-side run: the project's steps and the baseline's (seconds)."""
+
+    project: dict[str, float]
+    baseline: dict[str, float]  # "total" (the process) and its steps
+
+    @property
+    def project_total(self) -> float:
+        return sum(self.project.values())
+
+    @property
+    def ratio(self) -> float:
+        return self.project_total / self.baseline["total"]
+
+
+@dataclass(frozen=True)
+class Measurement:
+    lines: int
+    runs: list[Run]
+    qualifying: int
+    peak_mb: float
+
+    @property
+    def best_project(self) -> Run:
+        return min(self.runs, key=lambda r: r.project_total)
+
+    @property
+    def best_baseline(self) -> Run:
+        return min(self.runs, key=lambda r: r.baseline["total"])
+
+    @property
+    def ratio(self) -> float:
+        """Best project total over best baseline total (the least disturbed of each)."""
+        return self.best_project.project_total / self.best_baseline.baseline["total"]
+
+
+def _run_project(path: Path, out: Path, year: int) -> dict[str, float]:
+    _truncate_project()
+    _checkpoint()
+    seconds = {}
+    seconds["import"], _ = _run("manage.py", "import_claims", str(path))
+    seconds["compute"], _ = _run("manage.py", "compute_bed_days", "--program-year", str(year))
+    seconds["export"], _ = _run(
+        "manage.py", "export_bed_days", "--program-year", str(year), "--out", str(out)
+    )
+    return seconds
+
+
+def _run_baseline(path: Path, out: Path, year: int) -> dict[str, float]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bl_claim_line, bl_bed_days")
+    _checkpoint()
+    total, output = _run(
+        "-m",
+        "tests.bench.baseline",
+        _libpq_url(),
+        str(path),
+        "--program-year",
+        str(year),
+        "--out",
+        str(out),
+    )
+    return {"total": total, **json.loads(output)}
+
+
+def _measure(path: Path, workdir: Path, year: int, runs: int) -> list[Run]:
+    """``runs`` side-by-side runs, the order swapped each time; both exports compared."""
+    project_out = workdir / "project.csv"
+    baseline_out = workdir / "baseline.csv"
+    measured = []
+    for number in range(runs):
+        if number % 2 == 0:
+            project = _run_project(path, project_out, year)
+            baseline = _run_baseline(path, baseline_out, year)
+        else:
+            baseline = _run_baseline(path, baseline_out, year)
+            project = _run_project(path, project_out, year)
+        if project_out.read_bytes() != baseline_out.read_bytes():
+            raise SystemExit(f"{path.name}: the baseline's export differs from the project's")
+        measured.append(Run(project=project, baseline=baseline))
+        print(f"  run {number + 1}: {_describe(measured[-1])}", flush=True)
+    return measured
+
+
+def _describe(run: Run) -> str:
+    p = run.project
+    steps = ", ".join(f"{k} {v:.1f}" for k, v in run.baseline.items() if k != "total")
+    return (
+        f"project {run.project_total:.1f} s (import {p['import']:.1f}, compute "
+        f"{p['compute']:.1f}, export {p['export']:.1f}); baseline {run.baseline['total']:.1f} s "
+        f"({steps}); ratio {run.ratio:.2f}"
+    )
+
+
+def _truncate_project() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE wqip_beddaylinerange, wqip_beddaymemberrange, "
+            "wqip_beddaymonth, wqip_beddaysummary, wqip_beddaycomputation, "
+            "wqip_claimline, wqip_claim"
+        )
+
+
+def _libpq_url() -> str:
+    from django.db import connection
+
+    db = connection.settings_dict
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    host = db["HOST"] or "127.0.0.1"
+    if host.startswith("/"):  # the embedded PostgreSQL: a socket folder
+        return f"postgres://{db['USER']}{password}@/{db['NAME']}?host={host}"
+    return f"postgres://{db['USER']}{password}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def _checkpoint() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("CHECKPOINT")
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.bench")
-    parser.add_argument("sizes", nargs="*", default=list(SIZES), help="100k, 1M, 5M or a number")
+    parser.add_argument("sizes", nargs="*", default=DEFAULT_SIZES, help="100k, 1M, 5M or a number")
     parser.add_argument("--keep-files", action="store_true")
+    parser.add_argument(
+        "--runs", type=int, default=1, help="side-by-side runs per size (order swapped each run)"
+    )
     args = parser.parse_args(argv)
 
     url = _bench_database_url()
@@ -61,57 +222,41 @@ def main(argv: list[str]) -> int:
     from portal.models import Facility
     from portal.registry.services import bulk_create_facilities
     from programs.wqip.models import BedDaySummary
-    from programs.wqip.services.bed_days import compute_bed_days
-    from programs.wqip.services.claims_import import import_claims
     from tests.bench.generator import YEAR, facilities, write_claims_file
     from tests.bench.pages import RUNS, time_report_pages
 
     call_command("migrate", verbosity=0)
-    print(f"database: {connection.settings_dict['NAME']}; CPUs: {os.cpu_count()}")
-    print(
-        f"{'lines':>10} {'import s':>9} {'compute s':>10} {'total s':>8} "
-        f"{'lines/s':>10} {'qualifying':>11} {'peak MB':>8}"
-    )
+    print(f"database: {connection.settings_dict['NAME']}; CPUs: {os.cpu_count()}", flush=True)
     workdir = Path(tempfile.mkdtemp(prefix="wqip-bench-"))
     page_timings = []
+    results = []
     for label in args.sizes:
         size = SIZES.get(label) or int(label)
         path = workdir / f"claims_{size}.csv"
         write_claims_file(path, size)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "TRUNCATE wqip_beddaylinerange, wqip_beddaymemberrange, "
-                "wqip_beddaymonth, wqip_beddaysummary, wqip_beddaycomputation, "
-                "wqip_claimline, wqip_claim"
-            )
         if not Facility.objects.exists():
             bulk_create_facilities(Facility(**row) for row in facilities())
         with connection.cursor() as cursor:
-            cursor.execute("CHECKPOINT")
             cursor.execute("VACUUM ANALYZE portal_facility")
             cursor.execute("VACUUM ANALYZE portal_organisation")
-        started = time.perf_counter()
-        summary = import_claims(path=path)
-        imported = time.perf_counter()
-        computation = compute_bed_days(program_year=YEAR)
-        finished = time.perf_counter()
+        print(f"{size:,} lines:", flush=True)
+        runs = _measure(path, workdir, YEAR, args.runs)
         qualifying = sum(
-            BedDaySummary.objects.filter(computation=computation).values_list(
+            BedDaySummary.objects.filter(program_year=YEAR).values_list(
                 "qualifying_days", flat=True
             )
         )
-        total = finished - started
-        print(
-            f"{summary.lines_read:>10,} {imported - started:>9.1f} {finished - imported:>10.1f} "
-            f"{total:>8.1f} {summary.lines_read / total:>10,.0f} {qualifying:>11,} "
-            f"{_peak_memory_mb():>8.0f}",
-            flush=True,
+        results.append(
+            Measurement(lines=size, runs=runs, qualifying=qualifying, peak_mb=_peak_memory_mb())
         )
         page_timings += time_report_pages(YEAR)
         if not args.keep_files:
             path.unlink()
+    for name in ("project.csv", "baseline.csv"):
+        (workdir / name).unlink(missing_ok=True)
     if not args.keep_files:
         workdir.rmdir()
+    _print_table(results)
     print(
         f"\nbed-day report pages, facility with the most claim lines, best of {RUNS} warm renders:"
     )
@@ -119,6 +264,27 @@ def main(argv: list[str]) -> int:
     for t in page_timings:
         print(f"{t.claim_lines:>21,} {t.best_ms:>7.1f} {t.queries:>8}  {t.page}")
     return 0
+
+
+def _print_table(results: list[Measurement]) -> None:
+    print(
+        "\nbest of the runs for each side (project: its three commands; ratio = project total /"
+        " baseline total):"
+    )
+    print(
+        f"{'lines':>10} {'runs':>4} {'import s':>9} {'compute s':>10} {'export s':>9} "
+        f"{'project s':>10} {'baseline s':>11} {'ratio':>6} {'run ratios':>18} "
+        f"{'qualifying':>11} {'peak MB':>8}"
+    )
+    for r in results:
+        p = r.best_project
+        ratios = " ".join(f"{run.ratio:.2f}" for run in r.runs)
+        print(
+            f"{r.lines:>10,} {len(r.runs):>4} {p.project['import']:>9.1f} "
+            f"{p.project['compute']:>10.1f} {p.project['export']:>9.1f} {p.project_total:>10.1f} "
+            f"{r.best_baseline.baseline['total']:>11.1f} {r.ratio:>6.2f} {ratios:>18} "
+            f"{r.qualifying:>11,} {r.peak_mb:>8.0f}"
+        )
 
 
 if __name__ == "__main__":

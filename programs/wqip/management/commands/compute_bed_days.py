@@ -6,6 +6,8 @@ from programs.wqip.services.bed_days import compute_bed_days
 
 class Command(BaseCommand):
     help = "Compute qualifying and excluded bed days of a program year (contract §2)."
+    # start-up time counts for a data command (issue 17): `manage.py check` runs the checks
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--program-year", type=int, required=True)

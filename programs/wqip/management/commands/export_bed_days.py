@@ -8,6 +8,8 @@ from programs.wqip.services.bed_days import (
 
 class Command(BaseCommand):
     help = "Write the bed days of a program year as CSV (contract §5)."
+    # start-up time counts for a data command (issue 17): `manage.py check` runs the checks
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--program-year", type=int, required=True)
