@@ -7,6 +7,7 @@ from typing import Any
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.utils import timezone
 
 from disputes.models import Dispute, Note, Outcome, Status
 from disputes.programs import DisputeProgram, ItemChoice, ItemKind, dispute_programs, get_program
@@ -143,12 +144,13 @@ class StartDisputeForm(ProgramChoiceMixin, forms.Form):
 
 class PaymentRunChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: PaymentRun) -> str:
-        return f"{obj.get_kind_display()} run of {obj.posted_at:%d %b %Y}"
+        return f"{obj.get_kind_display()} run of {timezone.localtime(obj.posted_at):%d %b %Y}"
 
 
 class LedgerEntryChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: LedgerEntry) -> str:
-        return f"{obj.posted_at:%d %b %Y} {obj.get_kind_display()} {obj.amount} ({obj.memo})"
+        posted_on = timezone.localtime(obj.posted_at)
+        return f"{posted_on:%d %b %Y} {obj.get_kind_display()} {obj.amount} ({obj.memo})"
 
 
 class CaseWorkerChoiceField(forms.ModelChoiceField):

@@ -132,7 +132,7 @@ def imports_panel(*, user: User) -> HomePanel:
     items = [
         WorkItem(
             f"{claim_import.original_name}: {claim_import.get_status_display().lower()}"
-            f" (uploaded {claim_import.created_at:%-d %b %Y})",
+            f" (uploaded {timezone.localtime(claim_import.created_at):%-d %b %Y})",
             reverse("wqip:claim_import_detail", args=[claim_import.pk]),
             tone=_IMPORT_TONE[ClaimImport.Status(claim_import.status)],
         )
