@@ -205,6 +205,7 @@ class Results:
     errors: list[str] = field(default_factory=list)
     sign_in_seconds: list[float] = field(default_factory=list)
     sign_in_429: int = 0
+    cpu_seconds: dict[str, float] = field(default_factory=dict)
 
 
 class RateLimited(Exception):
@@ -289,7 +290,35 @@ async def run_user(
             await asyncio.sleep(random.uniform(0.5 * think, 1.5 * think))
 
 
-async def run_load(users: list[LoadUser], *, base: str, seconds: float, think: float) -> Results:
+def cpu_snapshot(web_pid: int) -> dict[str, float]:
+    """CPU seconds so far: this client, the web (gunicorn and its workers), every PostgreSQL
+    process of the machine, and the machine as a whole (all cores, idle excluded)."""
+    import psutil
+
+    def used(process: psutil.Process) -> float:
+        try:
+            times = process.cpu_times()
+        except psutil.Error:
+            return 0.0
+        return times.user + times.system
+
+    web = psutil.Process(web_pid)
+    machine = psutil.cpu_times()
+    return {
+        "client": used(psutil.Process()),
+        "web": used(web) + sum(used(child) for child in web.children(recursive=True)),
+        "postgres": sum(
+            used(process)
+            for process in psutil.process_iter(["name"])
+            if process.info["name"] in ("postgres", "postmaster")
+        ),
+        "machine": machine.user + machine.system + getattr(machine, "nice", 0.0),
+    }
+
+
+async def run_load(
+    users: list[LoadUser], *, base: str, seconds: float, think: float, web_pid: int
+) -> Results:
     import httpx
 
     results = Results()
@@ -330,6 +359,7 @@ async def run_load(users: list[LoadUser], *, base: str, seconds: float, think: f
         )
         start = time.monotonic() + 1
         end = start + seconds
+        before = cpu_snapshot(web_pid)
         await asyncio.gather(
             *(
                 run_user(
@@ -343,6 +373,8 @@ async def run_load(users: list[LoadUser], *, base: str, seconds: float, think: f
                 for s, u in zip(sessions, users, strict=True)
             )
         )
+        after = cpu_snapshot(web_pid)
+        results.cpu_seconds = {name: after[name] - before[name] for name in before}
     return results
 
 
@@ -374,6 +406,15 @@ def report(results: Results, *, seconds: float, users: int, workers: int, think:
         f"{statistics.median(sign_ins):.2f} s, max {max(sign_ins):.2f} s, "
         f"429 answers retried: {results.sign_in_429}",
     ]
+    if results.cpu_seconds and every:
+        cpu = results.cpu_seconds
+        per_request = (cpu["web"] + cpu["postgres"]) / len(every) * 1000
+        lines.append(
+            "CPU in the measured phase (s): "
+            + ", ".join(f"{name} {value:.1f}" for name, value in cpu.items())
+            + f"; web + postgres per request {per_request:.1f} ms"
+            f", machine busy {cpu['machine'] / seconds / (os.cpu_count() or 1) * 100:.0f}%"
+        )
     return "\n".join(lines)
 
 
@@ -416,7 +457,11 @@ def main(argv: list[str]) -> int:
             if time.monotonic() > deadline:
                 raise SystemExit("the Celery worker did not answer (var/load/logs/worker.log)")
         sys.stdout.write(f"web ready at {base} (/readyz 200), worker answered ping, beat started\n")
-        results = asyncio.run(run_load(users, base=base, seconds=args.seconds, think=args.think))
+        results = asyncio.run(
+            run_load(
+                users, base=base, seconds=args.seconds, think=args.think, web_pid=processes[0].pid
+            )
+        )
     finally:
         stop_processes(processes)
     summary = report(
