@@ -26,6 +26,7 @@ from portal.calendar.dates import (
     pacific_time,
     plan_holidays,
 )
+from portal.models import Facility
 from portal.notifications import recipients as r
 from portal.notifications.kinds import NoticeKind
 from portal.notifications.models import ScheduledNotice
@@ -64,11 +65,15 @@ def run_posted(run: PaymentRun) -> None:
     now = timezone.now()
     data = _run_data(run)
     lines = list(run.lines.select_related("facility").order_by("pk"))
+    # Notices are facility-scoped (portal.notifications): lines of other provider
+    # organisations (ECM providers) get no notice here.
+    facilities = Facility.objects.in_bulk([line.facility_id for line in lines])
+    lines = [line for line in lines if line.facility_id in facilities]
 
     def planned(line: PaymentLine) -> PlannedNotice:
         return PlannedNotice(
             subject=line,
-            facility=line.facility,
+            facility=facilities[line.facility_id],
             link=reverse("payments:facility_payments", args=[line.facility.npi]),
             data=data,
         )
