@@ -12,6 +12,7 @@ from tests.e2e.helpers import LoginUser, login_as, visit
 
 
 def test_ecm_provider_sees_its_payment_and_recoupment(page, live_server, e2e_world, monkeypatch):
+    from payments.models import PaymentRun
     from payments.services import approve_payment_run, start_payment_run
     from programs.ecm.reminders import produce_scores
     from programs.ecm.services import intake
@@ -34,18 +35,19 @@ def test_ecm_provider_sees_its_payment_and_recoupment(page, live_server, e2e_wor
             actor=user,
         )
 
-    def run(kind: str) -> None:
+    def run(kind: str) -> PaymentRun:
         draft = start_payment_run(
             program="ecm", program_year=2026, kind=kind, started_by=world.users["finance_analyst"]
         )
         approve_payment_run(run=draft, approver=world.users["finance_approver"])
+        return draft
 
     for month in (1, 2, 3):
         send(month, 40, pacific(2026, month + 1, 8))
     produce_scores(datetime.date(2026, 4, 11))
     run("interim")  # $570.00
     send(3, 21, pacific(2026, 4, 20))
-    run("supplemental")  # -$95.00
+    supplemental = run("supplemental")  # -$95.00
 
     login_as(page, LoginUser(email=user.email, password=world.password), base_url=live_server.url)
     visit(page, f"{live_server.url}/payments/facilities/{provider.npi}/")
@@ -53,7 +55,10 @@ def test_ecm_provider_sees_its_payment_and_recoupment(page, live_server, e2e_wor
     expect(page.get_by_text("Ledger balance for 2026: $475.00.")).to_be_visible()
     expect(page.get_by_role("cell", name="$570.00").first).to_be_visible()
     expect(page.get_by_role("cell", name="\u2212$95.00 (recoupment)")).to_be_visible()
-    pdf = page.get_by_role("link", name="PDF statement for run 2").get_attribute("href")
+    # the run's own id: sequences survive the flush between transactional tests, so an
+    # earlier test's runs (any file, any order) move it on
+    link = page.get_by_role("link", name=f"PDF statement for run {supplemental.pk}")
+    pdf = link.get_attribute("href")
     statement = page.request.get(f"{live_server.url}{pdf}")
     assert (statement.status, statement.headers["content-type"]) == (200, "application/pdf")
     visit(page, f"{live_server.url}/payments/ledger/")
