@@ -20,6 +20,7 @@ from django.db.models import Min, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from payments.calculators import get_calculator
 from payments.models import PaymentLine, PaymentRun
 from portal.calendar.dates import (
     add_working_days,
@@ -65,10 +66,14 @@ def run_posted(run: PaymentRun) -> None:
     now = timezone.now()
     data = _run_data(run)
     lines = list(run.lines.select_related("facility").order_by("pk"))
-    # Notices are facility-scoped (portal.notifications): lines of other provider
-    # organisations (ECM providers) get no notice here.
+    # The notices below are facility-scoped (portal.notifications, to report contacts); the
+    # lines of other kinds of provider organisation (ECM providers) are the program's to
+    # announce (``PaymentCalculator.schedule_posted_notices``).
     facilities = Facility.objects.in_bulk([line.facility_id for line in lines])
+    others = [line for line in lines if line.facility_id not in facilities]
     lines = [line for line in lines if line.facility_id in facilities]
+    if others:
+        get_calculator(run.program).schedule_posted_notices(run=run, lines=others, now=now)
 
     def planned(line: PaymentLine) -> PlannedNotice:
         return PlannedNotice(

@@ -18,12 +18,14 @@ import json
 from collections import defaultdict
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 
 from payments.calculators import ComputedLine, LineColumn, PaymentCalculator, PaymentRunError
 from payments.models import PaymentLine, PaymentRun
 from portal.models import OrganisationKind
 from portal.money import ZERO
+from portal.notifications.services import PlannedNotice, schedule_notices
 from programs.ecm.engine import scoring
 from programs.ecm.models import MeasurementYear, MonthScore, ReimbursementBase
 from programs.ecm.services.scoring import period_score
@@ -193,6 +195,28 @@ class EcmCalculator(PaymentCalculator):
         }
         payload = json.dumps([rows, bases, settings], sort_keys=True, default=str)
         return {"ecm_inputs": hashlib.sha256(payload.encode()).hexdigest()}
+
+    def schedule_posted_notices(
+        self, *, run: PaymentRun, lines: list[PaymentLine], now: datetime.datetime
+    ) -> None:
+        """``ecm_payment_issued`` to each ECM provider whose line moves money (a payment or a
+        recoupment), about that line only."""
+        notices = [
+            PlannedNotice(
+                subject=line,
+                link=reverse("payments:facility_payments", args=[line.facility.npi]),
+                data={
+                    "year": run.program_year,
+                    "program": self.title,
+                    "run_kind": self.kind_label(run.kind),
+                    "run_id": run.pk,
+                    "is_recoupment": line.net_amount < 0,
+                },
+            )
+            for line in lines
+            if line.net_amount != 0 and line.facility.kind == OrganisationKind.ECM_PROVIDER
+        ]
+        schedule_notices(kind="ecm_payment_issued", due_at=now, notices=notices)
 
     def line_note(self, line: PaymentLine) -> str:
         details = line.details or {}

@@ -22,6 +22,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core import mail
 from django.db.models import Sum
 from django.urls import reverse
 
@@ -33,6 +34,9 @@ from payments.services import (
     approve_payment_run,
     start_payment_run,
 )
+from portal.accounts.models import FACILITY_ROLES
+from portal.models import Notice, Role, ScheduledNotice, User
+from portal.notifications.services import sweep_due_notices
 from programs.ecm.models import MonthScore
 from programs.ecm.payments import EcmCalculator
 from programs.ecm.reminders import produce_scores
@@ -276,3 +280,48 @@ def test_finance_reads_an_ecm_run_its_figures_and_file(setup, world, client_as):
     statement_line = run_and_post(world, "supplemental").lines.get(facility_id=s["a"].pk)
     statement = client.get(reverse("payments:statement_csv", args=[statement_line.pk]))
     assert "Provider," + s["a"].name in statement.content.decode()
+
+
+def test_payment_issued_notices_tell_each_provider_about_its_own_line(setup, world):
+    """Interim: both providers paid, each told once about its own line (mandatory e-mail, no
+    amount). Supplemental: Cedar Street's recoupment is announced; Dogwood's 0.00 line is not."""
+    s = setup
+    b_staff = make_provider_user(s["b"], role=Role.ECM_PROVIDER_STAFF)
+    run = run_and_post(world, "interim")
+    sweep_due_notices()
+    sweep_due_notices()
+    a_admin, a_staff = s["a_admin"], world.users["ecm_provider_staff"]
+    b_admin = User.objects.get(role=Role.ECM_PROVIDER_ADMIN, memberships__organisation=s["b"])
+    told = ((a_admin, s["a"]), (a_staff, s["a"]), (b_admin, s["b"]), (b_staff, s["b"]))
+    for user, provider in told:
+        notices = list(Notice.objects.filter(user=user, kind="ecm_payment_issued"))
+        assert [n.link for n in notices] == [f"/payments/facilities/{provider.npi}/"]
+        line = run.lines.get(facility_id=provider.pk)
+        assert ScheduledNotice.objects.get(pk=notices[0].scheduled_id).subject == line
+    snf_users = Notice.objects.filter(kind="ecm_payment_issued", user__role__in=FACILITY_ROLES)
+    assert not snf_users.exists()
+    issued = [m for m in mail.outbox if m.subject == "An ECM QIP payment for 2026 has been issued"]
+    assert sorted(m.to[0] for m in issued) == sorted(user.email for user, _ in told)
+    assert all("570.00" not in m.body and "31.67" not in m.body for m in mail.outbox)
+    # a lowering resubmission, then the supplemental run: only the recoupment is announced
+    send(
+        s["monkeypatch"],
+        provider=s["a"],
+        user=a_admin,
+        year=s["year"],
+        month=3,
+        kind="rtf",
+        content=rtf_content(s["a"], 2026, 3, 21),
+        at=pacific(2026, 4, 20),
+    )
+    mail.outbox.clear()
+    supplemental = run_and_post(world, "supplemental")
+    sweep_due_notices()
+    assert ScheduledNotice.objects.filter(kind="ecm_payment_issued").count() == 3
+    recouped = ScheduledNotice.objects.filter(kind="ecm_payment_issued").order_by("pk").last()
+    assert recouped.subject == supplemental.lines.get(facility_id=s["a"].pk)
+    recoupment = "An ECM QIP recoupment for 2026 has been issued"
+    assert sorted((m.to[0], m.subject) for m in mail.outbox) == sorted(
+        (user.email, recoupment) for user in (a_admin, a_staff)
+    )
+    assert "recoupment from " + s["a"].name in mail.outbox[0].body
