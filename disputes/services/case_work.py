@@ -52,7 +52,7 @@ def assign_dispute(*, dispute: Dispute, assignee: User, actor: User, reason: str
             "Liaison leads and program administrators reassign cases; a liaison takes "
             "unassigned ones and hands on their own."
         )
-    cases.assign(case=dispute, assignee=assignee, actor=actor, reason=reason)
+    cases.assign(case=dispute, assignee=assignee, actor=actor, reason=reason, kind=kind)
     return dispute
 
 
