@@ -20,7 +20,8 @@ from django.utils import timezone
 from disputes.models import Dispute, DisputeItem, Outcome, Status
 from disputes.programs import get_program
 from disputes.services import case_work, determination, filing
-from portal.models import Role
+from portal.models import Notice, Role
+from portal.notifications.services import sweep_due_notices
 from programs.ecm.disputes import EcmDisputes, EcmDisputeType, month_item
 from programs.ecm.reminders import produce_scores
 from programs.ecm.services.settings import create_year
@@ -160,6 +161,10 @@ def test_the_ecm_team_works_the_dispute_and_the_provider_reads_the_determination
     )
     dispute.refresh_from_db()
     assert dispute.status == Status.DETERMINED
+    # the filer is told (the core's dispute_decision notice); nobody of a SNF is
+    sweep_due_notices(now=timezone.now() + datetime.timedelta(minutes=1))
+    told = Notice.objects.filter(kind="dispute_decision").values_list("user__email", flat=True)
+    assert list(told) == [world.users["ecm_provider_admin"].email]
     provider = client_as("ecm_provider_staff")
     assert provider.get(reverse("disputes:dispute_detail", args=[dispute.pk])).status_code == 200
     letter = provider.get(reverse("disputes:letter_download", args=[dispute.pk]))
