@@ -297,7 +297,8 @@ def test_payment_issued_notices_tell_each_provider_about_its_own_line(setup, wor
         notices = list(Notice.objects.filter(user=user, kind="ecm_payment_issued"))
         assert [n.link for n in notices] == [f"/payments/facilities/{provider.npi}/"]
         line = run.lines.get(facility_id=provider.pk)
-        assert ScheduledNotice.objects.get(pk=notices[0].scheduled_id).subject == line
+        assert notices[0].scheduled is not None
+        assert notices[0].scheduled.subject == line
     snf_users = Notice.objects.filter(kind="ecm_payment_issued", user__role__in=FACILITY_ROLES)
     assert not snf_users.exists()
     issued = [m for m in mail.outbox if m.subject == "An ECM QIP payment for 2026 has been issued"]
@@ -319,6 +320,7 @@ def test_payment_issued_notices_tell_each_provider_about_its_own_line(setup, wor
     sweep_due_notices()
     assert ScheduledNotice.objects.filter(kind="ecm_payment_issued").count() == 3
     recouped = ScheduledNotice.objects.filter(kind="ecm_payment_issued").order_by("pk").last()
+    assert recouped is not None
     assert recouped.subject == supplemental.lines.get(facility_id=s["a"].pk)
     recoupment = "An ECM QIP recoupment for 2026 has been issued"
     assert sorted((m.to[0], m.subject) for m in mail.outbox) == sorted(
