@@ -139,7 +139,7 @@ def _run_context(request: AuthenticatedRequest, run: PaymentRun) -> dict[str, An
     )
     context = _list_context(matching, params, RUN_LINE_SORT_LABELS)
     lines = list(context["page"].object_list)
-    paid_on = run.posted_at.date() if run.posted_at else None
+    paid_on = timezone.localdate(run.posted_at) if run.posted_at else None
     for line in lines:
         line.due_note = due_note(due_on=line.due_date, paid_on=paid_on, net=line.net_amount)
     context.update(
@@ -300,7 +300,7 @@ def facility_payments(request: AuthenticatedRequest, npi: str) -> HttpResponse:
         lambda: {"lines": [], "adjustments": []}
     )
     for line in lines:
-        paid_on = line.run.posted_at.date() if line.run.posted_at else None
+        paid_on = timezone.localdate(line.run.posted_at) if line.run.posted_at else None
         line.entry = entry_by_line.get(line.pk)  # type: ignore[attr-defined]
         line.due_note = due_note(due_on=line.due_date, paid_on=paid_on, net=line.net_amount)  # type: ignore[attr-defined]
         years[(line.run.program, line.run.program_year)]["lines"].append(line)
