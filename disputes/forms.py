@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from crispy_forms.helper import FormHelper
@@ -10,21 +11,44 @@ from django import forms
 from django.utils import timezone
 
 from disputes.models import Dispute, Note, Outcome, Status
-from disputes.programs import DisputeProgram, ItemChoice, ItemKind, dispute_programs, get_program
+from disputes.programs import (
+    DisputeProgram,
+    ItemChoice,
+    ItemKind,
+    dispute_programs,
+    get_program,
+    programs_for_kinds,
+)
 from disputes.selectors import case_workers
 from payments.models import LedgerEntry, PaymentRun
 from payments.selectors import ledger_entries_for
+from portal.accounts.models import PROVIDER_ROLE_KINDS
+from portal.cases.roles import case_kinds
 from portal.forms import typed_field
 from portal.models import (
-    Facility,
+    Organisation,
     User,
 )
-from portal.registry.selectors import visible_facilities
+from portal.registry.models import OrganisationKind
+from portal.registry.selectors import visible_organisations
 
 # more than any adjustment a program makes (WQIP: bed days of a facility in a program year),
 # and within PostgreSQL's integer
 MAX_ADJUSTMENT_QUANTITY = 1_000_000
 BLANK = ("", "---------")
+
+
+def filing_kinds(user: User) -> list[str]:
+    """The kinds of organisation whose disputes the user files: a provider user, their own
+    kind; plan staff entering a paper dispute, the kinds their team works."""
+    if user.role in PROVIDER_ROLE_KINDS:
+        return [PROVIDER_ROLE_KINDS[user.role]]
+    return case_kinds(user)
+
+
+def filing_organisations(user: User) -> Any:
+    """The organisations the user may file (or enter) a dispute for."""
+    return visible_organisations(user=user).filter(kind__in=filing_kinds(user)).order_by("name")
 
 
 class DateInput(forms.DateInput):
@@ -55,8 +79,9 @@ class ProgramChoiceMixin(forms.BaseForm):
 
     chosen_program: DisputeProgram | None = None
 
-    def set_program_fields(self, *, type_label: str) -> None:
-        programs = dispute_programs()
+    def set_program_fields(self, *, type_label: str, kinds: Collection[str]) -> None:
+        """The programs taking disputes of organisations of ``kinds``."""
+        programs = programs_for_kinds(kinds)
         self.programs = {p.program: p for p in programs}
         single = programs[0] if len(programs) == 1 else None
         self.fields["program"] = forms.ChoiceField(
@@ -89,6 +114,11 @@ class ProgramChoiceMixin(forms.BaseForm):
             return
         data["program"] = label
         self.chosen_program = program
+        organisation = data.get("facility")
+        if organisation is not None and organisation.kind not in program.organisation_kinds:
+            self.add_error(
+                "facility", f"{organisation.name} does not take part in {program.title}."
+            )
         year = data.get("program_year")
         if year is not None and year not in dict(program.year_choices()):
             self.add_error("program_year", f"Choose a {program.title} program year.")
@@ -112,14 +142,15 @@ class StartDisputeForm(ProgramChoiceMixin, forms.Form):
     """First step: which facility, program year and type (a draft is made from it); hidden
     fields carry an item a link prefilled (WQIP: ``month``, ``member_range``)."""
 
-    facility = forms.ModelChoiceField(label="Facility", queryset=Facility.objects.none())
+    facility = forms.ModelChoiceField(label="Facility", queryset=Organisation.objects.none())
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        typed_field(self, "facility", forms.ModelChoiceField).queryset = visible_facilities(
-            user=user
-        ).order_by("name")
-        self.set_program_fields(type_label="What do you dispute?")
+        field = typed_field(self, "facility", forms.ModelChoiceField)
+        field.queryset = filing_organisations(user)
+        if OrganisationKind.SNF not in filing_kinds(user):
+            field.label = "Provider"
+        self.set_program_fields(type_label="What do you dispute?", kinds=filing_kinds(user))
         for kind in prefill_kinds():
             self.fields[kind.prefill_param] = forms.IntegerField(
                 widget=forms.HiddenInput, required=False, min_value=1, max_value=kind.max_key
@@ -274,10 +305,11 @@ class PaperDisputeForm(ProgramChoiceMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        typed_field(self, "facility", forms.ModelChoiceField).queryset = visible_facilities(
-            user=user
-        ).order_by("name")
-        self.set_program_fields(type_label="Dispute type")
+        field = typed_field(self, "facility", forms.ModelChoiceField)
+        field.queryset = filing_organisations(user)
+        if OrganisationKind.SNF not in filing_kinds(user):
+            field.label = "Provider"
+        self.set_program_fields(type_label="Dispute type", kinds=filing_kinds(user))
         self.helper = _helper("Enter paper dispute")
 
     def clean(self) -> dict[str, Any]:
@@ -329,9 +361,10 @@ class AssignForm(forms.Form):
     assignee = CaseWorkerChoiceField(label="Assign to", queryset=User.objects.none())
     reason = forms.CharField(label="Reason (optional)", required=False, max_length=250)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, kind: str = OrganisationKind.SNF, **kwargs: Any) -> None:
+        """``kind``: the disputing organisation's, whose plan team the case goes to."""
         super().__init__(*args, **kwargs)
-        typed_field(self, "assignee", forms.ModelChoiceField).queryset = case_workers()
+        typed_field(self, "assignee", forms.ModelChoiceField).queryset = case_workers(kind)
         self.helper = _inner_helper("Assign", name="assign")
 
 
@@ -438,7 +471,8 @@ class FromInquiryForm(ProgramChoiceMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.set_program_fields(type_label="What do you dispute?")
+        # only a SNF's claims or payment inquiry becomes a dispute (from_inquiry.can_convert)
+        self.set_program_fields(type_label="What do you dispute?", kinds=[OrganisationKind.SNF])
         self.helper = _helper("Turn into a dispute", name="convert")
 
     def clean(self) -> dict[str, Any]:

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from disputes.models import OPEN_STATUSES, Status
 from disputes.selectors import case_queue, case_work_counts, returned_disputes_for
-from disputes.services.common import is_case_worker
 from disputes.services.from_inquiry import can_convert
+from portal.cases.roles import is_any_case_worker
 from portal.inquiries.models import Inquiry
 from portal.models import User
 from portal.programs import (
@@ -99,9 +99,9 @@ def facility_dispute_panels(*, user: User) -> list[HomePanel]:
 
 
 def dispute_home_panels(*, user: User) -> list[HomePanel]:
-    if user.is_facility_user:
+    if user.is_provider_user:
         return facility_dispute_panels(user=user)
-    if is_case_worker(user):
+    if is_any_case_worker(user):
         return [cases_panel(user=user)]
     return []
 

@@ -65,8 +65,10 @@ EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
 class Dispute(models.Model):
     audit_prefix = "dispute"  # its audit actions: dispute.<action> (portal.cases.services)
 
+    # the provider organisation disputing, of a kind the program takes
+    # (``DisputeProgram.organisation_kinds``: a SNF facility for WQIP, an ECM provider...)
     facility = models.ForeignKey(
-        "portal.Facility", on_delete=models.PROTECT, related_name="disputes"
+        "portal.Organisation", on_delete=models.PROTECT, related_name="disputes"
     )
     program = models.CharField(max_length=30, help_text="Label of the program disputed")
     program_year = models.PositiveSmallIntegerField()

@@ -29,7 +29,7 @@ from disputes.models import DISPUTE_PROGRAMS, Determination, Dispute, DisputeIte
 
 if TYPE_CHECKING:
     from payments.models import PaymentRun
-    from portal.models import Facility, User
+    from portal.models import Organisation, User
 
 # how rows of other packages (a program's adjustment, a ledger entry) point back at a dispute
 SOURCE_TYPE = "disputes.dispute"
@@ -113,7 +113,7 @@ class Adjustment:
     id: int
     type: str  # what the program calls it, e.g. "wqip.beddayadjustment"
     dispute_id: int | None
-    facility: Facility
+    facility: Organisation
     program_year: int
     quantity: int  # signed, in the program's unit (``DisputeProgram.adjustment_unit``)
     created_by: User | None
@@ -126,6 +126,10 @@ class DisputeProgram:
 
     program: str = ""  # the program's label (its app label), stored on every dispute
     title: str = ""
+    # the kinds of provider organisation that file this program's disputes
+    # (``portal.registry.models.OrganisationKind``); the start form offers a user the
+    # programs of the kinds they see, and their organisations of the chosen program's kinds
+    organisation_kinds: Collection[str] = ("snf",)
     dispute_types: Sequence[tuple[str, str]] = ()  # the program's own (value, label)
     item_kinds: Sequence[ItemKind] = ()
     itemised_types: Collection[str] = ()  # types that need at least one disputed item
@@ -239,3 +243,8 @@ def find_program(label: str) -> DisputeProgram | None:
 
 def dispute_programs() -> list[DisputeProgram]:
     return [p for p in DISPUTE_PROGRAMS.values() if isinstance(p, DisputeProgram)]
+
+
+def programs_for_kinds(kinds: Collection[str]) -> list[DisputeProgram]:
+    """The programs whose disputes organisations of these kinds file."""
+    return [p for p in dispute_programs() if set(p.organisation_kinds) & set(kinds)]

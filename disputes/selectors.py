@@ -1,5 +1,5 @@
-"""Reads for disputes, scoped by user: every query starts from visible_facilities, so another
-facility's dispute, attachment or letter is a 404 for facility users."""
+"""Reads for disputes, scoped by user: every query starts from visible_organisations, so another
+organisation's dispute, attachment or letter is a 404 for provider users (of every kind)."""
 
 from __future__ import annotations
 
@@ -20,23 +20,35 @@ from disputes.models import (
 from disputes.programs import SOURCE_TYPE, DisputeProgram, dispute_programs
 from payments.models import LedgerEntry, PaymentRun
 from portal.accounts.models import (
-    FACILITY_ROLES,
+    PROVIDER_ROLES,
 )
 from portal.calendar.dates import add_working_days
-from portal.cases.roles import can_see_plan_side, case_workers, is_case_worker
+from portal.cases.roles import (
+    can_see_plan_side,
+    case_kinds,
+    case_workers,
+    is_any_case_worker,
+    is_case_worker_of,
+)
 from portal.models import User
 from portal.params import id_param
-from portal.registry.selectors import visible_facilities
+from portal.registry.selectors import visible_organisations
 
 __all__ = ["can_see_plan_side", "case_workers"]
 
 SLA_SOON_WORKING_DAYS = 5
 
 
+def sees_plan_side(user: User, dispute: Dispute) -> bool:
+    """Internal notes and events: the plan's SNF staff and finance, and the team that works
+    the dispute's kind of organisation (the ECM program managers for an ECM provider's)."""
+    return can_see_plan_side(user) or is_case_worker_of(user, dispute.facility.kind)
+
+
 def disputes_for(*, user: User) -> QuerySet[Dispute]:
-    disputes = Dispute.objects.filter(facility__in=visible_facilities(user=user))
-    if user.role not in FACILITY_ROLES:
-        disputes = disputes.exclude(status=Status.DRAFT)  # a draft is the facility's own
+    disputes = Dispute.objects.filter(facility__in=visible_organisations(user=user))
+    if user.role not in PROVIDER_ROLES:
+        disputes = disputes.exclude(status=Status.DRAFT)  # a draft is the organisation's own
     return disputes.select_related("facility", "assignee", "filed_by")
 
 
@@ -50,14 +62,14 @@ def determinations_for(*, user: User) -> QuerySet[Determination]:
 
 def notes_for(*, user: User, dispute: Dispute) -> QuerySet[Note]:
     notes = dispute.notes.select_related("author").prefetch_related("revisions")
-    if not can_see_plan_side(user):
+    if not sees_plan_side(user, dispute):
         notes = notes.filter(visibility=Note.Visibility.SHARED)
     return notes
 
 
 def timeline_for(*, user: User, dispute: Dispute) -> QuerySet[DisputeEvent]:
     events = dispute.events.select_related("actor")
-    if not can_see_plan_side(user):
+    if not sees_plan_side(user, dispute):
         events = events.filter(is_internal=False)
     return events
 
@@ -73,9 +85,11 @@ def case_queue(
 ) -> QuerySet[Dispute]:
     """Liaison queue: filters by status, assignee ("me", "none" or a user id), type and due
     ("overdue", "soon"); sorted by due date (nearest first)."""
-    if not is_case_worker(user):
+    if not is_any_case_worker(user):
         return Dispute.objects.none()
+    # the disputes of the kinds of organisation the user's team works
     rows = disputes_for(user=user).exclude(status=Status.DRAFT)
+    rows = rows.filter(facility__kind__in=case_kinds(user))
     if status == "open":
         rows = rows.filter(status__in=OPEN_STATUSES)
     elif status:

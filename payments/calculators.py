@@ -177,6 +177,12 @@ class PaymentCalculator:
         """One sentence shown with a line on statements and the facility's payment page."""
         return ""
 
+    def schedule_posted_notices(
+        self, *, run: PaymentRun, lines: list[PaymentLine], now: datetime.datetime
+    ) -> None:
+        """Notices about a posted run's lines of provider organisations that are not SNF
+        facilities (whose notices the core schedules); inside the posting transaction."""
+
     def facility_year_panel(self, *, user: User, facility: Any, year: int) -> dict[str, Any] | None:
         """An extra panel on a facility's payment page for one program year:
         ``{"template": ..., "context": {...}}`` (WQIP: the citations that applied), or None."""

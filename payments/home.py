@@ -96,7 +96,7 @@ def latest_payments_panel(*, user: User) -> HomePanel:
 
 
 def payment_home_panels(*, user: User) -> list[HomePanel]:
-    if user.is_facility_user:
+    if user.is_provider_user:  # SNF facility and ECM provider users: their own payments
         return [latest_payments_panel(user=user)]
     panels = []
     if user.role == Role.FINANCE_APPROVER:

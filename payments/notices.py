@@ -20,12 +20,14 @@ from django.db.models import Min, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from payments.calculators import get_calculator
 from payments.models import PaymentLine, PaymentRun
 from portal.calendar.dates import (
     add_working_days,
     pacific_time,
     plan_holidays,
 )
+from portal.models import Facility
 from portal.notifications import recipients as r
 from portal.notifications.kinds import NoticeKind
 from portal.notifications.models import ScheduledNotice
@@ -64,11 +66,19 @@ def run_posted(run: PaymentRun) -> None:
     now = timezone.now()
     data = _run_data(run)
     lines = list(run.lines.select_related("facility").order_by("pk"))
+    # The notices below are facility-scoped (portal.notifications, to report contacts); the
+    # lines of other kinds of provider organisation (ECM providers) are the program's to
+    # announce (``PaymentCalculator.schedule_posted_notices``).
+    facilities = Facility.objects.in_bulk([line.facility_id for line in lines])
+    others = [line for line in lines if line.facility_id not in facilities]
+    lines = [line for line in lines if line.facility_id in facilities]
+    if others:
+        get_calculator(run.program).schedule_posted_notices(run=run, lines=others, now=now)
 
     def planned(line: PaymentLine) -> PlannedNotice:
         return PlannedNotice(
             subject=line,
-            facility=line.facility,
+            facility=facilities[line.facility_id],
             link=reverse("payments:facility_payments", args=[line.facility.npi]),
             data=data,
         )

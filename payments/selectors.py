@@ -1,4 +1,4 @@
-"""Reads for payments, scoped by user: every query starts from visible_facilities."""
+"""Reads for payments, scoped by user: every query starts from visible_organisations."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from payments.models import (
 )
 from portal.accounts.models import Role
 from portal.accounts.permissions import is_finance
-from portal.models import Facility, User
-from portal.registry.selectors import visible_facilities
+from portal.models import Organisation, User
+from portal.registry.selectors import visible_organisations
 
 
 def payment_runs_for(*, user: User) -> QuerySet[PaymentRun]:
@@ -32,7 +32,7 @@ def payment_runs_for(*, user: User) -> QuerySet[PaymentRun]:
 
 
 def payment_lines_for(*, user: User) -> QuerySet[PaymentLine]:
-    lines = PaymentLine.objects.filter(facility__in=visible_facilities(user=user))
+    lines = PaymentLine.objects.filter(facility__in=visible_organisations(user=user))
     return lines.select_related("facility", "run")
 
 
@@ -83,7 +83,7 @@ def run_line_totals(lines: QuerySet[PaymentLine], *, run: PaymentRun) -> dict[st
     return totals
 
 
-def posted_lines_for(*, user: User, facility: Facility) -> QuerySet[PaymentLine]:
+def posted_lines_for(*, user: User, facility: Organisation) -> QuerySet[PaymentLine]:
     return (
         payment_lines_for(user=user)
         .filter(facility=facility, run__status=PaymentRun.Status.POSTED)
@@ -92,12 +92,12 @@ def posted_lines_for(*, user: User, facility: Facility) -> QuerySet[PaymentLine]
 
 
 def ledger_entries_for(*, user: User) -> QuerySet[LedgerEntry]:
-    return LedgerEntry.objects.filter(facility__in=visible_facilities(user=user)).select_related(
+    return LedgerEntry.objects.filter(facility__in=visible_organisations(user=user)).select_related(
         "facility", "run", "posted_by"
     )
 
 
-def ledger_balances(*, facilities: Iterable[Facility] | QuerySet[Facility]) -> QuerySet:  # type: ignore[type-arg]
+def ledger_balances(*, facilities: Iterable[Organisation] | QuerySet[Organisation]) -> QuerySet:  # type: ignore[type-arg]
     return (
         LedgerEntry.objects.filter(facility__in=facilities)
         .values("facility_id", "facility__npi", "facility__name", "program_year")
@@ -120,8 +120,8 @@ LEDGER_SORTS = {
 }
 
 
-def _facilities_matching(*, user: User, query: str) -> QuerySet[Facility]:
-    facilities = visible_facilities(user=user)
+def _facilities_matching(*, user: User, query: str) -> QuerySet[Organisation]:
+    facilities = visible_organisations(user=user)
     if query:
         facilities = facilities.filter(Q(name__icontains=query) | Q(npi__startswith=query))
     return facilities

@@ -23,7 +23,7 @@ from portal.audit.services import latest_revision_id, record_event
 from portal.jobs.kinds import JobKind, JobRefused, Progress
 from portal.jobs.models import Job
 from portal.jobs.services import enqueue_job
-from portal.models import Facility, Role, User
+from portal.models import Organisation, Role, User
 from portal.money import ZERO, round_money
 
 __all__ = [
@@ -437,7 +437,7 @@ def run_and_post(*, program: str, program_year: int, kind: str) -> RunSummary:
 @transaction.atomic
 def post_ledger_adjustment(
     *,
-    facility: Facility,
+    facility: Organisation,
     program: str,
     program_year: int,
     amount: Decimal,

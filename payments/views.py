@@ -32,9 +32,9 @@ from payments.models import LedgerEntry, PaymentLine, PaymentRun
 from portal.accounts.http import AuthenticatedRequest
 from portal.accounts.permissions import finance_required
 from portal.files.pdf import html_to_pdf
-from portal.models import Role
+from portal.models import Facility, Role
 from portal.money import days_late, format_money
-from portal.registry.selectors import visible_facilities
+from portal.registry.selectors import visible_organisations
 
 LIST_PAGE_SIZE = 50
 RUN_LINE_SORT_LABELS = {
@@ -286,7 +286,9 @@ def _posted_at(line: PaymentLine) -> datetime:
 def facility_payments(request: AuthenticatedRequest, npi: str) -> HttpResponse:
     """A facility's posted payment lines and ledger adjustments by program and year, with the
     panels programs add for the year (WQIP: the citations that applied)."""
-    facility = get_object_or_404(visible_facilities(user=request.user), npi=npi)
+    organisation = get_object_or_404(visible_organisations(user=request.user), npi=npi)
+    # an SNF facility's page shows its SNF facts (WQIP eligibility); other kinds their own
+    facility = Facility.objects.filter(pk=organisation.pk).first() or organisation
     lines = list(selectors.posted_lines_for(user=request.user, facility=facility))
     entries = list(
         selectors.ledger_entries_for(user=request.user)
@@ -367,7 +369,7 @@ def statement_fields(context: dict[str, Any]) -> list[tuple[str, Any]]:
     """The rows of a remittance statement: the run, the program's figures, the amounts."""
     line, run = context["line"], context["run"]
     rows: list[tuple[str, Any]] = [
-        ("Facility", context["facility"].name),
+        ("Facility" if context["facility"].kind == "snf" else "Provider", context["facility"].name),
         ("NPI", context["facility"].npi),
         ("Program", run.program_title),
         ("Program year", run.program_year),

@@ -35,7 +35,7 @@ from portal.notifications.services import schedule_notice
 @transaction.atomic
 def acknowledge_dispute(*, dispute: Dispute, actor: User) -> Dispute:
     """Written acknowledgement of a paper dispute."""
-    require_case_worker(actor)
+    require_case_worker(actor, dispute.facility)
     dispute = lock(dispute)
     acknowledge(dispute, actor=actor, now=timezone.now())
     return dispute
@@ -43,21 +43,22 @@ def acknowledge_dispute(*, dispute: Dispute, actor: User) -> Dispute:
 
 @transaction.atomic
 def assign_dispute(*, dispute: Dispute, assignee: User, actor: User, reason: str = "") -> Dispute:
-    require_case_worker(actor)
-    cases.check_assignee(assignee)
+    require_case_worker(actor, dispute.facility)
+    kind = dispute.facility.kind
+    cases.check_assignee(assignee, kind)
     dispute = lock(dispute)
-    if not cases.may_assign(actor=actor, case=dispute, assignee=assignee):
+    if not cases.may_assign(actor=actor, case=dispute, assignee=assignee, kind=kind):
         raise PermissionDenied(
             "Liaison leads and program administrators reassign cases; a liaison takes "
             "unassigned ones and hands on their own."
         )
-    cases.assign(case=dispute, assignee=assignee, actor=actor, reason=reason)
+    cases.assign(case=dispute, assignee=assignee, actor=actor, reason=reason, kind=kind)
     return dispute
 
 
 @transaction.atomic
 def start_review(*, dispute: Dispute, actor: User) -> Dispute:
-    require_case_worker(actor)
+    require_case_worker(actor, dispute.facility)
     dispute = lock(dispute)
     previous = move(
         dispute,
@@ -75,7 +76,7 @@ def start_review(*, dispute: Dispute, actor: User) -> Dispute:
 @transaction.atomic
 def return_for_information(*, dispute: Dispute, actor: User, missing: str) -> Dispute:
     """Returned stating what is missing: 30 calendar days to amend, else closed."""
-    require_case_worker(actor)
+    require_case_worker(actor, dispute.facility)
     if not missing.strip():
         raise ValidationError("Say what is missing.")
     dispute = lock(dispute)
@@ -155,7 +156,7 @@ def close_incomplete(*, dispute: Dispute, actor: User | None = None) -> Dispute:
 
 @transaction.atomic
 def close_dispute(*, dispute: Dispute, actor: User, reason: str = "") -> Dispute:
-    require_case_worker(actor)
+    require_case_worker(actor, dispute.facility)
     dispute = lock(dispute)
     previous = move(dispute, Status.CLOSED, allowed_from=[Status.DETERMINED], action="close")
     dispute.save()

@@ -15,11 +15,11 @@ from disputes.models import Dispute, DisputeEvent
 from portal.calendar.dates import deadline_end, pacific_time
 from portal.cases import roles
 from portal.cases import services as cases
-from portal.cases.roles import CASE_ROLES, is_case_worker, is_facility_user
-from portal.models import Facility, ScheduledNotice, User
+from portal.cases.roles import CASE_ROLES, is_case_worker, is_facility_user, is_provider_user
+from portal.models import Organisation, ScheduledNotice, User
 from portal.notifications.services import schedule_notice
 
-__all__ = ["CASE_ROLES", "is_case_worker", "is_facility_user"]
+__all__ = ["CASE_ROLES", "is_case_worker", "is_facility_user", "is_provider_user"]
 DECISION_KINDS = ["dispute_decision_due", "dispute_overdue"]
 SEND_HOUR = 8
 
@@ -32,11 +32,14 @@ class IncompleteDispute(ValidationError):
     pass
 
 
-def require_case_worker(user: User) -> None:
-    roles.require_case_worker(user, "disputes")
+def require_case_worker(user: User, organisation: Organisation) -> None:
+    """A member of the plan team that works the disputes of the organisation's kind (SNFs:
+    liaisons and program administrators; ECM providers: the ECM program managers and program
+    administrators; ``portal.cases.roles.TEAM_ROLES``)."""
+    roles.require_case_worker_of(user, organisation.kind, "disputes")
 
 
-def require_member(user: User, facility: Facility) -> None:
+def require_member(user: User, facility: Organisation) -> None:
     roles.require_member(user, facility, "disputes")
 
 
@@ -133,6 +136,6 @@ def start_decision_clock(dispute: Dispute, *, received_on: datetime.date) -> Non
     schedule_decision_clock(dispute)
 
 
-def default_assignee(facility: Facility) -> User | None:
+def default_assignee(facility: Organisation) -> User | None:
     """The facility's primary liaison (else the case goes to the team queue, unassigned)."""
     return cases.default_assignee(facility)

@@ -87,7 +87,7 @@ def determine_dispute(
 ) -> Determination:
     """The written determination; an overturn with an adjustment (in the program's unit)
     records it through the program's hook, awaiting finance approval."""
-    require_case_worker(actor)
+    require_case_worker(actor, dispute.facility)
     dispute = lock(dispute)
     program = get_program(dispute.program)
     if not reasoning.strip():

@@ -31,7 +31,7 @@ from disputes.services.common import (
     start_decision_clock,
 )
 from portal.calendar.dates import deadline_end, pacific_time
-from portal.models import Facility, ScheduledNotice, User
+from portal.models import Organisation, ScheduledNotice, User
 from portal.notifications.services import schedule_notice
 
 FILING_FIELDS = (
@@ -66,7 +66,7 @@ def _check_fields(fields: dict[str, Any]) -> None:
 @transaction.atomic
 def create_dispute_draft(
     *,
-    facility: Facility,
+    facility: Organisation,
     program: str,
     program_year: int,
     dispute_type: str,
@@ -224,7 +224,7 @@ def submit_dispute(*, dispute: Dispute, actor: User) -> Dispute:
 @transaction.atomic
 def enter_paper_dispute(
     *,
-    facility: Facility,
+    facility: Organisation,
     program: str,
     program_year: int,
     dispute_type: str,
@@ -235,7 +235,7 @@ def enter_paper_dispute(
 ) -> Dispute:
     """A paper dispute entered by a liaison with its receipt date: 15 working days to
     acknowledge, 45 to decide, both from the receipt date."""
-    require_case_worker(actor)
+    require_case_worker(actor, facility)
     if received_on > timezone.localdate():
         raise ValidationError("The receipt date cannot be in the future.")
     dispute_program = program_of(

@@ -8,9 +8,8 @@ from django.db import transaction
 
 from disputes.models import EDITABLE_STATUSES, Dispute, DisputeAttachment, Note
 from disputes.services.common import (
-    CASE_ROLES,
     InvalidTransition,
-    is_facility_user,
+    is_provider_user,
     lock,
     require_case_worker,
     require_member,
@@ -18,6 +17,7 @@ from disputes.services.common import (
 from portal.accounts.models import FINANCE_ROLES
 from portal.audit.services import record_event
 from portal.cases import services as cases
+from portal.cases.roles import is_case_worker_of
 from portal.cases.services import ATTACHMENT_TYPES
 from portal.models import User
 
@@ -26,10 +26,10 @@ __all__ = ["ATTACHMENT_TYPES"]
 
 @transaction.atomic
 def add_note(*, dispute: Dispute, author: User, body: str, visibility: str) -> Note:
-    if is_facility_user(author):
+    if is_provider_user(author):
         require_member(author, dispute.facility)
-        visibility = Note.Visibility.SHARED  # facility users only ever write to the plan
-    elif not author.is_superuser and author.role not in CASE_ROLES | FINANCE_ROLES:
+        visibility = Note.Visibility.SHARED  # provider users only ever write to the plan
+    elif not (author.role in FINANCE_ROLES or is_case_worker_of(author, dispute.facility.kind)):
         raise PermissionDenied
     note = cases.add_note(case=dispute, author=author, body=body, visibility=visibility)
     assert isinstance(note, Note)
@@ -52,14 +52,14 @@ def edit_note(*, note: Note, editor: User, body: str) -> Note:
 def upload_attachment(*, dispute: Dispute, upload: UploadedFile, actor: User) -> DisputeAttachment:
     """Same rules as opt-in documents (portal.uploads): content type by magic bytes, size."""
     dispute = lock(dispute)
-    if is_facility_user(actor):
+    if is_provider_user(actor):
         require_member(actor, dispute.facility)
         if dispute.status not in EDITABLE_STATUSES:
             raise InvalidTransition(
                 "Attachments can be added while the dispute is a draft or returned for information."
             )
     else:
-        require_case_worker(actor)
+        require_case_worker(actor, dispute.facility)
     attachment = cases.store_attachment(case=dispute, upload=upload, actor=actor)
     assert isinstance(attachment, DisputeAttachment)
     return attachment

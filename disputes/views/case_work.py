@@ -22,7 +22,12 @@ from disputes.selectors import (
     sla_dashboard,
 )
 from disputes.services import case_work, determination, filing
-from disputes.views.common import SERVICE_ERRORS, dispute_for, flash_error, require_case_worker
+from disputes.views.common import (
+    SERVICE_ERRORS,
+    flash_error,
+    require_case_worker,
+    worked_dispute,
+)
 from portal.accounts.http import AuthenticatedRequest
 from portal.params import text_param
 
@@ -83,7 +88,7 @@ CASE_ACTIONS = ("acknowledge", "take", "assign", "start_review", "return", "clos
 def case_action(request: AuthenticatedRequest, pk: int, action: str) -> HttpResponse:
     user = request.user
     require_case_worker(user)
-    dispute = dispute_for(request, pk)
+    dispute = worked_dispute(request, pk)
     if action not in CASE_ACTIONS:
         raise Http404
     try:
@@ -92,7 +97,7 @@ def case_action(request: AuthenticatedRequest, pk: int, action: str) -> HttpResp
         elif action == "take":
             case_work.assign_dispute(dispute=dispute, assignee=user, actor=user)
         elif action == "assign":
-            form = AssignForm(request.POST)
+            form = AssignForm(request.POST, kind=dispute.facility.kind)
             if not form.is_valid():
                 raise ValidationError("Choose a liaison.")
             case_work.assign_dispute(
@@ -126,7 +131,7 @@ def case_action(request: AuthenticatedRequest, pk: int, action: str) -> HttpResp
 def determine(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
     require_case_worker(user)
-    dispute = dispute_for(request, pk)
+    dispute = worked_dispute(request, pk)
     if dispute.status != Status.UNDER_REVIEW:
         messages.info(request, "Start the review before issuing a determination.")
         return redirect(dispute)

@@ -13,10 +13,11 @@ from disputes.selectors import (
     can_see_plan_side,
     disputes_for,
 )
-from disputes.services.common import InvalidTransition, is_case_worker, is_facility_user
+from disputes.services.common import InvalidTransition, is_provider_user
 from payments.services import PaymentRunError
 from portal.accounts.http import AuthenticatedRequest
 from portal.accounts.models import STAFF_ROLES
+from portal.cases.roles import is_any_case_worker, is_case_worker_of
 from portal.models import User
 
 SERVICE_ERRORS = (
@@ -35,14 +36,17 @@ def flash_error(request: AuthenticatedRequest, exc: Exception) -> None:
         messages.error(request, str(exc) or "You may not do that.")
 
 
-def require_facility(user: User) -> None:
-    if not is_facility_user(user):
-        raise PermissionDenied("This page is for facility users.")
+def require_provider(user: User) -> None:
+    """Users of a provider organisation of any kind (SNF facility, ECM provider) file disputes."""
+    if not is_provider_user(user):
+        raise PermissionDenied("This page is for provider organisations' users.")
 
 
 def require_case_worker(user: User) -> None:
-    if not is_case_worker(user):
-        raise PermissionDenied("This page is for LTSS liaisons and program administrators.")
+    """The plan's case teams (LTSS liaisons, ECM program managers, program administrators);
+    each works the disputes of its kinds of organisation (checked by the services)."""
+    if not is_any_case_worker(user):
+        raise PermissionDenied("This page is for the plan's case workers.")
 
 
 def require_viewer(user: User) -> None:
@@ -55,3 +59,12 @@ def require_viewer(user: User) -> None:
 
 def dispute_for(request: AuthenticatedRequest, pk: int) -> Dispute:
     return get_object_or_404(disputes_for(user=request.user), pk=pk)
+
+
+def worked_dispute(request: AuthenticatedRequest, pk: int) -> Dispute:
+    """A dispute the user's team works (a dispute of another kind of organisation the user
+    may read is a 403 here)."""
+    dispute = dispute_for(request, pk)
+    if not is_case_worker_of(request.user, dispute.facility.kind):
+        raise PermissionDenied("Another team of the plan works this dispute.")
+    return dispute

@@ -32,35 +32,36 @@ from disputes.programs import (
 )
 from disputes.selectors import (
     attachments_for,
-    can_see_plan_side,
     determinations_for,
     dispute_ledger_entries,
     disputes_for,
     editable_notes_for,
     is_overdue,
     notes_for,
+    sees_plan_side,
     timeline_for,
 )
 from disputes.services import case_work, determination, filing, notes
-from disputes.services.common import is_case_worker, is_facility_user
+from disputes.services.common import is_provider_user
 from disputes.views.common import (
     SERVICE_ERRORS,
     dispute_for,
     flash_error,
-    require_facility,
+    require_provider,
     require_viewer,
 )
 from portal.accounts.http import AuthenticatedRequest
+from portal.cases.roles import is_case_worker_of
 from portal.files.responses import stored_file_response
 from portal.models import User
 from portal.params import id_param, int_param, text_param
-from portal.registry.selectors import visible_facilities
+from portal.registry.selectors import visible_organisations
 
 # --- facility -----------------------------------------------------------------------------------
 
 
 def dispute_list(request: AuthenticatedRequest) -> HttpResponse:
-    require_facility(request.user)
+    require_provider(request.user)
     disputes = disputes_for(user=request.user).order_by("-created_at")
     return render(request, "disputes/dispute_list.html", {"disputes": disputes})
 
@@ -115,12 +116,12 @@ def dispute_start(request: AuthenticatedRequest) -> HttpResponse:
     """Start a draft; a link from a program's report (``?member_range=`` / ``?month=``)
     prefills the facility, year, type and the first disputed item."""
     user = request.user
-    require_facility(user)
+    require_provider(user)
     initial, prefill_sentence = _prefill(user, request.GET)
     posted_facility = id_param(request.POST.get("facility"))
     if (
         posted_facility is not None
-        and not visible_facilities(user=user).filter(pk=posted_facility).exists()
+        and not visible_organisations(user=user).filter(pk=posted_facility).exists()
     ):
         raise Http404  # another facility's id: the same answer as for any foreign object
     form = StartDisputeForm(request.POST or None, user=user, initial=initial)
@@ -157,7 +158,7 @@ def dispute_start(request: AuthenticatedRequest) -> HttpResponse:
 
 def dispute_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
-    require_facility(user)
+    require_provider(user)
     dispute = dispute_for(request, pk)
     if not dispute.is_editable:
         messages.info(request, "This dispute can no longer be changed.")
@@ -206,7 +207,7 @@ def _submit(request: AuthenticatedRequest, dispute: Dispute) -> HttpResponse:
 
 @require_POST
 def dispute_submit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    require_facility(request.user)
+    require_provider(request.user)
     return _submit(request, dispute_for(request, pk))
 
 
@@ -214,8 +215,10 @@ def dispute_submit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def attachment_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     require_viewer(request.user)
     dispute = dispute_for(request, pk)
-    if not (is_facility_user(request.user) or is_case_worker(request.user)):
-        raise PermissionDenied("Only the facility and the liaisons add attachments.")
+    if not (
+        is_provider_user(request.user) or is_case_worker_of(request.user, dispute.facility.kind)
+    ):
+        raise PermissionDenied("Only the organisation and the plan's case team add attachments.")
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -227,7 +230,7 @@ def attachment_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             flash_error(request, exc)
     else:
         messages.error(request, "Choose a file to upload.")
-    if dispute.is_editable and is_facility_user(request.user):
+    if dispute.is_editable and is_provider_user(request.user):
         return redirect("disputes:dispute_edit", dispute.pk)
     return redirect(dispute)
 
@@ -254,7 +257,7 @@ def letter_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
 
 @require_POST
 def second_level(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    require_facility(request.user)
+    require_provider(request.user)
     parent = dispute_for(request, pk)
     try:
         dispute = determination.file_second_level(parent=parent, actor=request.user)
@@ -272,8 +275,8 @@ def dispute_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
     require_viewer(user)
     dispute = dispute_for(request, pk)
-    plan_side = can_see_plan_side(user)
-    is_worker = is_case_worker(user)
+    plan_side = sees_plan_side(user, dispute)
+    is_worker = is_case_worker_of(user, dispute.facility.kind)
     decision = getattr(dispute, "determination", None)
     program = dispute.dispute_program
     items = list(dispute.items.all())
@@ -285,7 +288,7 @@ def dispute_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "facility": dispute.facility,
         "plan_side": plan_side,
         "is_case_worker": is_worker,
-        "is_facility_user": is_facility_user(user),
+        "is_facility_user": is_provider_user(user),
         "items": [
             {"label": item.label(masked=masked), "days": item.days, "outcome": item.outcome}
             for item in items
@@ -305,7 +308,9 @@ def dispute_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "attachment_form": AttachmentForm(),
     }
     if is_worker:
-        context["assign_form"] = AssignForm(initial={"assignee": dispute.assignee_id})
+        context["assign_form"] = AssignForm(
+            initial={"assignee": dispute.assignee_id}, kind=dispute.facility.kind
+        )
         context["return_form"] = ReturnForm()
     return render(request, "disputes/dispute_detail.html", context)
 
@@ -315,7 +320,7 @@ def add_message(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
     require_viewer(user)
     dispute = dispute_for(request, pk)
-    plan_side = can_see_plan_side(user)
+    plan_side = sees_plan_side(user, dispute)
     form = NoteForm(request.POST) if plan_side else MessageForm(request.POST)
     if form.is_valid():
         visibility = form.cleaned_data.get("visibility", Note.Visibility.SHARED)
@@ -335,7 +340,7 @@ def note_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
     require_viewer(user)
     note = get_object_or_404(editable_notes_for(user=user), pk=pk)
-    if note.is_internal and not can_see_plan_side(user):
+    if note.is_internal and not sees_plan_side(user, note.dispute):
         raise Http404
     if not notes.can_edit_note(note=note, user=user):
         raise PermissionDenied("You cannot edit this note.")

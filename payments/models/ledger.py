@@ -39,7 +39,7 @@ class LedgerEntry(models.Model):
         ADJUSTMENT = "adjustment", "Adjustment"
 
     facility = models.ForeignKey(
-        "portal.Facility", on_delete=models.PROTECT, related_name="ledger_entries"
+        "portal.Organisation", on_delete=models.PROTECT, related_name="ledger_entries"
     )
     program = models.CharField(max_length=30, help_text="Label of the program the money is for")
     program_year = models.PositiveSmallIntegerField()

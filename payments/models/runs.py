@@ -100,7 +100,7 @@ class PaymentRun(models.Model):
 
 class PaymentLine(models.Model):
     run = models.ForeignKey(PaymentRun, on_delete=models.CASCADE, related_name="lines")
-    facility = models.ForeignKey("portal.Facility", on_delete=models.PROTECT, related_name="+")
+    facility = models.ForeignKey("portal.Organisation", on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=30, help_text="The program's status of the line")
     gross_amount = models.DecimalField(max_digits=14, decimal_places=2)
     previously_paid = models.DecimalField(max_digits=14, decimal_places=2)

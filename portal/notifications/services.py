@@ -28,6 +28,8 @@ from portal.models import (
     Facility,
     Notice,
     NoticePreference,
+    Organisation,
+    OrganisationKind,
     OutboundEmail,
     ScheduledNotice,
     User,
@@ -53,10 +55,16 @@ def _json_safe(data: dict[str, Any] | None) -> dict[str, Any]:
 
 
 def _facility_of(subject: models.Model) -> Facility | None:
+    """The SNF a subject is about (itself, or its ``facility``: a SNF's organisation row too,
+    e.g. a dispute's, which may also be another kind of organisation's: then None)."""
     if isinstance(subject, Facility):
         return subject
     facility = getattr(subject, "facility", None)
-    return facility if isinstance(facility, Facility) else None
+    if isinstance(facility, Facility):
+        return facility
+    if isinstance(facility, Organisation) and facility.kind == OrganisationKind.SNF:
+        return Facility.objects.filter(pk=facility.pk).first()
+    return None
 
 
 @transaction.atomic

@@ -23,12 +23,18 @@ class EcmConfig(ProgramConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from disputes.programs import register_dispute_program
+        from payments.calculators import register_calculator
         from portal.notifications.kinds import register_kind
         from portal.notifications.reminders import register_daily_producer
+        from programs.ecm.disputes import EcmDisputes
         from programs.ecm.models import MeasurementYear, ReimbursementBase
         from programs.ecm.notices import ECM_NOTICE_KINDS
+        from programs.ecm.payments import CALCULATOR
         from programs.ecm.reminders import produce_report_reminders, produce_scores
 
+        register_calculator(CALCULATOR)
+        register_dispute_program(EcmDisputes())
         auditlog.register(MeasurementYear)
         auditlog.register(ReimbursementBase)
         for kind in ECM_NOTICE_KINDS:

@@ -1,6 +1,8 @@
 """ECM QIP's notices (portal.notifications): reports due in 5 days, due today, late; a month's
-score published. The subject of a report reminder is the ECM provider (``Organisation``); of a
-score notice, the MonthScore. Notices go to the provider's active ECM users only."""
+score published; a payment issued. The subject of a report reminder is the ECM provider
+(``Organisation``); of a score notice, the MonthScore; of a payment notice, the provider's line
+of the posted run (``payments.PaymentLine``, scheduled by ``EcmCalculator``). Notices go to
+the provider's active ECM users only."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import datetime
 
 from django.db.models import QuerySet
 
+from payments.models import PaymentLine
 from portal.accounts.models import ECM_PROVIDER_ROLES
 from portal.models import ScheduledNotice, User
 from portal.notifications.kinds import NoticeKind
@@ -18,6 +21,8 @@ def provider_id_of(notice: ScheduledNotice) -> int | None:
     subject = notice.subject
     if isinstance(subject, MonthScore):
         return subject.provider_id
+    if isinstance(subject, PaymentLine):
+        return subject.facility_id
     return notice.subject_id if subject is not None else None
 
 
@@ -82,5 +87,16 @@ ECM_NOTICE_KINDS = [
         description="When a month's ECM QIP score is published (after its due day).",
         recipients=provider_users,
         audience="ecm_provider",  # not on SNF users' preferences page
+    ),
+    NoticeKind(
+        key="ecm_payment_issued",
+        label="ECM QIP payment issued",
+        title="An ECM QIP {% if is_recoupment %}recoupment{% else %}payment{% endif %} for "
+        "{{ year }} has been issued",
+        description="When a payment run pays your organisation, or recoups from it, for a "
+        "measurement year.",
+        recipients=provider_users,
+        audience="ecm_provider",  # not on SNF users' preferences page
+        is_mandatory=True,
     ),
 ]

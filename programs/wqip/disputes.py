@@ -27,7 +27,7 @@ from disputes.programs import (
 )
 from payments.calculators import PaymentRunError
 from payments.models import PaymentRun
-from portal.models import User
+from portal.models import Facility, User
 from portal.params import id_param
 from portal.registry.selectors import visible_facilities
 from programs.wqip.models import (
@@ -266,7 +266,7 @@ class WqipDisputes(DisputeProgram):
         self, *, dispute: Dispute, quantity: int, actor: User, reason: str
     ) -> Adjustment:
         row = wqip_adjustments.record_bed_day_adjustment(
-            facility=dispute.facility,
+            facility=Facility.objects.get(pk=dispute.facility_id),  # a WQIP dispute's is a SNF
             program_year=dispute.program_year,
             days=quantity,
             reason=reason,

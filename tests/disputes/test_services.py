@@ -477,7 +477,7 @@ def test_given_approved_adjustment_when_supplemental_run_posted_then_entry_linke
     entry = dispute_ledger_entries(dispute).get()
     assert entry.amount == Decimal("40.00")
     assert entry.run == run
-    assert entry.facility == world.facility
+    assert entry.facility_id == world.facility.pk
     assert BedDayAdjustment.objects.get(pk=adjustment.pk).posted_run == run
     assert dispute.events.filter(action="payment_posted").exists()
 

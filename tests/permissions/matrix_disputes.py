@@ -264,6 +264,7 @@ POST_CASES = {
         lambda w: _url("paper_create"),
         lambda w: {
             "facility": w.facility.pk,
+            "program": "wqip",  # a program administrator leads both teams: chooses it
             "program_year": YEAR,
             "dispute_type": DisputeType.RECOUPMENT,
             "received_on": timezone.localdate().isoformat(),
@@ -307,4 +308,22 @@ POST_CASES = {
         (302, 403, 403, 403, 403, 403, 302, 403),
         lambda w: PaymentRun.objects.get(pk=_pk(w, "supplemental_run")).status,
     ),
+}
+
+
+# The ECM columns (ECM provider staff, administrator; the plan's ECM program manager) of rows
+# whose objects are a SNF's: ECM provider users file and follow their own organisation's
+# disputes (tests/programs/ecm/test_disputes.py has the rows with an ECM provider's
+# disputes); the ECM program manager works the ECM team's cases, never sees a SNF's dispute.
+ECM_COLUMNS = {
+    "disputes:dispute_list": (200, 200, 403),
+    "disputes:dispute_start": (200, 200, 403),
+    "disputes:queue": (403, 403, 200),
+    "disputes:sla": (403, 403, 200),
+    "disputes:paper_create": (403, 403, 200),
+    "disputes:determine": (403, 403, 404),
+}
+ECM_POST_COLUMNS = {
+    # a SNF is not among the organisations the ECM program manager may enter a dispute for
+    "disputes:paper_create": (403, 403, frozenset({400})),
 }

@@ -201,8 +201,8 @@ def test_given_draft_when_second_person_approves_then_entries_posted(
     approve_payment_run(run=run, approver=approver)
     # then
     entry = LedgerEntry.objects.get()
-    assert (entry.facility, entry.kind, entry.amount, entry.run, entry.posted_by) == (
-        payable_facility,
+    assert (entry.facility_id, entry.kind, entry.amount, entry.run, entry.posted_by) == (
+        payable_facility.pk,
         "payment",
         Decimal("2000.00"),
         run,
