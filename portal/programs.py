@@ -34,10 +34,12 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.apps import AppConfig
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 
 if TYPE_CHECKING:
@@ -59,7 +61,14 @@ class NavItem:
 
     @property
     def url(self) -> str:
-        return reverse(self.url_name)
+        return _menu_url(self.url_name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+
+
+@lru_cache(maxsize=512)
+def _menu_url(url_name: str, script_prefix: str, urlconf: str) -> str:
+    """A menu item's URL (no arguments): the same for every request of a deployment, so it
+    is reversed once per process instead of for every item of every page's menus."""
+    return reverse(url_name, urlconf=urlconf)
 
 
 @dataclass(frozen=True)
