@@ -1,20 +1,23 @@
 """Awards of IPP-funded investments are paid through payments' runs (two-person approval, the
-append-only ledger): per SNF, the sum of its awards of the program year. The ledger and payment
-lines name a ``portal.Facility``; awards to ECM / Community Supports providers (organisations
-without a Facility row) are listed on the awards page but not paid by a run (docs/ipp.md)."""
+append-only ledger): per provider organisation, whatever its kind (SNF or ECM / Community
+Supports provider), the sum of its approved awards of the program year. Payment lines and ledger
+entries name a ``portal.Organisation``. The core announces SNF lines; this calculator's
+``schedule_posted_notices`` announces the lines of other kinds of provider (docs/ipp.md)."""
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from payments.calculators import ComputedLine, LineColumn, PaymentCalculator, PaymentRunError
-from payments.models import PaymentRun
-from portal.models import Facility
+from payments.models import PaymentLine, PaymentRun
 from portal.money import ZERO
+from portal.notifications.services import PlannedNotice, schedule_notices
 
 PROGRAM = "ipp"
 AWARD_RUN = "award"
@@ -59,20 +62,19 @@ class IppAwardCalculator(PaymentCalculator):
         return IppApplication.objects.filter(
             program_year__starts_on__year=run_year,
             status=IppApplication.Status.APPROVED,
-            organisation_id__in=Facility.objects.values("pk"),
         )
 
     def compute_lines(self, run: PaymentRun) -> list[ComputedLine]:
-        by_facility: dict[int, list[Any]] = {}
+        by_organisation: dict[int, list[Any]] = {}
         for application in self._awards(run.program_year).order_by("pk"):
-            by_facility.setdefault(application.organisation_id, []).append(application)
+            by_organisation.setdefault(application.organisation_id, []).append(application)
         due = timezone.localdate()
         lines = []
-        for facility_id, applications in sorted(by_facility.items()):
+        for organisation_id, applications in sorted(by_organisation.items()):
             gross = sum((a.awarded_amount or ZERO for a in applications), ZERO)
             lines.append(
                 ComputedLine(
-                    facility_id=facility_id,
+                    facility_id=organisation_id,
                     status="payable",
                     gross_amount=gross,
                     due_date=due,
@@ -90,3 +92,24 @@ class IppAwardCalculator(PaymentCalculator):
             "awards": sorted(self._awards(run.program_year).values_list("pk", flat=True)),
             "total": str(total or Decimal("0")),
         }
+
+    def schedule_posted_notices(
+        self, *, run: PaymentRun, lines: list[PaymentLine], now: datetime.datetime
+    ) -> None:
+        """``ipp_payment_issued`` to the users of each provider that is not a SNF (the core
+        tells SNFs) whose line moves money, about that line only; no amount in the notice."""
+        notices = [
+            PlannedNotice(
+                subject=line,
+                link=reverse("payments:facility_payments", args=[line.facility.npi]),
+                data={
+                    "year": run.program_year,
+                    "program": self.title,
+                    "run_id": run.pk,
+                    "is_recoupment": line.net_amount < 0,
+                },
+            )
+            for line in lines
+            if line.net_amount != 0
+        ]
+        schedule_notices(kind="ipp_payment_issued", due_at=now, notices=notices)

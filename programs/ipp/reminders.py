@@ -1,7 +1,9 @@
-"""CAP reminders through the notification engine (registered by IppConfig.ready): an item's
-owner is told 7 days before its due date and the day after it, while the item is not done.
-Each reminder has one send day; a producer that missed days schedules it late, once (the
-engine's unique key)."""
+"""IPP's notices (registered by IppConfig.ready). CAP reminders: an item's owner is told 7 days
+before its due date and the day after it, while the item is not done. Each reminder has one
+send day; a producer that missed days schedules it late, once (the engine's unique key).
+``ipp_payment_issued``: a posted award run paid (or recouped from) a provider that is not a SNF
+(the core tells SNFs); its subject is the provider's line, scheduled by ``IppAwardCalculator``,
+and it goes to the provider's active users."""
 
 from __future__ import annotations
 
@@ -9,8 +11,11 @@ import datetime
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 
+from payments.models import PaymentLine
+from portal.accounts.models import ROLES_OF_KIND
 from portal.calendar.dates import pacific_time
 from portal.models import ScheduledNotice, User
 from portal.notifications import recipients as r
@@ -39,6 +44,19 @@ def _open(notice: ScheduledNotice, now: datetime.datetime) -> bool:
     return True
 
 
+def _provider_users(notice: ScheduledNotice) -> QuerySet[User]:
+    """The active users of the line's provider organisation, of that organisation's kind."""
+    subject = notice.subject
+    if not isinstance(subject, PaymentLine):
+        return User.objects.none()
+    return User.objects.filter(
+        is_active=True,
+        role__in=ROLES_OF_KIND.get(subject.facility.kind, frozenset()),
+        memberships__organisation_id=subject.facility_id,
+        memberships__is_active=True,
+    ).distinct()
+
+
 IPP_NOTICE_KINDS = (
     NoticeKind(
         key="ipp_cap_item_due",
@@ -59,6 +77,17 @@ IPP_NOTICE_KINDS = (
         recipients=_owner,
         audience="plan",
         is_still_due=_open,
+    ),
+    NoticeKind(
+        key="ipp_payment_issued",
+        label="IPP payment issued",
+        title="An IPP {% if is_recoupment %}recoupment{% else %}payment{% endif %} for "
+        "{{ year }} has been issued",
+        description="When a payment run pays your organisation its IPP investment awards, or "
+        "recoups from it.",
+        recipients=_provider_users,
+        audience="ecm_provider",  # SNFs get the core's payment_issued instead
+        is_mandatory=True,
     ),
 )
 
