@@ -1,6 +1,5 @@
 """The object-storage backend (``STORAGES`` when ``WQIP_S3_BUCKET`` is set), in a module of its
-own so that only a process that uses it imports boto3; ``portal.files.storage.PrivateS3Storage``
-names it too."""
+own so that only a process that uses it imports boto3 (``STORAGES`` names it by its path)."""
 
 from __future__ import annotations
 

@@ -47,16 +47,6 @@ class PrivateStorage(PrivateFiles, FileSystemStorage):  # type: ignore[misc]
             self.__dict__.pop("location", None)
 
 
-def __getattr__(name: str) -> Any:
-    """``PrivateS3Storage`` is defined in ``portal.files.s3`` and imported at first use: boto3
-    takes ≈0.2 s to import, which every process paid at start-up (issue 17)."""
-    if name == "PrivateS3Storage":
-        from portal.files.s3 import PrivateS3Storage
-
-        return PrivateS3Storage
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 class _PrivateStorageProxy(LazyObject):
     """``storages["private"]``, looked up at first use and again after STORAGES changes."""
 

@@ -238,7 +238,7 @@ if WQIP_S3_BUCKET:
         "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="") or None,
     }
     STORAGES["default"] = STORAGES["private"] = {
-        "BACKEND": "portal.files.storage.PrivateS3Storage",
+        "BACKEND": "portal.files.s3.PrivateS3Storage",
         "OPTIONS": _S3_OPTIONS,
     }
 # where a worker copies an object before reading it as a file (claims import); None: the system's

@@ -22,7 +22,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from portal.files.models import private_storage
-from portal.files.storage import PrivateS3Storage, local_file
+from portal.files.s3 import PrivateS3Storage
+from portal.files.storage import local_file
 from portal.models import Role
 from programs.wqip.models import ClaimImport, ClaimLine, OptInDocument
 from programs.wqip.services.claims_import import start_claim_import
@@ -77,7 +78,7 @@ def bucket(s3_server, settings, tmp_path):  # type: ignore[no-untyped-def]
     )
     client.create_bucket(Bucket=name)
     s3 = {
-        "BACKEND": "portal.files.storage.PrivateS3Storage",
+        "BACKEND": "portal.files.s3.PrivateS3Storage",
         "OPTIONS": {
             "bucket_name": name,
             "endpoint_url": s3_server,
@@ -202,7 +203,7 @@ def test_given_s3_environment_when_settings_load_then_both_upload_storages_use_t
 
     storages = json.loads(done.stdout.strip().splitlines()[-1])
     assert storages["default"] == storages["private"]
-    assert storages["private"]["BACKEND"] == "portal.files.storage.PrivateS3Storage"
+    assert storages["private"]["BACKEND"] == "portal.files.s3.PrivateS3Storage"
     options = storages["private"]["OPTIONS"]
     assert (options["bucket_name"], options["endpoint_url"], options["region_name"]) == (
         "plan-uploads",
