@@ -5,6 +5,7 @@ drawn as one card: their items follow each other, nearest due date first."""
 from __future__ import annotations
 
 import datetime
+import time
 from dataclasses import replace
 
 from django.apps import apps
@@ -39,15 +40,15 @@ def home_panels_for(user: User) -> list[HomePanel]:
     """Every app's panels for the user, same keys merged, in ``order``.
 
     The panels are the costliest part of the busiest page, so they are kept in the shared
-    cache per user for ``WQIP_HOME_CACHE_SECONDS`` under a data version that every committed
-    model write moves on (``bump_home_version``): a page after a change is not stale.
+    cache per user for ``WQIP_HOME_CACHE_SECONDS`` under a data version that every model
+    write moves on (``bump_home_version``): a page after a change is not stale.
     Writes outside the ORM (the claims COPY, the bed-day SQL) end with their job's row being
     saved, which moves the version too; the time limit bounds anything else.
     """
     seconds = settings.WQIP_HOME_CACHE_SECONDS
     if seconds <= 0:
         return _home_panels_for(user)
-    version = cache.get_or_set(HOME_VERSION_KEY, 1)
+    version = cache.get_or_set(HOME_VERSION_KEY, _new_version, None)
     key = f"home:panels:{user.pk}:{version}"
     panels = cache.get(key)
     if panels is None:
@@ -69,8 +70,13 @@ def bump_home_version(**kwargs: object) -> None:
         return
     try:
         cache.incr(HOME_VERSION_KEY)
-    except ValueError:  # not set yet (or evicted): any new value is a new version
-        cache.set(HOME_VERSION_KEY, 1, None)
+    except ValueError:  # not set yet, or evicted: a value no earlier version had
+        cache.set(HOME_VERSION_KEY, _new_version(), None)
+
+
+def _new_version() -> int:
+    """A first version that no panels cached before an eviction of the counter were under."""
+    return time.time_ns()
 
 
 def connect_home_cache() -> None:
