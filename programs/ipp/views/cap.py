@@ -4,23 +4,22 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, HttpResponseBase
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from portal.accounts.http import AuthenticatedRequest
 from portal.files.responses import stored_file_response
+from programs.ipp import selectors
 from programs.ipp.forms import CapItemForm
-from programs.ipp.models import IppCap, IppCapDocument, IppCapItem
+from programs.ipp.models import IppCapItem
 from programs.ipp.services.cap import can_update, update_cap_item
 from programs.ipp.views.common import require_plan
 
 
 def cap_list(request: AuthenticatedRequest) -> HttpResponse:
     require_plan(request.user)
-    caps = IppCap.objects.select_related("program_year").prefetch_related(
-        "items__owner", "items__documents"
-    )
+    caps = selectors.caps()
     return render(
         request,
         "ipp/caps.html",
@@ -64,9 +63,7 @@ def cap_item_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 def cap_document(request: AuthenticatedRequest, pk: int, document_id: int) -> HttpResponseBase:
     require_plan(request.user)
-    document = IppCapDocument.objects.filter(pk=document_id, item_id=pk).first()
-    if document is None:
-        raise Http404("no such document")
+    document = selectors.cap_document(item_id=pk, document_id=document_id)
     return stored_file_response(
         document.file, filename=document.download_name, content_type=document.content_type
     )

@@ -6,18 +6,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Sum
-from django.http import Http404, HttpResponse, HttpResponseBase
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from payments.models import LedgerEntry
 from portal.accounts.http import AuthenticatedRequest
 from portal.files.csvio import CsvImportError
 from portal.files.responses import stored_file_response
 from portal.money import ZERO
-from programs.ipp import engine
-from programs.ipp.calculator import PROGRAM
+from programs.ipp import engine, selectors
 from programs.ipp.forms import CsvUploadForm, FundsEntryForm, ResultForm
 from programs.ipp.models import IppLetter, IppMeasure, IppProgramYear, IppSubmission
 from programs.ipp.selectors import program_years
@@ -65,12 +62,7 @@ def _year_context(request: AuthenticatedRequest, year: IppProgramYear, **extra: 
         else []
     )
     cap = year_cap_check(year)
-    disbursed = (
-        LedgerEntry.objects.filter(program=PROGRAM, program_year=year.calendar_year).aggregate(
-            t=Sum("amount")
-        )["t"]
-        or ZERO
-    )
+    disbursed = selectors.disbursed(year=year)
     return {
         "year": year,
         "disbursed": disbursed + ZERO,
@@ -156,7 +148,7 @@ def catalogue_upload(request: AuthenticatedRequest) -> HttpResponse:
 
 def submission_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     require_plan(request.user)
-    submission = get_object_or_404(IppSubmission.objects.select_related("program_year"), pk=pk)
+    submission = selectors.submission(pk=pk)
     return render(
         request,
         "ipp/submission.html",
@@ -215,9 +207,7 @@ def letter_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 def letter_download(request: AuthenticatedRequest, pk: int, letter_id: int) -> HttpResponseBase:
     require_plan(request.user)
-    letter = IppLetter.objects.filter(pk=letter_id, submission_id=pk).first()
-    if letter is None:
-        raise Http404("no such letter")
+    letter = selectors.letter(submission_id=pk, letter_id=letter_id)
     return stored_file_response(
         letter.file, filename=letter.download_name, content_type=letter.content_type
     )

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from portal.accounts.http import AuthenticatedRequest
 from portal.files.responses import stored_file_response
 from portal.registry.selectors import visible_organisations
+from programs.ipp import selectors
 from programs.ipp.forms import ApplicationForm, DecisionForm
 from programs.ipp.navigation import is_ipp_plan_user, is_ipp_provider
 from programs.ipp.selectors import application_for, applications_for, program_years
@@ -132,7 +133,6 @@ def document_download(request: AuthenticatedRequest, pk: int, document_id: int) 
 def survey(request: AuthenticatedRequest) -> HttpResponse:
     """Providers answer the year's needs survey; the plan's IPP staff read the answers."""
     from programs.ipp.forms import SurveyForm
-    from programs.ipp.models import IppNeedsSurvey
     from programs.ipp.services.applications import answer_survey
 
     require_plan_or_provider(request.user)
@@ -147,9 +147,7 @@ def survey(request: AuthenticatedRequest) -> HttpResponse:
             "ipp/survey_answers.html",
             {
                 "year": year,
-                "answers": IppNeedsSurvey.objects.filter(program_year=year).select_related(
-                    "organisation"
-                ),
+                "answers": selectors.survey_answers(year=year),
             },
         )
     organisations = list(visible_organisations(user=request.user).order_by("name"))

@@ -7,15 +7,16 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from portal.accounts.http import AuthenticatedRequest
 from portal.accounts.signin import client_ip
 from portal.files.responses import stored_file_response
+from programs.ipp import selectors
 from programs.ipp.forms import AnswerForm, FeedbackForm, PublicDocumentForm
-from programs.ipp.models import IppFeedback, IppPublicDocument
+from programs.ipp.models import IppFeedback
 from programs.ipp.selectors import program_years
 from programs.ipp.services.public import (
     FeedbackRefused,
@@ -29,9 +30,7 @@ from programs.ipp.views.common import require_plan, require_program_admin
 
 
 def _public_context(form: FeedbackForm | None = None) -> dict:  # type: ignore[type-arg]
-    documents = IppPublicDocument.objects.select_related("program_year").order_by(
-        "county", "program_year__number", "kind"
-    )
+    documents = selectors.public_documents()
     return {
         "counties": [
             (county, list(docs)) for county, docs in groupby(documents, key=lambda d: d.county)
@@ -72,9 +71,7 @@ def public_thanks(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 def public_document(request: HttpRequest, pk: int) -> HttpResponseBase:
-    document = IppPublicDocument.objects.filter(pk=pk).first()
-    if document is None:
-        raise Http404("no such document")
+    document = selectors.public_document(pk=pk)
     return stored_file_response(
         document.file, filename=document.download_name, content_type=document.content_type
     )
@@ -86,7 +83,7 @@ def feedback_list(request: AuthenticatedRequest) -> HttpResponse:
         request,
         "ipp/feedback.html",
         {
-            "feedback": IppFeedback.objects.select_related("answered_by")[:200],
+            "feedback": selectors.feedback_received()[:200],
             "can_answer": request.user.is_superuser or request.user.role == "program_admin",
             "answer_form": AnswerForm(),
             "document_form": PublicDocumentForm(years=program_years()),
