@@ -4,6 +4,7 @@ from payments.models import (
     LedgerEntry,
     PaymentLine,
     PaymentRun,
+    StateTransfer,
 )
 from portal.admin_base import ReadOnlyAdmin
 
@@ -22,6 +23,21 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
     )
     list_filter = ("program", "program_year", "kind")
     search_fields = ("facility__npi", "facility__name")
+
+
+@admin.register(StateTransfer)
+class StateTransferAdmin(ReadOnlyAdmin):
+    list_display = (
+        "requested_at",
+        "program",
+        "program_year",
+        "kind",
+        "amount",
+        "status",
+        "requested_by",
+        "decided_by",
+    )
+    list_filter = ("program", "program_year", "kind", "status")
 
 
 @admin.register(PaymentRun)

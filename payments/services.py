@@ -58,7 +58,7 @@ class StaleRunError(PaymentRunError):
     pass
 
 
-def _lock_program_year(program: str, program_year: int) -> None:
+def lock_program_year(program: str, program_year: int) -> None:
     """Serialise run computation and posting per program and year (transaction-scoped)."""
     with connection.cursor() as cursor:
         cursor.execute(
@@ -205,7 +205,7 @@ def start_payment_run(
     """Compute a draft run now (the command line and the Celery task use this code)."""
     _check_can_start(started_by)
     _check_kind(program, kind)
-    _lock_program_year(program, program_year)
+    lock_program_year(program, program_year)
     parameters = get_calculator(program).parameters(program_year=program_year, kind=kind)
     run = PaymentRun.objects.create(
         program=program,
@@ -232,7 +232,7 @@ def request_payment_run(
     and kind, whose job is still alive, is returned instead of a second one."""
     _check_can_start(started_by)
     _check_kind(program, kind)
-    _lock_program_year(program, program_year)
+    lock_program_year(program, program_year)
     parameters = get_calculator(program).parameters(program_year=program_year, kind=kind)
     queued = (
         PaymentRun.objects.filter(
@@ -266,7 +266,7 @@ def request_payment_run(
 def execute_payment_run(*, run_id: int, progress: Progress | None = None) -> PaymentRun:
     """The worker's entry point; safe to run twice (redelivery after a crash)."""
     run = PaymentRun.objects.get(pk=run_id)
-    _lock_program_year(run.program, run.program_year)
+    lock_program_year(run.program, run.program_year)
     run = PaymentRun.objects.select_for_update().get(pk=run_id)
     if run.status == PaymentRun.Status.QUEUED:
         if progress:
@@ -381,7 +381,7 @@ def approve_payment_run(*, run: PaymentRun, approver: User) -> PaymentRun:
     """Second person approves a draft; only then are ledger entries posted (once)."""
     if approver.role != Role.FINANCE_APPROVER:
         raise NotAllowed("only a finance approver can approve a payment run")
-    _lock_program_year(run.program, run.program_year)
+    lock_program_year(run.program, run.program_year)
     run = PaymentRun.objects.select_for_update().get(pk=run.pk)
     if run.started_by_id is not None and run.started_by_id == approver.pk:
         raise TwoPersonRuleError("the person who started a run cannot approve it")

@@ -90,22 +90,13 @@ def build_admin_rows(world: World) -> None:
 
 def _ipp_rows(world: World) -> None:
     """IPP's year, submission, measure, letter, published document, comment and application
-    (the permission matrix's), a funds entry and a corrective action plan with an item."""
-    from decimal import Decimal
+    (the permission matrix's, with a DHCS receipt in the ledger and a return waiting for
+    approval) and a corrective action plan with an item."""
 
     from programs.ipp.models import IppCap, IppCapItem
-    from programs.ipp.services.funds import record_funds_entry
     from tests.permissions.matrix_ipp import ipp_world
 
     ipp = ipp_world(world)
-    record_funds_entry(
-        submission=ipp["submission"],
-        kind="receipt",
-        amount=Decimal("4000000"),
-        on_date=datetime.date(2022, 4, 15),
-        memo="Payment 1 (interim)",
-        actor=world.users["finance_analyst"],
-    )
     cap = IppCap.objects.create(
         program_year=ipp["year"], title="Area 3 take-up", opened_on=datetime.date(2023, 2, 1)
     )

@@ -1,5 +1,5 @@
 """Django admin of IPP: program years (the PY1 split is checked as it is saved), submissions
-with their measure catalogue, corrective action plans; the funds book, applications, published
+with their measure catalogue, corrective action plans; applications, published
 documents and feedback are read-only here (their pages write them, with who, when and why)."""
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from programs.ipp.models import (
     IppCap,
     IppCapItem,
     IppFeedback,
-    IppFundsEntry,
     IppMeasure,
     IppProgramYear,
     IppPublicDocument,
@@ -122,12 +121,6 @@ class CapItemInline(admin.TabularInline):
 class IppCapAdmin(_Audited):
     list_display = ["title", "program_year", "opened_on", "closed_on"]
     inlines = [CapItemInline]
-
-
-@admin.register(IppFundsEntry)
-class IppFundsEntryAdmin(ReadOnlyAdmin):
-    list_display = ["on_date", "program_year", "submission", "kind", "amount", "posted_by"]
-    list_filter = ["program_year", "kind"]
 
 
 @admin.register(IppApplication)

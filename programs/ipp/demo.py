@@ -15,6 +15,7 @@ from typing import TextIO
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from payments.models import StateTransfer
 from portal.demo import DEMO_ECM_NPIS, DEMO_FACILITY_NPIS
 from portal.models import Organisation, User
 from programs.ipp.models import (
@@ -27,7 +28,7 @@ from programs.ipp.models import (
 )
 from programs.ipp.services.applications import submit_application
 from programs.ipp.services.catalogue import import_catalogue, record_result, set_py1_split
-from programs.ipp.services.funds import record_funds_entry
+from programs.ipp.services.funds import approve_funds_transfer, record_funds_entry
 from programs.ipp.services.public import address_hash, publish_document
 
 D = Decimal
@@ -88,7 +89,8 @@ def load_ipp_demo_data(*, stdout: TextIO | None = None) -> str:
         return "IPP demo data: already loaded"
     admin = User.objects.filter(email="programadmin@plan.demo").first()
     analyst = User.objects.filter(email="analyst@plan.demo").first()
-    if admin is None or analyst is None:
+    approver = User.objects.filter(email="approver@plan.demo").first()
+    if admin is None or analyst is None or approver is None:
         return "IPP demo data: no demo plan users"
     years = {}
     for number, label, starts, ends, capitation in YEARS:
@@ -125,17 +127,17 @@ def load_ipp_demo_data(*, stdout: TextIO | None = None) -> str:
             measure=measure, actor=admin, reported="Reported on the DHCS template", **result
         )  # type: ignore[arg-type]
     for code, kind, amount, on, memo in (
-        ("1", "receipt", "4000000", datetime.date(2022, 4, 20), "Payment 1, interim"),
-        ("2-A", "receipt", "8500000", datetime.date(2022, 12, 15), "Payment 2"),
+        ("1", "state_receipt", "4000000", datetime.date(2022, 4, 20), "Payment 1, interim"),
+        ("2-A", "state_receipt", "8500000", datetime.date(2022, 12, 15), "Payment 2"),
         (
             "1",
-            "offset_payment",
+            "state_offset_payment",
             "800000",
             datetime.date(2022, 12, 15),
             "Unearned Payment 1 netted from Payment 2",
         ),
     ):
-        record_funds_entry(
+        recorded = record_funds_entry(
             submission=submissions[code],
             kind=kind,
             amount=D(amount),
@@ -143,6 +145,8 @@ def load_ipp_demo_data(*, stdout: TextIO | None = None) -> str:
             memo=memo,
             actor=analyst,
         )
+        if isinstance(recorded, StateTransfer):  # money going back: the second person
+            approve_funds_transfer(transfer=recorded, approver=approver)
     cap = IppCap.objects.create(
         program_year=years[2],
         title="Community Supports take-up below plan",

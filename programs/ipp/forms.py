@@ -10,7 +10,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from portal.files.uploads import check_upload
-from programs.ipp.models import IppApplication, IppCapItem, IppFundsEntry, IppPublicDocument
+from programs.ipp.models import IppApplication, IppCapItem, IppPublicDocument
+from programs.ipp.services.funds import FUNDS_KINDS
 
 
 def money_field(label: str, *, required: bool = True) -> forms.DecimalField:
@@ -29,7 +30,7 @@ class CsvUploadForm(forms.Form):
 
 class FundsEntryForm(forms.Form):
     submission = forms.TypedChoiceField(label="Submission", coerce=int)
-    kind = forms.ChoiceField(label="What happened", choices=IppFundsEntry.Kind.choices)
+    kind = forms.ChoiceField(label="What happened", choices=FUNDS_KINDS)
     amount = money_field("Amount ($)")
     on_date = forms.DateField(label="Date", widget=DateInput)
     memo = forms.CharField(label="Why (memo)", max_length=250)

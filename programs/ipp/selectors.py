@@ -3,17 +3,12 @@ organisations' applications only (another's is a 404)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from django.db.models import QuerySet, Sum
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from payments.models import LedgerEntry
 from portal.models import User
-from portal.money import ZERO
 from portal.registry.selectors import visible_organisations
-from programs.ipp.calculator import PROGRAM
 from programs.ipp.models import (
     IppApplication,
     IppCap,
@@ -59,14 +54,6 @@ def cap_document(*, item_id: int, document_id: int) -> IppCapDocument:
     if document is None:
         raise Http404("no such document")
     return document
-
-
-def disbursed(*, year: IppProgramYear) -> Decimal:
-    """What payment runs paid providers from the year's IPP funds (the ledger's IPP entries)."""
-    total = LedgerEntry.objects.filter(program=PROGRAM, program_year=year.calendar_year).aggregate(
-        t=Sum("amount")
-    )["t"]
-    return total or ZERO
 
 
 def submission(*, pk: int) -> IppSubmission:

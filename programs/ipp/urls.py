@@ -11,6 +11,7 @@ urlpatterns = [
     path("years/catalogue/", plan.catalogue_upload, name="catalogue_upload"),
     path("years/<int:number>/", plan.year_detail, name="year"),
     path("years/<int:number>/funds/", plan.funds_entry, name="funds_entry"),
+    path("years/<int:number>/funds/<int:pk>/decide/", plan.transfer_decide, name="transfer_decide"),
     path("submissions/<int:pk>/", plan.submission_detail, name="submission"),
     path("submissions/<int:pk>/letter/", plan.letter_upload, name="letter_upload"),
     path("submissions/<int:pk>/letters/<int:letter_id>/", plan.letter_download, name="letter"),

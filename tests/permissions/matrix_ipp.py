@@ -101,7 +101,16 @@ def ipp_world(world: Any) -> dict[str, Any]:
             due_on=datetime.date(2023, 5, 1),
         )
         cap_document = store_pdf(IppCapDocument, _pdf("evidence.pdf"), actor=admin, item=cap_item)
+        from programs.ipp.services.funds import record_funds_entry
+
+        analyst = world.users["finance_analyst"]
+        money = {"submission": submission, "on_date": datetime.date(2022, 4, 15), "actor": analyst}
+        record_funds_entry(kind="state_receipt", amount=Decimal("4000000"), memo="P1", **money)
+        transfer = record_funds_entry(
+            kind="state_return", amount=Decimal("100"), memo="Unearned part", **money
+        )
         world.extra["ipp"] = {
+            "transfer": transfer,
             "cap_item": cap_item,
             "cap_document": cap_document,
             "year": year,
@@ -125,6 +134,11 @@ def _u(name: str, *keys: str) -> Any:
     return build
 
 
+def _transfer(world: Any) -> str:
+    objects = ipp_world(world)
+    return reverse("ipp:transfer_decide", args=[objects["year"].number, objects["transfer"].pk])
+
+
 def _year(name: str) -> Any:
     def build(world: Any) -> str:
         return reverse(f"ipp:{name}", args=[ipp_world(world)["year"].number])
@@ -137,6 +151,7 @@ CASES = {
     "ipp:catalogue_upload": (_u("catalogue_upload"), POST_ONLY),
     "ipp:year": (_year("year"), PLAN_READ),
     "ipp:funds_entry": (_year("funds_entry"), POST_ONLY),
+    "ipp:transfer_decide": (_transfer, POST_ONLY),
     "ipp:submission": (_u("submission", "submission"), PLAN_READ),
     "ipp:letter_upload": (_u("letter_upload", "submission"), POST_ONLY),
     "ipp:letter": (_u("letter", "submission", "letter"), PLAN_READ),
@@ -170,9 +185,12 @@ def _application_status(world: Any) -> Any:
 
 
 def _funds(world: Any) -> Any:
-    from programs.ipp.models import IppFundsEntry
+    from payments.models import LedgerEntry, StateTransfer
 
-    return list(IppFundsEntry.objects.values_list("pk", "amount"))
+    return (
+        list(LedgerEntry.objects.filter(program="ipp").values_list("pk", "amount")),
+        list(StateTransfer.objects.values_list("pk", "status", "amount")),
+    )
 
 
 def _answers(world: Any) -> Any:
@@ -195,6 +213,8 @@ def _cap_items(world: Any) -> Any:
 
 PROGRAM_ADMIN_ONLY = (302, 403, 403, 403, 403, 403, 403, 302, 403, 403, 403)
 FUNDS = (302, 403, 403, 403, 403, 302, 302, 302, 403, 403, 403)
+# a finance approver who did not ask (the finance analyst asked in ipp_world)
+APPROVER_ONLY = (302, 403, 403, 403, 403, 403, 302, 403, 403, 403, 403)
 
 
 # a set always means a refusal (tests/permissions/test_matrix.py): nothing may change
@@ -236,12 +256,18 @@ POST_CASES = {
         _year("funds_entry"),
         lambda w: {
             "submission": ipp_world(w)["submission"].pk,
-            "kind": "receipt",
+            "kind": "state_receipt",
             "amount": "4000000.00",
             "on_date": "2022-04-15",
             "memo": "Payment 1",
         },
         FUNDS,
+        _funds,
+    ),
+    "ipp:transfer_decide": (
+        _transfer,
+        lambda w: {"decision": "approve"},
+        APPROVER_ONLY,
         _funds,
     ),
     "ipp:feedback_answer": (

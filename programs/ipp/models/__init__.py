@@ -2,8 +2,6 @@
 
 from programs.ipp.models.cap import IppCap, IppCapDocument, IppCapItem
 from programs.ipp.models.plan import (
-    FundsImmutableError,
-    IppFundsEntry,
     IppLetter,
     IppMeasure,
     IppProgramYear,
@@ -20,7 +18,6 @@ from programs.ipp.models.providers import (
 from programs.ipp.models.public import IppFeedback, IppPublicDocument
 
 __all__ = [
-    "FundsImmutableError",
     "IppApplication",
     "IppApplicationDocument",
     "IppBudgetLine",
@@ -28,7 +25,6 @@ __all__ = [
     "IppCapDocument",
     "IppCapItem",
     "IppFeedback",
-    "IppFundsEntry",
     "IppLetter",
     "IppMeasure",
     "IppNeedsSurvey",

@@ -4,7 +4,7 @@ DHCS's results, the plan's funds book (receipts, returns, offsets) and correctiv
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
+from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -157,58 +157,3 @@ class IppLetter(StoredUpload):
 
     def storage_folder(self) -> str:
         return f"ipp/submissions/{self.submission_id}"
-
-
-class FundsImmutableError(Exception):
-    """Funds entries are never edited or deleted; a correction is a new entry."""
-
-
-class FundsQuerySet(models.QuerySet["IppFundsEntry"]):
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise FundsImmutableError("IPP funds entries cannot be updated")
-
-    def delete(self) -> NoReturn:
-        raise FundsImmutableError("IPP funds entries cannot be deleted")
-
-
-class IppFundsEntry(models.Model):
-    """The plan's IPP money with DHCS, append-only (signed: + received, - gone back)."""
-
-    class Kind(models.TextChoices):
-        RECEIPT = "receipt", "Payment received from DHCS"
-        RETURN = "return", "Returned to DHCS"
-        OFFSET_PAYMENT = "offset_payment", "Netted from a later payment"
-        OFFSET_CAPITATION = "offset_capitation", "Netted from monthly capitation"
-
-    program_year = models.ForeignKey(
-        IppProgramYear, on_delete=models.PROTECT, related_name="funds_entries"
-    )
-    submission = models.ForeignKey(
-        IppSubmission, on_delete=models.PROTECT, related_name="funds_entries"
-    )
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    amount = models.DecimalField(max_digits=16, decimal_places=2, help_text="Signed dollars")
-    on_date = models.DateField()
-    memo = models.CharField(max_length=250)
-    posted_at = models.DateTimeField()
-    posted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-
-    objects = FundsQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["on_date", "id"]
-        verbose_name_plural = "IPP funds entries"
-        constraints = [models.CheckConstraint(condition=~Q(amount=0), name="ipp_funds_not_zero")]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.amount} ({self.submission})"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise FundsImmutableError("IPP funds entries cannot be updated")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise FundsImmutableError("IPP funds entries cannot be deleted")

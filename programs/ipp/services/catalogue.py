@@ -300,13 +300,22 @@ class SubmissionFigures:
     submission: IppSubmission
     lines: list[MeasureLine]
     earned: engine.Earned
+    other_class: list[IppMeasure]  # for another plan class than the year's: not counted
 
 
 def submission_figures(submission: IppSubmission) -> SubmissionFigures:
-    measures = list(submission.measures.all())
+    """The measures that count (those with no plan class, or the program year's class) with
+    their points, and the amount earned. A measure of another plan class (PY2-3 Submissions 4
+    and 5) is listed apart and neither earns nor is available."""
+    plan_class = submission.program_year.plan_class
+    measures: list[IppMeasure] = []
+    other_class: list[IppMeasure] = []
+    for m in submission.measures.all():
+        (measures if not m.plan_class or m.plan_class == plan_class else other_class).append(m)
     inputs = [as_input(m) for m in measures]
     return SubmissionFigures(
         submission=submission,
+        other_class=other_class,
         lines=[
             MeasureLine(m, engine.points_earned(i)) for m, i in zip(measures, inputs, strict=True)
         ],

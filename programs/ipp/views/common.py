@@ -28,6 +28,12 @@ def require_funds(user: User) -> None:
         raise PermissionDenied("Only finance and the program administrator record IPP money.")
 
 
+def require_approver(user: User) -> None:
+    """Like approving a payment run: the finance approver role, superuser or not."""
+    if user.role != Role.FINANCE_APPROVER:
+        raise PermissionDenied("Only a finance approver approves money going back to DHCS.")
+
+
 def require_plan_or_provider(user: User) -> None:
     if not (is_ipp_plan_user(user) or is_ipp_provider(user)):
         raise PermissionDenied("IPP applications are for providers and the plan's IPP staff.")

@@ -1,6 +1,7 @@
 """The plan's IPP pages: program years (split, submissions, money, 5% cap), a submission's
 measures and results (every figure with the inputs it comes from), the catalogue import and
-the funds book."""
+the year's money with DHCS (the payments ledger's state account: receipts, and returns and
+offsets a second person approves)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from payments.models import LedgerEntry
 from portal.accounts.http import AuthenticatedRequest
 from portal.files.csvio import CsvImportError
 from portal.files.responses import stored_file_response
-from portal.money import ZERO
 from programs.ipp import engine, selectors
 from programs.ipp.forms import CsvUploadForm, FundsEntryForm, ResultForm
 from programs.ipp.models import IppLetter, IppMeasure, IppProgramYear, IppSubmission
@@ -28,11 +29,21 @@ from programs.ipp.services.catalogue import (
 )
 from programs.ipp.services.funds import (
     FundsError,
+    approve_funds_transfer,
     reconciliation,
     record_funds_entry,
+    reject_funds_transfer,
+    year_balance,
     year_cap_check,
+    year_entries,
+    year_pending,
 )
-from programs.ipp.views.common import require_funds, require_plan, require_program_admin
+from programs.ipp.views.common import (
+    require_approver,
+    require_funds,
+    require_plan,
+    require_program_admin,
+)
 
 
 def years(request: AuthenticatedRequest) -> HttpResponse:
@@ -62,16 +73,17 @@ def _year_context(request: AuthenticatedRequest, year: IppProgramYear, **extra: 
         else []
     )
     cap = year_cap_check(year)
-    disbursed = selectors.disbursed(year=year)
+    codes = {str(s.pk): s.code for s in submissions}
     return {
         "year": year,
-        "disbursed": disbursed + ZERO,
-        "balance": cap.incentives - disbursed,
+        "balance": year_balance(year),
         "split_errors": split_errors,
         "shares": [(area, engine.AREA_NAMES[area], year.shares()[area]) for area in engine.AREAS],
         "money": [reconciliation(s) for s in submissions],
         "cap": cap,
-        "entries": year.funds_entries.select_related("submission", "posted_by"),
+        "entries": [(e, codes.get(e.source_id, "")) for e in year_entries(year)],
+        "pending": [(t, codes.get(t.source_id, "")) for t in year_pending(year)],
+        "can_approve": request.user.role == "finance_approver",
         "applications": year.applications.select_related("organisation"),
         "funds_form": extra.pop("funds_form", None) or FundsEntryForm(submissions=submissions),
         "can_record": request.user.is_superuser
@@ -96,7 +108,7 @@ def funds_entry(request: AuthenticatedRequest, number: int) -> HttpResponse:
     if form.is_valid():
         submission = next(s for s in submissions if s.pk == form.cleaned_data["submission"])
         try:
-            record_funds_entry(
+            recorded = record_funds_entry(
                 submission=submission,
                 kind=form.cleaned_data["kind"],
                 amount=form.cleaned_data["amount"],
@@ -107,11 +119,42 @@ def funds_entry(request: AuthenticatedRequest, number: int) -> HttpResponse:
         except FundsError as exc:
             form.add_error("amount", str(exc))
         else:
-            messages.success(request, "Entry recorded in the IPP funds book.")
+            if isinstance(recorded, LedgerEntry):
+                messages.success(request, "Receipt posted to the ledger.")
+            else:
+                messages.success(
+                    request,
+                    "Request recorded: a finance approver other than you must approve it "
+                    "before it is posted to the ledger.",
+                )
             return redirect("ipp:year", number=number)
     return render(
         request, "ipp/year.html", _year_context(request, year, funds_form=form), status=400
     )
+
+
+@require_http_methods(["POST"])
+def transfer_decide(request: AuthenticatedRequest, number: int, pk: int) -> HttpResponse:
+    """A finance approver (not the person who asked) approves or rejects money going back."""
+    require_plan(request.user)
+    require_approver(request.user)
+    year = get_object_or_404(IppProgramYear, number=number)
+    transfer = get_object_or_404(year_pending(year), pk=pk)
+    decision = request.POST.get("decision")
+    try:
+        if decision == "approve":
+            approve_funds_transfer(transfer=transfer, approver=request.user)
+            messages.success(request, "Approved and posted to the ledger.")
+        elif decision == "reject":
+            reject_funds_transfer(
+                transfer=transfer, approver=request.user, reason=request.POST.get("reason", "")
+            )
+            messages.success(request, "Request rejected.")
+        else:
+            messages.error(request, "Choose approve or reject.")
+    except FundsError as exc:
+        messages.error(request, str(exc).capitalize() + ".")
+    return redirect("ipp:year", number=number)
 
 
 @require_http_methods(["POST"])

@@ -1,6 +1,7 @@
 """IPP writes against the database: the catalogue CSV (all or nothing, errors by line and
-column), the PY1 split, DHCS's results, the funds book (interim Payment 1 and its return or
-netting) and the 5% cap warning, with the guide's figures."""
+column), the PY1 split, DHCS's results, the money with DHCS in the payments ledger (interim
+Payment 1 and its return or netting, approved by a second person) and the 5% cap warning, with
+the guide's figures."""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ from decimal import Decimal
 import pytest
 from django.db import DatabaseError, connection, transaction
 
+from payments.models import LedgerEntry, LedgerImmutableError, StateTransfer
 from portal.files.csvio import CsvImportError
 from portal.models import AuditEvent, Role
 from programs.ipp.engine import MeasureError
-from programs.ipp.models import FundsImmutableError, IppFundsEntry, IppMeasure
+from programs.ipp.models import IppMeasure
 from programs.ipp.services.catalogue import (
     SplitRefused,
     import_catalogue,
@@ -24,8 +26,11 @@ from programs.ipp.services.catalogue import (
 )
 from programs.ipp.services.funds import (
     FundsError,
+    approve_funds_transfer,
     reconciliation,
     record_funds_entry,
+    reject_funds_transfer,
+    year_balance,
     year_cap_check,
 )
 from tests.factories import UserFactory
@@ -47,6 +52,11 @@ def admin():  # type: ignore[no-untyped-def]
 @pytest.fixture
 def analyst():  # type: ignore[no-untyped-def]
     return UserFactory.create(role=Role.FINANCE_ANALYST)
+
+
+@pytest.fixture
+def approver():  # type: ignore[no-untyped-def]
+    return UserFactory.create(role=Role.FINANCE_APPROVER)
 
 
 def _file(body: str) -> io.BytesIO:
@@ -127,7 +137,7 @@ def test_py1_split_refused_stores_nothing(admin) -> None:  # type: ignore[no-unt
     assert stored.gap_filling_areas == [4]
 
 
-def test_illustration_through_the_database(admin, analyst) -> None:  # type: ignore[no-untyped-def]
+def test_illustration_through_the_database(admin, analyst, approver) -> None:  # type: ignore[no-untyped-def]
     # Submission 2-A: allocation $10 M, 850 of 1,000 points -> $8,500,000.00
     year = program_year(1, attributable_capitation=D("200000000"))
     sub = submission(year, "2-A", "10000000")
@@ -142,7 +152,7 @@ def test_illustration_through_the_database(admin, analyst) -> None:  # type: ign
     record_result(measure=d, actor=admin, met=False)
     record_funds_entry(
         submission=p1,
-        kind="receipt",
+        kind="state_receipt",
         amount=D("4000000"),
         on_date=datetime.date(2022, 4, 15),
         memo="Payment 1 (interim)",
@@ -156,23 +166,52 @@ def test_illustration_through_the_database(admin, analyst) -> None:  # type: ign
     with pytest.raises(FundsError, match=r"only 800000\.00"):
         record_funds_entry(
             submission=p1,
-            kind="offset_payment",
+            kind="state_offset_payment",
             amount=D("800000.01"),
             on_date=datetime.date(2022, 10, 1),
             memo="too much",
             actor=analyst,
         )
-    entry = record_funds_entry(
+    transfer = record_funds_entry(
         submission=p1,
-        kind="offset_payment",
+        kind="state_offset_payment",
         amount=D("800000"),
         on_date=datetime.date(2022, 10, 1),
         memo="Netted from Payment 2",
         actor=analyst,
     )
+    # money going back waits for a second person: nothing in the ledger yet, but it counts
+    assert isinstance(transfer, StateTransfer)
+    assert reconciliation(p1).outstanding == D("800000.00")
+    assert reconciliation(p1).still_to_ask == D("0.00")
+    with pytest.raises(FundsError, match=r"only 0\.00"):
+        record_funds_entry(
+            submission=p1,
+            kind="state_return",
+            amount=D("0.01"),
+            on_date=datetime.date(2022, 10, 1),
+            memo="asked twice",
+            actor=analyst,
+        )
+    with pytest.raises(FundsError, match="only a finance approver"):
+        approve_funds_transfer(transfer=transfer, approver=analyst)
+    entry = approve_funds_transfer(transfer=transfer, approver=approver)
     assert entry.amount == D("-800000.00")
+    assert entry.facility_id is None
+    assert entry.kind == LedgerEntry.Kind.STATE_OFFSET_PAYMENT
+    assert entry.posted_by == approver
     assert reconciliation(p1).outstanding == D("0.00")
-    # funds book: received 4,000,000 - 800,000 = 3,200,000 <= 5% of 200 M = 10 M: no warning
+    with pytest.raises(FundsError, match="already approved"):
+        approve_funds_transfer(transfer=transfer, approver=approver)
+    # one balance: received 4,000,000 - 800,000 back = 3,200,000, nothing paid to providers
+    assert year_balance(year) == {
+        "received": D("4000000.00"),
+        "gone_back": D("800000.00"),
+        "state_net": D("3200000.00"),
+        "to_providers": D("0"),
+        "balance": D("3200000.00"),
+    }
+    # received 4,000,000 - 800,000 = 3,200,000 <= 5% of 200 M = 10 M: no warning
     cap = year_cap_check(year)
     assert cap.incentives == D("3200000.00")
     assert cap.limit == D("10000000.00")
@@ -185,7 +224,7 @@ def test_cap_warning_when_receipts_exceed_5_percent(analyst) -> None:  # type: i
     sub = submission(year, "3", "5000000")
     record_funds_entry(
         submission=sub,
-        kind="receipt",
+        kind="state_receipt",
         amount=D("3000000.01"),
         on_date=datetime.date(2023, 5, 1),
         memo="Payment 3",
@@ -216,24 +255,62 @@ def test_tiered_and_not_applicable_results(admin) -> None:  # type: ignore[no-un
     assert figures.earned.amount == D("600000.00")
 
 
+def test_rejected_return_posts_nothing_and_frees_the_amount(analyst, approver) -> None:  # type: ignore[no-untyped-def]
+    # $1,000 interim received, nothing earned yet -> $1,000.00 to go back
+    sub = submission(program_year(1), "1", "1000", is_interim=True)
+    money = {"submission": sub, "on_date": datetime.date(2022, 5, 1), "actor": analyst}
+    record_funds_entry(kind="state_receipt", amount=D("1000"), memo="P1", **money)
+    transfer = record_funds_entry(kind="state_return", amount=D("400"), memo="back", **money)
+    assert isinstance(transfer, StateTransfer)
+    with pytest.raises(FundsError, match="say why"):
+        reject_funds_transfer(transfer=transfer, approver=approver, reason=" ")
+    reject_funds_transfer(transfer=transfer, approver=approver, reason="Wrong submission")
+    transfer.refresh_from_db()
+    assert transfer.status == StateTransfer.Status.REJECTED
+    assert transfer.entry is None
+    assert not LedgerEntry.objects.filter(amount__lt=0).exists()
+    assert reconciliation(sub).still_to_ask == D("1000.00")
+    assert AuditEvent.objects.filter(action="ledger.state_transfer_rejected").count() == 1
+
+
 def test_funds_entries_are_append_only(analyst) -> None:  # type: ignore[no-untyped-def]
     sub = submission(program_year(1), "1", "4000000", is_interim=True)
     entry = record_funds_entry(
         submission=sub,
-        kind="receipt",
+        kind="state_receipt",
         amount=D("1"),
         on_date=datetime.date(2022, 4, 1),
         memo="x",
         actor=analyst,
     )
-    with pytest.raises(FundsImmutableError):
+    assert isinstance(entry, LedgerEntry)
+    with pytest.raises(LedgerImmutableError):
         entry.save()
-    with pytest.raises(FundsImmutableError):
-        IppFundsEntry.objects.all().delete()
+    with pytest.raises(LedgerImmutableError):
+        LedgerEntry.objects.all().delete()
     with pytest.raises(DatabaseError):
         _update_directly()
 
 
 def _update_directly() -> None:
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("UPDATE ipp_ippfundsentry SET amount = 2")
+        cursor.execute("UPDATE payments_ledgerentry SET amount = 2")
+
+
+def test_measures_of_another_plan_class_neither_earn_nor_count(admin) -> None:  # type: ignore[no-untyped-def]
+    # PY2, plan class "incumbent, no procurement change"; Submission 4, allocation $2,000,000:
+    # common 300 (met) + own class 200 (not met) count: 300 of 500 -> $1,200,000.00; the
+    # 500-point measure for alternative plans is listed apart and counts for nothing
+    year = program_year(2, plan_class="incumbent_no_change")
+    sub = submission(year, "4", "2000000", payment_number=4)
+    common = measure(sub, "C", "300")
+    own = measure(sub, "O", "200", plan_class="incumbent_no_change")
+    other = measure(sub, "X", "500", plan_class="alternative")
+    record_result(measure=common, actor=admin, met=True)
+    record_result(measure=own, actor=admin, met=False)
+    record_result(measure=other, actor=admin, met=True)
+    figures = submission_figures(sub)
+    assert [line.measure.code for line in figures.lines] == ["C", "O"]
+    assert [m.code for m in figures.other_class] == ["X"]
+    assert figures.earned.points_available == D("500.00")
+    assert figures.earned.amount == D("1200000.00")

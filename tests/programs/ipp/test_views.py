@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from payments.models import LedgerEntry
+from payments.models import LedgerEntry, StateTransfer
 from payments.services import approve_payment_run, start_payment_run
 from programs.ipp.models import IppApplication, IppFeedback
 from programs.ipp.services.catalogue import record_result
@@ -151,7 +151,7 @@ def test_year_page_shows_the_illustration_with_its_inputs(world, client_as) -> N
     record_result(measure=b, actor=admin, met=False)
     record_funds_entry(
         submission=p1,
-        kind="receipt",
+        kind="state_receipt",
         amount=Decimal("4000000"),
         on_date=datetime.date(2022, 4, 15),
         memo="Payment 1",
@@ -165,6 +165,53 @@ def test_year_page_shows_the_illustration_with_its_inputs(world, client_as) -> N
         client_as("program_admin").get(reverse("ipp:submission", args=[p1.pk])).content.decode()
     )
     assert "$4,000,000.00 \u00d7 800 \u00f7 1000" in detail
+
+
+def test_return_to_dhcs_needs_a_second_person(world, client_as) -> None:  # type: ignore[no-untyped-def]
+    # Payment 1: $4,000,000 received on an interim basis, 800 of 1,000 points -> $800,000 back
+    year = program_year(1)
+    p1 = submission(year, "1", "4000000", payment_number=1, is_interim=True)
+    a, b = measure(p1, "A", "800"), measure(p1, "B", "200", area=2)
+    record_result(measure=a, actor=world.users["program_admin"], met=True)
+    record_result(measure=b, actor=world.users["program_admin"], met=False)
+    record_funds_entry(
+        submission=p1,
+        kind="state_receipt",
+        amount=Decimal("4000000"),
+        on_date=datetime.date(2022, 4, 15),
+        memo="Payment 1",
+        actor=world.users["finance_analyst"],
+    )
+    asked = client_as("finance_analyst").post(
+        reverse("ipp:funds_entry", args=[1]),
+        {
+            "submission": p1.pk,
+            "kind": "state_return",
+            "amount": "800000.00",
+            "on_date": "2022-12-01",
+            "memo": "Unearned Payment 1",
+        },
+    )
+    assert asked.status_code == 302
+    transfer = StateTransfer.objects.get()
+    assert not LedgerEntry.objects.filter(amount__lt=0).exists()  # not posted yet
+    decide = reverse("ipp:transfer_decide", args=[1, transfer.pk])
+    # the analyst cannot approve (not an approver); the approver who asked could not either
+    assert client_as("finance_analyst").post(decide, {"decision": "approve"}).status_code == 403
+    page = client_as("finance_approver").get(reverse("ipp:year", args=[1])).content.decode()
+    assert "Approve $800,000.00" in page
+    assert client_as("finance_approver").post(decide, {"decision": "approve"}).status_code == 302
+    entry = LedgerEntry.objects.get(amount__lt=0)
+    assert (entry.facility_id, entry.kind, entry.amount, entry.posted_by) == (
+        None,
+        "state_return",
+        Decimal("-800000.00"),
+        world.users["finance_approver"],
+    )
+    page = client_as("finance_analyst").get(reverse("ipp:year", args=[1])).content.decode()
+    # one balance: 4,000,000 received - 800,000 returned - 0 to providers = 3,200,000
+    assert "<strong>$3,200,000.00</strong> left to invest" in page
+    assert "Nothing waiting." in page
 
 
 def test_catalogue_upload_lists_errors_by_line_and_column(world, client_as) -> None:  # type: ignore[no-untyped-def]
