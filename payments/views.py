@@ -32,9 +32,9 @@ from payments.models import LedgerEntry, PaymentLine, PaymentRun
 from portal.accounts.http import AuthenticatedRequest
 from portal.accounts.permissions import finance_required
 from portal.files.pdf import html_to_pdf
-from portal.models import Facility, Role
+from portal.models import Role
 from portal.money import days_late, format_money
-from portal.registry.selectors import visible_organisations
+from portal.registry.selectors import as_facility, visible_organisations
 
 LIST_PAGE_SIZE = 50
 RUN_LINE_SORT_LABELS = {
@@ -288,7 +288,7 @@ def facility_payments(request: AuthenticatedRequest, npi: str) -> HttpResponse:
     panels programs add for the year (WQIP: the citations that applied)."""
     organisation = get_object_or_404(visible_organisations(user=request.user), npi=npi)
     # an SNF facility's page shows its SNF facts (WQIP eligibility); other kinds their own
-    facility = Facility.objects.filter(pk=organisation.pk).first() or organisation
+    facility = as_facility(organisation)
     lines = list(selectors.posted_lines_for(user=request.user, facility=facility))
     entries = list(
         selectors.ledger_entries_for(user=request.user)

@@ -106,6 +106,12 @@ def search_facilities(
     return facilities.order_by(*order)
 
 
+def as_facility(organisation: Organisation) -> Organisation:
+    """The organisation as its SNF ``Facility`` (with the SNF facts: WQIP eligibility ...) when
+    it is one, else the organisation itself."""
+    return Facility.objects.filter(pk=organisation.pk).first() or organisation
+
+
 def facility_counties(*, user: User) -> list[str]:
     return list(
         visible_facilities(user=user)

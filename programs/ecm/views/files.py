@@ -10,9 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from portal.accounts.http import AuthenticatedRequest
+from portal.audit.services import log_access
 from portal.files.csvio import MAX_REPORTED_ERRORS, CsvImportError
 from portal.masking import mask_member_id
-from portal.models import AccessLogEntry, Organisation
+from portal.models import Organisation
 from portal.params import int_param
 from programs.ecm.access import ecm_required, is_provider, sender_required
 from programs.ecm.forms.files import ReportUploadForm
@@ -127,10 +128,10 @@ def file_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         }
         for row in related.order_by("line").values("line", "cin", "data")[:ROWS_SHOWN]
     ]
-    AccessLogEntry.objects.create(
+    log_access(
         user=request.user,
         what=f"ECM {report.get_kind_display()} rows {report.period} (file {report.pk})",
-        path=request.path[:500],
+        path=request.path,
         row_count=len(rows),
         masked=masked,
     )
