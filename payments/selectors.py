@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import BigIntegerField, Count, Exists, OuterRef, Q, QuerySet, Sum
@@ -13,10 +14,13 @@ from payments.models import (
     LedgerEntry,
     PaymentLine,
     PaymentRun,
+    StateTransfer,
 )
+from payments.models.ledger import STATE_KINDS
 from portal.accounts.models import Role
 from portal.accounts.permissions import is_finance
 from portal.models import Organisation, User
+from portal.money import ZERO
 from portal.registry.selectors import visible_organisations
 
 
@@ -188,3 +192,40 @@ def latest_payment_lines(*, user: User) -> list[PaymentLine]:
         .distinct("facility_id")
     )
     return sorted(lines, key=lambda line: (line.facility.name, line.facility_id))
+
+
+# --- the plan's own account with the state (payments.state_account) ---------------------
+
+
+def state_entries(*, program: str, program_year: int | None = None) -> QuerySet[LedgerEntry]:
+    entries = LedgerEntry.objects.filter(program=program, facility__isnull=True)
+    if program_year is not None:
+        entries = entries.filter(program_year=program_year)
+    return entries.select_related("posted_by")
+
+
+def pending_transfers(*, program: str, program_year: int | None = None) -> QuerySet[StateTransfer]:
+    transfers = StateTransfer.objects.filter(program=program, status=StateTransfer.Status.PENDING)
+    if program_year is not None:
+        transfers = transfers.filter(program_year=program_year)
+    return transfers.select_related("requested_by")
+
+
+def program_year_balance(*, program: str, program_year: int) -> dict[str, Decimal]:
+    """One balance per program and year, one query: received from the state, gone back to it,
+    paid to providers, and what the plan still holds."""
+    totals = LedgerEntry.objects.filter(program=program, program_year=program_year).aggregate(
+        received=Sum("amount", filter=Q(kind=LedgerEntry.Kind.STATE_RECEIPT)),
+        gone_back=Sum("amount", filter=Q(kind__in=STATE_KINDS) & Q(amount__lt=0)),
+        to_providers=Sum("amount", filter=Q(facility__isnull=False)),
+    )
+    received = totals["received"] or ZERO
+    gone_back = -(totals["gone_back"] or ZERO) + ZERO
+    to_providers = totals["to_providers"] or ZERO
+    return {
+        "received": received,
+        "gone_back": gone_back,
+        "state_net": received - gone_back,
+        "to_providers": to_providers,
+        "balance": received - gone_back - to_providers,
+    }

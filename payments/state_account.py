@@ -15,16 +15,14 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from payments.models import LedgerEntry, StateTransfer
-from payments.models.ledger import STATE_KINDS
 from payments.services import NotAllowed, PaymentRunError, TwoPersonRuleError, lock_program_year
 from portal.accounts.models import FINANCE_ROLES
 from portal.audit.services import record_event
 from portal.models import Role, User
-from portal.money import ZERO, round_money
+from portal.money import round_money
 
 
 class StateAccountError(PaymentRunError):
@@ -193,40 +191,3 @@ def reject_state_transfer(*, transfer: StateTransfer, approver: User, reason: st
     record_event(
         actor=approver, action="ledger.state_transfer_rejected", target=transfer, reason=reason
     )
-
-
-# --- reads -------------------------------------------------------------------------------
-
-
-def state_entries(*, program: str, program_year: int | None = None) -> QuerySet[LedgerEntry]:
-    entries = LedgerEntry.objects.filter(program=program, facility__isnull=True)
-    if program_year is not None:
-        entries = entries.filter(program_year=program_year)
-    return entries.select_related("posted_by")
-
-
-def pending_transfers(*, program: str, program_year: int | None = None) -> QuerySet[StateTransfer]:
-    transfers = StateTransfer.objects.filter(program=program, status=StateTransfer.Status.PENDING)
-    if program_year is not None:
-        transfers = transfers.filter(program_year=program_year)
-    return transfers.select_related("requested_by")
-
-
-def program_year_balance(*, program: str, program_year: int) -> dict[str, Decimal]:
-    """One balance per program and year, one query: received from the state, gone back to it,
-    paid to providers, and what the plan still holds."""
-    totals = LedgerEntry.objects.filter(program=program, program_year=program_year).aggregate(
-        received=Sum("amount", filter=Q(kind=LedgerEntry.Kind.STATE_RECEIPT)),
-        gone_back=Sum("amount", filter=Q(kind__in=STATE_KINDS) & Q(amount__lt=0)),
-        to_providers=Sum("amount", filter=Q(facility__isnull=False)),
-    )
-    received = totals["received"] or ZERO
-    gone_back = -(totals["gone_back"] or ZERO) + ZERO
-    to_providers = totals["to_providers"] or ZERO
-    return {
-        "received": received,
-        "gone_back": gone_back,
-        "state_net": received - gone_back,
-        "to_providers": to_providers,
-        "balance": received - gone_back - to_providers,
-    }

@@ -12,12 +12,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from payments.models import LedgerEntry, StateTransfer
-from payments.selectors import ledger_balances, ledger_entries_for
+from payments.selectors import ledger_balances, ledger_entries_for, program_year_balance
 from payments.services import NotAllowed, TwoPersonRuleError
 from payments.state_account import (
     StateAccountError,
     approve_state_transfer,
-    program_year_balance,
     record_state_receipt,
     reject_state_transfer,
     request_state_transfer,

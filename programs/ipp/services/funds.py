@@ -16,15 +16,13 @@ from django.db.models import Q, QuerySet, Sum
 
 from payments.models import LedgerEntry, StateTransfer
 from payments.models.ledger import STATE_OUTGOING
+from payments.selectors import pending_transfers, program_year_balance, state_entries
 from payments.services import PaymentRunError
 from payments.state_account import (
     approve_state_transfer,
-    pending_transfers,
-    program_year_balance,
     record_state_receipt,
     reject_state_transfer,
     request_state_transfer,
-    state_entries,
 )
 from portal.models import User
 from portal.money import ZERO, round_money
