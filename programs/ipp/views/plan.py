@@ -48,7 +48,9 @@ from programs.ipp.views.common import (
 
 def years(request: AuthenticatedRequest) -> HttpResponse:
     require_plan(request.user)
-    rows = [{"year": y, "cap": year_cap_check(y)} for y in program_years()]
+    rows = [
+        {"year": y, "cap": year_cap_check(y), "balance": year_balance(y)} for y in program_years()
+    ]
     return render(
         request,
         "ipp/years.html",
@@ -174,7 +176,9 @@ def catalogue_upload(request: AuthenticatedRequest) -> HttpResponse:
         else:
             messages.success(request, f"{count} measure(s) loaded.")
             return redirect("ipp:years")
-    rows = [{"year": y, "cap": year_cap_check(y)} for y in program_years()]
+    rows = [
+        {"year": y, "cap": year_cap_check(y), "balance": year_balance(y)} for y in program_years()
+    ]
     return render(
         request,
         "ipp/years.html",

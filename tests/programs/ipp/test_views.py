@@ -212,6 +212,8 @@ def test_return_to_dhcs_needs_a_second_person(world, client_as) -> None:  # type
     # one balance: 4,000,000 received - 800,000 returned - 0 to providers = 3,200,000
     assert "<strong>$3,200,000.00</strong> left to invest" in page
     assert "Nothing waiting." in page
+    years = client_as("finance_approver").get(reverse("ipp:years")).content.decode()
+    assert 'data-testid="balance-1">$3,200,000.00<' in years
 
 
 def test_catalogue_upload_lists_errors_by_line_and_column(world, client_as) -> None:  # type: ignore[no-untyped-def]
