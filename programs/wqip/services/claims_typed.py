@@ -105,7 +105,7 @@ def _typed_checks_sql() -> str:
     c_claim = ", ".join(f"c.{c}" for c in CLAIM_LEVEL_COLUMNS)
     return f"""
     SELECT
-      (SELECT count(*) FROM claim_typed WHERE NOT ok),
+      (SELECT count(*) FROM claim_versions WHERE NOT ok),
       (SELECT count(*) FROM (
           SELECT claim_id FROM claim_versions GROUP BY claim_id HAVING count(*) > 1) d),
       (SELECT count(*) FROM claim_versions r
@@ -122,9 +122,14 @@ def _typed_checks_sql() -> str:
     """
 
 
+# one pass over the typed rows: the claim-level values of each claim (two rows for a claim
+# whose lines disagree), whether all its lines were proven valid, its first and last file
+# line, and its number in file order (the id of a new claim on a first import)
 CLAIM_VERSIONS_SQL = f"""
 CREATE TEMP TABLE claim_versions ON COMMIT DROP AS
-SELECT claim_id, {", ".join(CLAIM_LEVEL_COLUMNS)}, min(line) AS first_line
+SELECT row_number() OVER (ORDER BY min(line)) AS id, claim_id,
+       {", ".join(CLAIM_LEVEL_COLUMNS)}, min(line) AS first_line, max(line) AS last_line,
+       bool_and(ok) AS ok
 FROM claim_typed GROUP BY claim_id, {", ".join(CLAIM_LEVEL_COLUMNS)}
 """
 
