@@ -43,7 +43,7 @@ from portal.jobs.services import enqueue_job
 from portal.models import User
 from programs.wqip.models.claims import ClaimImport
 from programs.wqip.services import claims_parallel_load
-from programs.wqip.services.claims_columns import LINE_VALUE_COLUMNS
+from programs.wqip.services.claims_columns import CLAIM_LEVEL_COLUMNS, LINE_VALUE_COLUMNS
 from programs.wqip.services.claims_copy import (
     ProgressCallback,
     _load,
@@ -116,15 +116,16 @@ def _build_indexes(cursor) -> None:  # type: ignore[no-untyped-def]
 def _merge(cursor, *, has_duplicate_keys: bool) -> tuple[int, int]:  # type: ignore[no-untyped-def]
     """Insert the new claims and lines (the file is valid)."""
     deferred = _defer_indexes(cursor)
-    added = _insert_new(cursor, has_duplicate_keys=has_duplicate_keys)
+    added = _insert_new(cursor, has_duplicate_keys=has_duplicate_keys, first_import=deferred)
     if deferred:
         _build_indexes(cursor)
     return added
 
 
-def _insert_new(cursor, *, has_duplicate_keys: bool) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+def _insert_new(cursor, *, has_duplicate_keys: bool, first_import: bool) -> tuple[int, int]:  # type: ignore[no-untyped-def]
     """Claim ids come from one block reserved on the sequence (one setval instead of a nextval
-    per claim)."""
+    per claim). On a first import (empty claim tables) every claim of the file is new:
+    claim_versions, already numbered in file order, is the list of new claims."""
     columns = ", ".join(LINE_VALUE_COLUMNS)
     k_columns = ", ".join(f"k.{c}" for c in LINE_VALUE_COLUMNS)
     source = (
@@ -133,16 +134,24 @@ def _insert_new(cursor, *, has_duplicate_keys: bool) -> tuple[int, int]:  # type
         if has_duplicate_keys
         else "claim_typed"
     )
-    cursor.execute(
-        """
-        CREATE TEMP TABLE new_claims ON COMMIT DROP AS
-        SELECT row_number() OVER (ORDER BY v.first_line) AS id, v.*
-        FROM claim_versions v
-        WHERE NOT EXISTS (SELECT 1 FROM wqip_claim c WHERE c.claim_id = v.claim_id)
-        """
-    )
-    claims_added = cursor.rowcount
-    cursor.execute("ANALYZE new_claims")
+    cursor.execute("SELECT count(*), min(first_line), max(last_line) FROM claim_versions")
+    versions, min_line, max_line = cursor.fetchone()
+    if first_import:
+        new_claims = "claim_versions"
+        claims_added = versions
+    else:
+        new_claims = "new_claims"
+        cursor.execute(
+            f"""
+            CREATE TEMP TABLE new_claims ON COMMIT DROP AS
+            SELECT row_number() OVER (ORDER BY v.first_line) AS id, v.claim_id,
+                   {", ".join(CLAIM_LEVEL_COLUMNS)}, v.first_line
+            FROM claim_versions v
+            WHERE NOT EXISTS (SELECT 1 FROM wqip_claim c WHERE c.claim_id = v.claim_id)
+            """
+        )
+        claims_added = cursor.rowcount
+        cursor.execute("ANALYZE new_claims")
     # claim ids: new_claims.id (1..n, in file order) + offset, one block of the sequence
     offset = 0
     if claims_added:
@@ -153,14 +162,15 @@ def _insert_new(cursor, *, has_duplicate_keys: bool) -> tuple[int, int]:  # type
         )
         offset = cursor.fetchone()[0] - claims_added
     cursor.execute(
-        """
+        f"""
         INSERT INTO wqip_claim
             (id, claim_id, frequency_code, original_claim_id, replaces_id,
              adjudicated_date, received_date, imported_at)
         SELECT n.id + %(offset)s, n.claim_id, n.frequency_code, n.original_claim_id,
                coalesce(o.id + %(offset)s, c.id), n.adjudicated_date, n.received_date, now()
-        FROM new_claims n
-        LEFT JOIN new_claims o ON o.claim_id = n.original_claim_id AND n.original_claim_id <> ''
+        FROM {new_claims} n
+        LEFT JOIN {new_claims} o
+          ON o.claim_id = n.original_claim_id AND n.original_claim_id <> ''
         LEFT JOIN wqip_claim c
           ON c.claim_id = n.original_claim_id AND n.original_claim_id <> ''
         """,
@@ -169,8 +179,6 @@ def _insert_new(cursor, *, has_duplicate_keys: bool) -> tuple[int, int]:  # type
     # ids from the sequence as one block: nobody else writes claim lines (we hold the lock).
     # A line's id is derived from its file line (no numbering pass); lines that are not
     # inserted leave gaps in the block, which a sequence allows.
-    cursor.execute("SELECT min(line), max(line) FROM claim_typed")
-    min_line, max_line = cursor.fetchone()
     cursor.execute("SELECT nextval(pg_get_serial_sequence('wqip_claimline', 'id'))")
     first_id = cursor.fetchone()[0]
     cursor.execute(
@@ -178,7 +186,7 @@ def _insert_new(cursor, *, has_duplicate_keys: bool) -> tuple[int, int]:  # type
         INSERT INTO wqip_claimline (id, claim_id, line_no, {columns})
         SELECT %(first_id)s + k.line - %(min_line)s, n.id + %(offset)s, k.line_no,
                {k_columns}
-        FROM {source} k JOIN new_claims n ON n.claim_id = k.claim_id
+        FROM {source} k JOIN {new_claims} n ON n.claim_id = k.claim_id
         """,
         {"first_id": first_id, "offset": offset, "min_line": min_line},
     )
@@ -188,15 +196,14 @@ def _insert_new(cursor, *, has_duplicate_keys: bool) -> tuple[int, int]:  # type
             "SELECT setval(pg_get_serial_sequence('wqip_claimline', 'id'), %s)",
             [first_id + max_line - min_line],
         )
-    cursor.execute("SELECT count(*) FROM claim_versions")
-    if cursor.fetchone()[0] == claims_added:
+    if versions == claims_added:
         return claims_added, lines_added  # every claim of the file is new: nothing else to add
     cursor.execute(
         f"""
         INSERT INTO wqip_claimline (claim_id, line_no, {columns})
         SELECT c.id, k.line_no, {k_columns}
         FROM {source} k JOIN wqip_claim c ON c.claim_id = k.claim_id
-        WHERE NOT EXISTS (SELECT 1 FROM new_claims n WHERE n.claim_id = k.claim_id)
+        WHERE NOT EXISTS (SELECT 1 FROM {new_claims} n WHERE n.claim_id = k.claim_id)
           AND NOT EXISTS (
               SELECT 1 FROM wqip_claimline l WHERE l.claim_id = c.id AND l.line_no = k.line_no)
         """

@@ -78,6 +78,14 @@ def _typed_sql(
         AND paid_amount_n::text = paid_amount AND abs(paid_amount_n) < 1e12
         AND scale(paid_amount_n) <= 2
     """
+    # upper() of the enumerations, called only when the value is not already one of the
+    # allowed values (which are upper case): the same result, and upper() of a UTF-8 value
+    # costs ≈1.3 s per million lines over the five columns
+    uppercased = ", ".join(
+        f"CASE WHEN {c} IN ({_sql_literal_list(allowed)}) THEN {c} ELSE upper({c}) END AS {c}"
+        for c, allowed in ENUMS.items()
+        if c != "frequency_code"
+    )
     return f"""
     {target} AS
     SELECT line, claim_id, line_no_i AS line_no, frequency_code, original_claim_id,
@@ -85,9 +93,7 @@ def _typed_sql(
            member_id, facility_id, admission_date_d AS admission_date,
            from_date_d AS from_date, through_date_d AS through_date,
            discharge_date_d AS discharge_date, lpad(revenue_code, 4, '0') AS revenue_code,
-           upper(primary_payer) AS primary_payer, upper(coverage) AS coverage,
-           upper(hospice) AS hospice, upper(network_status) AS network_status,
-           upper(claim_status) AS claim_status, paid_amount_n::numeric(14, 2) AS paid_amount,
+           {uppercased}, paid_amount_n::numeric(14, 2) AS paid_amount,
            ({ok}) AS ok
     FROM (
         SELECT s.*, {casts}
@@ -105,7 +111,7 @@ def _typed_checks_sql() -> str:
     c_claim = ", ".join(f"c.{c}" for c in CLAIM_LEVEL_COLUMNS)
     return f"""
     SELECT
-      (SELECT count(*) FROM claim_typed WHERE NOT ok),
+      (SELECT count(*) FROM claim_versions WHERE NOT ok),
       (SELECT count(*) FROM (
           SELECT claim_id FROM claim_versions GROUP BY claim_id HAVING count(*) > 1) d),
       (SELECT count(*) FROM claim_versions r
@@ -122,9 +128,14 @@ def _typed_checks_sql() -> str:
     """
 
 
+# one pass over the typed rows: the claim-level values of each claim (two rows for a claim
+# whose lines disagree), whether all its lines were proven valid, its first and last file
+# line, and its number in file order (the id of a new claim on a first import)
 CLAIM_VERSIONS_SQL = f"""
 CREATE TEMP TABLE claim_versions ON COMMIT DROP AS
-SELECT claim_id, {", ".join(CLAIM_LEVEL_COLUMNS)}, min(line) AS first_line
+SELECT row_number() OVER (ORDER BY min(line)) AS id, claim_id,
+       {", ".join(CLAIM_LEVEL_COLUMNS)}, min(line) AS first_line, max(line) AS last_line,
+       bool_and(ok) AS ok
 FROM claim_typed GROUP BY claim_id, {", ".join(CLAIM_LEVEL_COLUMNS)}
 """
 
