@@ -36,6 +36,7 @@ from portal.models import (
 )
 from portal.notifications.kinds import NoticeKind, get_kind
 from portal.notifications.recipients import active_member_ids, allowed_recipients
+from portal.usercache import UNREAD_NOTICES, forget_user_value
 
 logger = logging.getLogger(__name__)
 
@@ -540,7 +541,9 @@ def mark_notice_read(*, user: User, notice_id: int) -> Notice:
 
 @transaction.atomic
 def mark_all_notices_read(*, user: User) -> int:
-    return Notice.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+    marked = Notice.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+    forget_user_value(UNREAD_NOTICES, user.pk)  # update() sends no signal
+    return marked
 
 
 @transaction.atomic

@@ -178,6 +178,9 @@ AXES_VERBOSE = False
 # (portal.middleware.IdleSessionMiddleware), not written on every page.
 SESSION_COOKIE_AGE = 15 * 60
 SESSION_SAVE_EVERY_REQUEST = False
+# Sessions are read from the shared cache (Redis) and written through to the database: a page
+# reads no session row, and a session survives a cache flush or restart (make load, issue 13).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 WQIP_SESSION_RENEW_SECONDS = 60
 # The home page's panels per user in the shared cache, invalidated by every model write
 # (portal/home.py); 0 turns the cache off.
