@@ -185,6 +185,10 @@ WQIP_SESSION_RENEW_SECONDS = 60
 # The home page's panels per user in the shared cache, invalidated by every model write
 # (portal/home.py); 0 turns the cache off.
 WQIP_HOME_CACHE_SECONDS = env.int("WQIP_HOME_CACHE_SECONDS", default=30)
+# The content of the busiest pages (bed days, the member drill-down, payments, the ledger) per
+# user and address in the shared cache under the same data version (portal/pagecache.py); 0
+# turns it off.
+WQIP_PAGE_CACHE_SECONDS = env.int("WQIP_PAGE_CACHE_SECONDS", default=30)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 WQIP_IDLE_WARNING_SECONDS = 2 * 60  # warn two minutes before the idle timeout
