@@ -1,8 +1,8 @@
 """The content of a busy page per user in the shared cache, under the data version every model
 write moves (``portal.home.data_version``, the home panels' counter).
 
-A view asks first; on a hit it renders only the layout around the stored content (menus,
-inbox badge, idle timer, messages: always of this request) and skips its own queries::
+A view asks first; on a hit it renders only the layout around the stored blocks (idle timer
+and messages: always of this request) and skips its own queries::
 
     page = PageCache(request, "wqip:bed_day_report")
     if page.hit:
@@ -10,9 +10,10 @@ inbox badge, idle timer, messages: always of this request) and skips its own que
     ...  # the queries, as before
     return page.render("wqip/bed_day_report.html", context)
 
-``base.html`` records each page block (title, head, header, content, scripts) through the
-``{% page_block %}`` tag while the page is rendered, and on a hit puts the recorded HTML
-back. The key holds the user, the data version and the full path (query string included),
+``base.html`` records each page block (title, head, menus, header, content, scripts) through
+the ``{% page_block %}`` tag while the page is rendered, and on a hit puts the recorded HTML
+back. The menus hold the inbox badge: a notice written moves the data version like any
+write. The key holds the user, the data version and the full path (query string included),
 so a user only ever gets back what their own selectors gave them for the same address, and
 a write (data, a membership, a role) makes every entry stale. A form's CSRF token is not
 stored: the blocks are recorded with a placeholder that the tag replaces with this request's

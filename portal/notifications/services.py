@@ -23,6 +23,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from portal.audit.services import record_event
+from portal.home import bump_home_version
 from portal.models import (
     Channel,
     Facility,
@@ -542,7 +543,9 @@ def mark_notice_read(*, user: User, notice_id: int) -> Notice:
 @transaction.atomic
 def mark_all_notices_read(*, user: User) -> int:
     marked = Notice.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
-    forget_user_value(UNREAD_NOTICES, user.pk)  # update() sends no signal
+    # update() sends no signal: the badge's count and the pages drawn with it are stale
+    forget_user_value(UNREAD_NOTICES, user.pk)
+    bump_home_version()
     return marked
 
 

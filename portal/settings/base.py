@@ -348,7 +348,8 @@ if not CELERY_BROKER_URL.startswith("filesystem"):  # Redis (a server, a socket,
 # --- caches --------------------------------------------------------------------------------
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        # Django's RedisCache, reusing its redis-py client (portal/cache.py)
+        "default": {"BACKEND": "portal.cache.PortalRedisCache", "LOCATION": REDIS_URL}
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -252,3 +252,22 @@ def test_given_badge_cached_when_page_shown_again_then_no_count_query(client, st
         assert badge_count(client) == 1
     # then
     assert not [q for q in queries.captured_queries if "portal_notice" in q["sql"]]
+
+
+def badge_html(client) -> str:
+    body = client.get(reverse("portal:home")).content.decode()
+    start = body.index('href="/inbox/"')
+    return body[start : body.index("</a>", start)]
+
+
+def test_given_home_page_cached_when_notices_arrive_and_are_all_read_then_its_badge_follows(
+    client, staff
+):
+    # given: the page's menus are kept with its content (portal.pagecache)
+    client.force_login(staff)
+    assert "unread" not in badge_html(client)
+    # when / then
+    make_notices(staff, 2)
+    assert "Inbox, 2 unread notices" in badge_html(client)
+    client.post(reverse("portal:inbox_mark_all_read"))
+    assert "unread" not in badge_html(client)
