@@ -34,6 +34,7 @@ from portal.accounts.permissions import finance_required
 from portal.files.pdf import html_to_pdf
 from portal.models import Role
 from portal.money import days_late, format_money
+from portal.pagecache import PageCache
 from portal.registry.selectors import as_facility, visible_organisations
 
 LIST_PAGE_SIZE = 50
@@ -245,6 +246,9 @@ def run_approve(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def ledger(request: AuthenticatedRequest) -> HttpResponse:
     """A page of the balances (search by facility name or NPI, sorted) with the totals over
     every matching balance, and the latest entries."""
+    cached = PageCache(request, "payments:ledger")
+    if cached.hit:
+        return cached.response("payments/ledger.html")
     params = _list_params(request, sorts=LEDGER_SORT_LABELS, default="name")
     balances = selectors.search_ledger_balances(
         user=request.user, query=params["query"], sort=params["sort"]
@@ -254,7 +258,7 @@ def ledger(request: AuthenticatedRequest) -> HttpResponse:
     context["entries"] = selectors.ledger_entries_for(user=request.user).order_by(
         "-posted_at", "-id"
     )[:200]
-    return render(request, "payments/ledger.html", context)
+    return cached.render("payments/ledger.html", context)
 
 
 def _chart(points: list[tuple[str, Decimal]]) -> dict[str, Any]:
@@ -286,7 +290,12 @@ def _posted_at(line: PaymentLine) -> datetime:
 def facility_payments(request: AuthenticatedRequest, npi: str) -> HttpResponse:
     """A facility's posted payment lines and ledger adjustments by program and year, with the
     panels programs add for the year (WQIP: the citations that applied)."""
-    organisation = get_object_or_404(visible_organisations(user=request.user), npi=npi)
+    cached = PageCache(request, "payments:facility_payments")
+    if cached.hit:
+        return cached.response("payments/facility_payments.html")
+    organisation = get_object_or_404(
+        visible_organisations(user=request.user).select_related("facility"), npi=npi
+    )
     # an SNF facility's page shows its SNF facts (WQIP eligibility); other kinds their own
     facility = as_facility(organisation)
     lines = list(selectors.posted_lines_for(user=request.user, facility=facility))
@@ -325,8 +334,7 @@ def facility_payments(request: AuthenticatedRequest, npi: str) -> HttpResponse:
             for line in sorted(lines, key=_posted_at)
         ]
     )
-    return render(
-        request,
+    return cached.render(
         "payments/facility_payments.html",
         {
             "facility": facility,

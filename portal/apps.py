@@ -30,6 +30,9 @@ class PortalConfig(PortalApp, AppConfig):
         from portal.home import connect_home_cache
 
         connect_home_cache()
+        from portal.usercache import connect_user_cache
+
+        connect_user_cache()
         beat.connect_beat_lock()
         from auditlog.registry import auditlog
 

@@ -19,7 +19,8 @@ def portal(request: HttpRequest) -> dict[str, Any]:
             else settings.SESSION_COOKIE_AGE
         ),
         "session_warning_seconds": settings.WQIP_IDLE_WARNING_SECONDS,
-        "main_nav": nav_for(request) if hasattr(request, "user") else [],
+        # callables: drawn only when the page shows them (not from portal.pagecache)
+        "main_nav": cache(partial(nav_for, request)) if hasattr(request, "user") else [],
         # a callable: the query runs only on pages that show the inbox badge
         "unread_notice_count": cache(partial(unread_notice_count, user=user)),
     }

@@ -48,8 +48,7 @@ def home_panels_for(user: User) -> list[HomePanel]:
     seconds = settings.WQIP_HOME_CACHE_SECONDS
     if seconds <= 0:
         return _home_panels_for(user)
-    version = cache.get_or_set(HOME_VERSION_KEY, _new_version, None)
-    key = f"home:panels:{user.pk}:{version}"
+    key = f"home:panels:{user.pk}:{data_version()}"
     panels = cache.get(key)
     if panels is None:
         panels = _home_panels_for(user)
@@ -57,16 +56,24 @@ def home_panels_for(user: User) -> list[HomePanel]:
     return panels
 
 
+def data_version() -> int:
+    """The data version every cached page and panel is stored under (``bump_home_version``)."""
+    version = cache.get_or_set(HOME_VERSION_KEY, _new_version, None)
+    return int(version) if version is not None else _new_version()
+
+
 def bump_home_version(**kwargs: object) -> None:
-    """Every user's cached panels are stale. Moved at the write, not at the commit (an
-    on-commit hook per write would join the callbacks that send tasks): a page computed by
-    another user while the writing transaction is still open may keep the old panels for at
-    most ``WQIP_HOME_CACHE_SECONDS``."""
+    """Every user's cached panels and pages (``portal.pagecache``) are stale. Moved at the
+    write, not at the commit (an on-commit hook per write would join the callbacks that send
+    tasks): a page computed by another user while the writing transaction is still open may
+    keep the old rows for at most ``WQIP_HOME_CACHE_SECONDS`` / ``WQIP_PAGE_CACHE_SECONDS``.
+    A service that takes access away moves it again after its commit
+    (``portal.accounts.services.deactivate_facility_user``)."""
     sender = kwargs.get("sender")
     meta = getattr(sender, "_meta", None)
     if meta is not None and meta.label_lower in HOME_CACHE_IGNORES:
         return
-    if settings.WQIP_HOME_CACHE_SECONDS <= 0:
+    if settings.WQIP_HOME_CACHE_SECONDS <= 0 and settings.WQIP_PAGE_CACHE_SECONDS <= 0:
         return
     try:
         cache.incr(HOME_VERSION_KEY)

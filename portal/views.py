@@ -11,17 +11,19 @@ from django.views.decorators.http import require_GET
 from portal.accounts.http import AuthenticatedRequest
 from portal.accounts.middleware import renew_session
 from portal.home import home_panels_for, work_item_count
+from portal.pagecache import PageCache
 
 logger = logging.getLogger(__name__)
 
 
 def home(request: AuthenticatedRequest) -> HttpResponse:
     """The user's work list: what needs them today, from the panels each app declares."""
+    cached = PageCache(request, "portal:home")
+    if cached.hit:
+        return cached.response("portal/home.html")
     panels = home_panels_for(request.user)
-    return render(
-        request,
-        "portal/home.html",
-        {"panels": panels, "work_count": work_item_count(panels)},
+    return cached.render(
+        "portal/home.html", {"panels": panels, "work_count": work_item_count(panels)}
     )
 
 

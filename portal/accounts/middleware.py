@@ -13,6 +13,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from portal.usercache import MFA_ENABLED, cached_user_value
+
 ALLOWED_PREFIXES = ("/accounts/", "/static/", "/healthz", "/readyz")
 
 
@@ -27,7 +29,7 @@ class RequireStaffMFAMiddleware:
             and user.is_authenticated
             and user.requires_mfa
             and not request.path.startswith(ALLOWED_PREFIXES)
-            and not is_mfa_enabled(user)
+            and not cached_user_value(MFA_ENABLED, user.pk, lambda: is_mfa_enabled(user))
         ):
             return redirect(f"{reverse('mfa_activate_totp')}?next={request.path}")
         return self.get_response(request)

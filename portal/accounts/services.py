@@ -14,6 +14,7 @@ from portal.accounts.selectors import administered_facilities, manageable_roles
 from portal.audit.services import (
     record_event,
 )
+from portal.home import bump_home_version
 from portal.models import (
     Organisation,
     OrganisationMembership,
@@ -131,6 +132,10 @@ def deactivate_facility_user(*, admin: User, user: User) -> User:
     if not ended:
         raise PermissionDenied("This user has no access to your facilities.")
     memberships.update(is_active=False)
+    # update() sends no signal: the user's cached pages (portal.pagecache) go now, and again
+    # after the commit (a page computed meanwhile saw the access still there)
+    bump_home_version()
+    transaction.on_commit(bump_home_version)
     still_active = OrganisationMembership.objects.filter(user=user, is_active=True).exists()
     if not still_active and user.is_active:
         user.is_active = False

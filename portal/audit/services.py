@@ -36,11 +36,13 @@ def log_access(
     row_count: int,
     masked: bool,
     facility: Facility | None = None,
+    facility_id: int | None = None,
 ) -> AccessLogEntry:
-    """The one way a view of member-level rows is written to the access log (contract §6)."""
+    """The one way a view of member-level rows is written to the access log (contract §6).
+    The facility as a row, or its id alone (a page served from the cache)."""
     return AccessLogEntry.objects.create(
         user=user,
-        facility=facility,
+        facility_id=facility.pk if facility is not None else facility_id,
         what=what[:120],
         path=path[:500],
         row_count=row_count,

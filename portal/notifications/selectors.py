@@ -10,6 +10,7 @@ from django.db.models import F, QuerySet
 from portal.accounts.models import FACILITY_ROLES
 from portal.models import Channel, Notice, NoticePreference, User
 from portal.notifications.kinds import KINDS, NoticeKind
+from portal.usercache import UNREAD_NOTICES, cached_user_value
 
 
 def inbox_for(*, user: User) -> QuerySet[Notice]:
@@ -24,9 +25,15 @@ def inbox_for(*, user: User) -> QuerySet[Notice]:
 
 
 def unread_notice_count(*, user: User | AnonymousUser) -> int:
+    """The inbox badge of every page: kept in the shared cache until a notice of the user is
+    written (``portal.usercache``)."""
     if not user.is_authenticated:
         return 0
-    return Notice.objects.filter(user=user, read_at__isnull=True).count()
+    return cached_user_value(
+        UNREAD_NOTICES,
+        user.pk,
+        lambda: Notice.objects.filter(user=user, read_at__isnull=True).count(),
+    )
 
 
 @dataclass(frozen=True)

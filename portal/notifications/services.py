@@ -23,6 +23,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from portal.audit.services import record_event
+from portal.home import bump_home_version
 from portal.models import (
     Channel,
     Facility,
@@ -36,6 +37,7 @@ from portal.models import (
 )
 from portal.notifications.kinds import NoticeKind, get_kind
 from portal.notifications.recipients import active_member_ids, allowed_recipients
+from portal.usercache import UNREAD_NOTICES, forget_user_value
 
 logger = logging.getLogger(__name__)
 
@@ -540,7 +542,11 @@ def mark_notice_read(*, user: User, notice_id: int) -> Notice:
 
 @transaction.atomic
 def mark_all_notices_read(*, user: User) -> int:
-    return Notice.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+    marked = Notice.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+    # update() sends no signal: the badge's count and the pages drawn with it are stale
+    forget_user_value(UNREAD_NOTICES, user.pk)
+    bump_home_version()
+    return marked
 
 
 @transaction.atomic

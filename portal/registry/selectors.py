@@ -108,8 +108,12 @@ def search_facilities(
 
 def as_facility(organisation: Organisation) -> Organisation:
     """The organisation as its SNF ``Facility`` (with the SNF facts: WQIP eligibility ...) when
-    it is one, else the organisation itself."""
-    return Facility.objects.filter(pk=organisation.pk).first() or organisation
+    it is one, else the organisation itself. No query when the organisation was read with
+    ``select_related("facility")``."""
+    try:
+        return organisation.facility  # type: ignore[no-any-return, attr-defined]
+    except Facility.DoesNotExist:
+        return organisation
 
 
 def facility_counties(*, user: User) -> list[str]:

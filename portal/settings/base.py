@@ -178,10 +178,17 @@ AXES_VERBOSE = False
 # (portal.middleware.IdleSessionMiddleware), not written on every page.
 SESSION_COOKIE_AGE = 15 * 60
 SESSION_SAVE_EVERY_REQUEST = False
+# Sessions are read from the shared cache (Redis) and written through to the database: a page
+# reads no session row, and a session survives a cache flush or restart (make load, issue 13).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 WQIP_SESSION_RENEW_SECONDS = 60
 # The home page's panels per user in the shared cache, invalidated by every model write
 # (portal/home.py); 0 turns the cache off.
 WQIP_HOME_CACHE_SECONDS = env.int("WQIP_HOME_CACHE_SECONDS", default=30)
+# The content of the busiest pages (bed days, the member drill-down, payments, the ledger) per
+# user and address in the shared cache under the same data version (portal/pagecache.py); 0
+# turns it off.
+WQIP_PAGE_CACHE_SECONDS = env.int("WQIP_PAGE_CACHE_SECONDS", default=30)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 WQIP_IDLE_WARNING_SECONDS = 2 * 60  # warn two minutes before the idle timeout
@@ -341,7 +348,8 @@ if not CELERY_BROKER_URL.startswith("filesystem"):  # Redis (a server, a socket,
 # --- caches --------------------------------------------------------------------------------
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        # Django's RedisCache, reusing its redis-py client (portal/cache.py)
+        "default": {"BACKEND": "portal.cache.PortalRedisCache", "LOCATION": REDIS_URL}
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

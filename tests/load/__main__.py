@@ -130,6 +130,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+SERVER_PIDS: dict[str, int] = {}  # "web", "worker", "beat": the processes started here
+
+
 def start_processes(*, port: int, workers: int, log_dir: Path) -> list[subprocess.Popen[bytes]]:
     env = {
         **os.environ,
@@ -183,6 +186,7 @@ def start_processes(*, port: int, workers: int, log_dir: Path) -> list[subproces
         processes.append(
             subprocess.Popen(command, cwd=ROOT, env=own_env, stdout=log, stderr=subprocess.STDOUT)
         )
+        SERVER_PIDS[name] = processes[-1].pid
     return processes
 
 
@@ -292,16 +296,47 @@ async def run_user(
 
 def cpu_snapshot() -> dict[str, float]:
     """CPU seconds so far of this client and of the machine as a whole (all cores, idle
-    excluded). The server's share is the difference: gunicorn recycles its workers and
-    PostgreSQL's backends come and go with the connections, so per-process sums undercount."""
+    excluded). The server's share is the difference.
+
+    Also a breakdown by group (``group:`` keys): gunicorn (the arbiter, its live workers and,
+    through the arbiter's children times, the workers it recycled), the Celery worker and beat,
+    PostgreSQL (every postgres process, and through the postmaster's children times the
+    backends that ended: all databases of the machine, so other work on it is counted there
+    too), Redis. What is in no group is the machine's other work."""
     import psutil
 
     mine = psutil.Process().cpu_times()
     machine = psutil.cpu_times()
-    return {
+    result = {
         "client": mine.user + mine.system,
         "machine": machine.user + machine.system + getattr(machine, "nice", 0.0),
     }
+    web = SERVER_PIDS.get("web")
+    celery = (SERVER_PIDS.get("worker"), SERVER_PIDS.get("beat"))
+    for process in psutil.process_iter(["pid", "ppid", "name", "cmdline"]):
+        info = process.info
+        command = " ".join(info["cmdline"] or [])
+        if web in (info["pid"], info["ppid"]):
+            group = "web"
+        elif info["pid"] in celery or info["ppid"] in celery:
+            group = "worker, beat"
+        elif info["name"] == "postgres" or command.startswith("postgres:"):
+            group = "PostgreSQL"
+        elif info["name"] == "redis-server":
+            group = "Redis"
+        else:
+            continue
+        try:
+            times = process.cpu_times()
+        except psutil.Error:
+            continue
+        seconds = times.user + times.system
+        if info["pid"] == web or not command.startswith("postgres:"):
+            # the processes it reaped: recycled gunicorn workers, ended PostgreSQL backends
+            seconds += times.children_user + times.children_system
+        key = f"group:{group}"
+        result[key] = result.get(key, 0.0) + seconds
+    return result
 
 
 async def run_load(users: list[LoadUser], *, base: str, seconds: float, think: float) -> Results:
@@ -360,7 +395,9 @@ async def run_load(users: list[LoadUser], *, base: str, seconds: float, think: f
             )
         )
         after = cpu_snapshot()
-        results.cpu_seconds = {name: after[name] - before[name] for name in before}
+        results.cpu_seconds = {
+            name: after[name] - before.get(name, 0.0) for name in after if name in before
+        }
     return results
 
 
@@ -400,6 +437,14 @@ def report(results: Results, *, seconds: float, users: int, workers: int, think:
             f"({cpu['machine'] / seconds / (os.cpu_count() or 1) * 100:.0f}% of "
             f"{os.cpu_count()} cores), this client {cpu['client']:.1f} s, the rest (web, "
             f"PostgreSQL, Redis, worker) {server / len(every) * 1000:.1f} ms a request"
+        )
+        groups = sorted((k.removeprefix("group:"), v) for k, v in cpu.items() if ":" in k)
+        lines.append(
+            "of which: "
+            + ", ".join(
+                f"{name} {seconds_:.1f} s ({seconds_ / len(every) * 1000:.1f} ms a request)"
+                for name, seconds_ in groups
+            )
         )
     return "\n".join(lines)
 

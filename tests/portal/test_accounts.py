@@ -140,6 +140,21 @@ def test_given_plan_staff_without_totp_when_activating_with_app_code_then_portal
     assert response.status_code == 200
 
 
+def test_given_plan_staff_whose_totp_is_removed_when_next_page_then_sent_to_activate_totp(client):
+    # given: a plan user with TOTP who has used the portal (the check is cached per user,
+    # portal.usercache)
+    user = UserFactory.create(email="fin@plan.example.test", role=Role.FINANCE_ANALYST)
+    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={})
+    client.force_login(user)
+    assert client.get(reverse("portal:facility_list")).status_code == 200
+    # when: the authenticator is removed (by an administrator, or allauth's deactivation)
+    Authenticator.objects.filter(user=user).delete()
+    response = client.get(reverse("portal:facility_list"))
+    # then
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("mfa_activate_totp"))
+
+
 def test_given_plan_staff_with_totp_when_password_only_then_asked_for_code(client):
     # given
     user = UserFactory.create(email="liaison@plan.example.test", role=Role.LTSS_LIAISON)

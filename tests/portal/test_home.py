@@ -214,8 +214,10 @@ def _home_queries(client) -> int:  # type: ignore[no-untyped-def]
 def test_given_five_times_the_data_when_home_then_same_number_of_queries(
     client_as, world, role, settings
 ):
-    # given: the panels computed on every page (the cache of them has its own tests below)
+    # given: the panels computed on every page (the caches of them and of the page have their
+    # own tests: below, and tests/programs/wqip/test_page_cache.py)
     settings.WQIP_HOME_CACHE_SECONDS = 0
+    settings.WQIP_PAGE_CACHE_SECONDS = 0
     open_window(program_year(2026))
     client = client_as(role)
     _populate(world, 1, start=1)
@@ -251,13 +253,13 @@ def test_given_home_seen_when_seen_again_without_a_change_then_panels_come_from_
     # then: the same panels, with none of their queries
     assert f"Inquiry {inquiry.case_number}" in _panel_text(client)
     assert cached < uncached
-    assert cached <= 4  # session, user, unread notices, at most one more
+    assert cached <= 4  # user, at most three more
 
 
 def _home_queries_with_cache_off(client) -> int:  # type: ignore[no-untyped-def]
     from django.test import override_settings
 
-    with override_settings(WQIP_HOME_CACHE_SECONDS=0):
+    with override_settings(WQIP_HOME_CACHE_SECONDS=0, WQIP_PAGE_CACHE_SECONDS=0):
         return _home_queries(client)
 
 
@@ -317,6 +319,7 @@ def test_given_the_cache_off_when_a_model_is_written_then_nothing_is_counted(wor
 
     # given
     settings.WQIP_HOME_CACHE_SECONDS = 0
+    settings.WQIP_PAGE_CACHE_SECONDS = 0
     cache.set(HOME_VERSION_KEY, 5, None)
     # when
     FacilityFactory.create()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 from allauth.mfa.models import Authenticator
+from django.db import connection
 from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -219,3 +221,53 @@ def test_given_context_processor_when_page_rendered_then_unread_count_available(
     response = client.get(reverse("portal:home"))
     # then
     assert response.context["unread_notice_count"]() == 2
+
+
+def badge_count(client) -> int:
+    return client.get(reverse("portal:home")).context["unread_notice_count"]()
+
+
+def test_given_badge_shown_when_notices_arrive_are_read_and_all_read_then_badge_follows(
+    client, staff
+):
+    # given: the count is kept in the shared cache between pages (portal.usercache)
+    client.force_login(staff)
+    assert badge_count(client) == 0
+    # when / then: a new notice, one read, all read: each is on the next page
+    first, _ = make_notices(staff, 2)
+    assert badge_count(client) == 2
+    client.post(reverse("portal:inbox_mark_read", args=[first.pk]))
+    assert badge_count(client) == 1
+    client.post(reverse("portal:inbox_mark_all_read"))
+    assert badge_count(client) == 0
+
+
+def test_given_badge_cached_when_page_shown_again_then_no_count_query(client, staff):
+    # given
+    make_notices(staff, 1)
+    client.force_login(staff)
+    assert badge_count(client) == 1
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        assert badge_count(client) == 1
+    # then
+    assert not [q for q in queries.captured_queries if "portal_notice" in q["sql"]]
+
+
+def badge_html(client) -> str:
+    body = client.get(reverse("portal:home")).content.decode()
+    start = body.index('href="/inbox/"')
+    return body[start : body.index("</a>", start)]
+
+
+def test_given_home_page_cached_when_notices_arrive_and_are_all_read_then_its_badge_follows(
+    client, staff
+):
+    # given: the page's menus are kept with its content (portal.pagecache)
+    client.force_login(staff)
+    assert "unread" not in badge_html(client)
+    # when / then
+    make_notices(staff, 2)
+    assert "Inbox, 2 unread notices" in badge_html(client)
+    client.post(reverse("portal:inbox_mark_all_read"))
+    assert "unread" not in badge_html(client)

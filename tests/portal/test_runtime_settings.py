@@ -166,7 +166,7 @@ def test_given_no_broker_or_cache_configured_when_dev_settings_load_then_embedde
         assert first.returncode == 0, first.stderr
         broker, backend, value = first.stdout.split()
         assert broker == f"redis+socket://{var}/redis/redis.sock?virtual_host=0"
-        assert backend == "django.core.cache.backends.redis.RedisCache"
+        assert backend == "portal.cache.PortalRedisCache"
         assert value == "42"
         # ... and the last process to exit stopped it
         assert not redis_answers(var / "redis" / "redis.sock")

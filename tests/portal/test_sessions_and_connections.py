@@ -6,7 +6,9 @@ from __future__ import annotations
 import time
 
 import pytest
+from django.contrib.sessions.backends.cached_db import KEY_PREFIX as CACHE_KEY_PREFIX
 from django.contrib.sessions.models import Session
+from django.core.cache import cache
 from django.db import close_old_connections, connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -75,9 +77,11 @@ def test_given_session_renewed_ten_minutes_ago_when_page_then_idle_dialog_told_f
 
 
 def test_given_idle_past_timeout_when_page_then_signed_out(signed_in_client):
-    # given: the stored expiry passed (15 minutes without a renewal)
+    # given: the stored expiry passed (15 minutes without a renewal): the row's expiry, and
+    # the cached copy (cached_db sessions), whose cache timeout is the same expiry, is gone
     key = signed_in_client.session.session_key
     Session.objects.filter(session_key=key).update(expire_date="2000-01-01T00:00:00Z")
+    cache.delete(CACHE_KEY_PREFIX + key)
     # when
     response = signed_in_client.get(reverse("portal:home"))
     # then
@@ -94,6 +98,26 @@ def test_given_keepalive_when_called_then_session_renewed_even_within_the_minute
     # then
     assert response.json()["expires_in"] == 15 * 60
     assert session_writes(queries) == 1
+
+
+def test_given_signed_in_user_when_pages_then_session_read_from_the_cache(signed_in_client):
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        for _ in range(3):
+            assert signed_in_client.get(reverse("portal:home")).status_code == 200
+    # then: the session comes from the shared cache; the row stays the durable copy
+    assert not [q for q in queries.captured_queries if "django_session" in q["sql"]]
+    key = signed_in_client.session.session_key
+    assert Session.objects.filter(session_key=key).exists()
+
+
+def test_given_cache_lost_the_session_when_page_then_read_from_the_database(signed_in_client):
+    # given: the cache was flushed or restarted
+    cache.delete(CACHE_KEY_PREFIX + signed_in_client.session.session_key)
+    # when
+    response = signed_in_client.get(reverse("portal:home"))
+    # then: still signed in
+    assert response.status_code == 200
 
 
 @pytest.mark.django_db(transaction=True)

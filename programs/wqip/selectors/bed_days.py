@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import F, Max, Min, Q, QuerySet, Sum, Value
+from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from portal.models import Facility, User
@@ -57,10 +57,12 @@ def search_bed_day_summaries(
 
 
 def bed_day_totals(summaries: QuerySet[BedDaySummary]) -> dict[str, int]:
-    """Qualifying and excluded days over all the rows (not only the page shown)."""
+    """Qualifying and excluded days over all the rows (not only the page shown), and how many
+    rows there are (``count``: the report's paginator needs no query of its own)."""
     return summaries.order_by().aggregate(
         qualifying=Coalesce(Sum("qualifying_days"), 0),
         excluded=Coalesce(Sum(_excluded_days()), 0),
+        count=Count("id"),
     )
 
 

@@ -25,6 +25,7 @@ from portal.accounts.models import FINANCE_ROLES
 from portal.audit.services import log_access
 from portal.files.uploads import SizeLimitUploadHandler, body_too_large, human_size
 from portal.masking import mask_member_id
+from portal.pagecache import PageCache
 from portal.params import int_param, text_param
 from programs.wqip.models import BedDaySummary, ProgramYear
 from programs.wqip.models.bed_days import (
@@ -72,8 +73,13 @@ def finance_only(view):  # type: ignore[no-untyped-def]
     return wrapper
 
 
-def _year(request: AuthenticatedRequest) -> int:
-    years = list(ProgramYear.objects.values_list("year", flat=True))
+def _year(request: AuthenticatedRequest, program_years: list[ProgramYear] | None = None) -> int:
+    """The asked year if it is a program year, else the newest computed one, else the
+    current one. ``program_years``: the rows when the caller has them (one query less)."""
+    if program_years is None:
+        years = list(ProgramYear.objects.values_list("year", flat=True))
+    else:
+        years = [program_year.year for program_year in program_years]
     year = int_param(request.GET.get("year"))
     if year is None or year not in years:
         # the newest year with computed bed days, else the current program year
@@ -83,6 +89,18 @@ def _year(request: AuthenticatedRequest) -> int:
     return year
 
 
+class _CountedPaginator(Paginator):
+    """A paginator told its row count (computed with the totals in one query)."""
+
+    def __init__(self, object_list, per_page: int, *, count: int) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @property
+    def count(self) -> int:  # type: ignore[override]
+        return self._known_count
+
+
 def _reason_rows(summary: BedDaySummary) -> list[tuple[str, int]]:
     rows = [("qualifying", summary.qualifying_days)]
     rows += [(reason, getattr(summary, reason)) for reason in EXCLUSION_REASONS]
@@ -90,7 +108,11 @@ def _reason_rows(summary: BedDaySummary) -> list[tuple[str, int]]:
 
 
 def bed_day_report(request: AuthenticatedRequest) -> HttpResponse:
-    year = _year(request)
+    cached = PageCache(request, "wqip:bed_day_report")
+    if cached.hit:
+        return cached.response("wqip/bed_day_report.html")
+    program_years = list(ProgramYear.objects.order_by("year"))
+    year = _year(request, program_years)
     query = text_param(request.GET.get("q"), max_length=100)
     sort = text_param(request.GET.get("sort"), max_length=20)
     sort = sort if sort in REPORT_SORTS else "npi"
@@ -105,16 +127,17 @@ def bed_day_report(request: AuthenticatedRequest) -> HttpResponse:
             for s in summaries
         ]
         return _download(fmt, f"bed_days_{year}", header, rows)
-    page = Paginator(summaries, REPORT_PAGE_SIZE).get_page(request.GET.get("page"))
     totals = bed_day_totals(summaries)
+    page = _CountedPaginator(summaries, REPORT_PAGE_SIZE, count=totals["count"]).get_page(
+        request.GET.get("page")
+    )
     # the cleaned values only: pagination and download links never repeat what was refused
     params = {"year": year, **({"q": query} if query else {}), "sort": sort}
-    return render(
-        request,
+    return cached.render(
         "wqip/bed_day_report.html",
         {
             "year": year,
-            "years": ProgramYear.objects.order_by("year"),
+            "years": program_years,
             "page": page,
             "query": query,
             "sort": sort,
@@ -193,6 +216,11 @@ def _log_member_view(
 
 
 def bed_day_facility(request: AuthenticatedRequest, facility_id: int) -> HttpResponse:
+    cached = PageCache(request, "wqip:bed_day_facility")
+    if cached.hit:
+        # every view of the member rows is in the access log, cached or not
+        log_access(user=request.user, path=request.get_full_path(), **cached.data)
+        return cached.response("wqip/bed_day_facility.html")
     year = _year(request)
     try:
         summary = bed_day_summary_for(user=request.user, facility_id=facility_id, program_year=year)
@@ -211,8 +239,13 @@ def bed_day_facility(request: AuthenticatedRequest, facility_id: int) -> HttpRes
     # facility users may dispute a member's days straight from the drill-down
     dispute_ranges = [row["dispute_range_id"] if masked else None for row in page]
     _log_member_view(request, summary, len(rows), masked, f"bed-day members {year}")
-    return render(
-        request,
+    cached.data = {
+        "facility_id": summary.facility_id,
+        "what": f"bed-day members {year}",
+        "row_count": len(rows),
+        "masked": masked,
+    }
+    return cached.render(
         "wqip/bed_day_facility.html",
         {
             "year": year,
