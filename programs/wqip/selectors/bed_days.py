@@ -14,6 +14,7 @@ from programs.wqip.models import (
     BedDayMonth,
     BedDaySummary,
     ClaimImport,
+    ProgramYear,
 )
 from programs.wqip.models.bed_days import (
     EXCLUSION_REASONS,
@@ -112,6 +113,15 @@ def claim_imports_for(*, user: User) -> QuerySet[ClaimImport]:
 
 def facility_for(*, user: User, facility_id: int) -> Facility:
     return visible_facilities(user=user).get(pk=facility_id)
+
+
+def all_program_years() -> list[ProgramYear]:
+    """Every program year, oldest first (one query)."""
+    return list(ProgramYear.objects.order_by("year"))
+
+
+def is_program_year(year: int) -> bool:
+    return ProgramYear.objects.filter(year=year).exists()
 
 
 def newest_computed_year(*, years: list[int]) -> int | None:

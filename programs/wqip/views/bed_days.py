@@ -35,10 +35,12 @@ from programs.wqip.models.bed_days import (
 )
 from programs.wqip.selectors.bed_days import (
     REPORT_SORTS,
+    all_program_years,
     bed_day_months_for,
     bed_day_summary_for,
     bed_day_totals,
     claim_imports_for,
+    is_program_year,
     member_bed_days_for,
     newest_computed_year,
     search_bed_day_summaries,
@@ -76,10 +78,7 @@ def finance_only(view):  # type: ignore[no-untyped-def]
 def _year(request: AuthenticatedRequest, program_years: list[ProgramYear] | None = None) -> int:
     """The asked year if it is a program year, else the newest computed one, else the
     current one. ``program_years``: the rows when the caller has them (one query less)."""
-    if program_years is None:
-        years = list(ProgramYear.objects.values_list("year", flat=True))
-    else:
-        years = [program_year.year for program_year in program_years]
+    years = [y.year for y in (all_program_years() if program_years is None else program_years)]
     year = int_param(request.GET.get("year"))
     if year is None or year not in years:
         # the newest year with computed bed days, else the current program year
@@ -111,7 +110,7 @@ def bed_day_report(request: AuthenticatedRequest) -> HttpResponse:
     cached = PageCache(request, "wqip:bed_day_report")
     if cached.hit:
         return cached.response("wqip/bed_day_report.html")
-    program_years = list(ProgramYear.objects.order_by("year"))
+    program_years = all_program_years()
     year = _year(request, program_years)
     query = text_param(request.GET.get("q"), max_length=100)
     sort = text_param(request.GET.get("sort"), max_length=20)
@@ -278,7 +277,7 @@ def bed_day_facility(request: AuthenticatedRequest, facility_id: int) -> HttpRes
 @finance_only
 def bed_day_compute(request: AuthenticatedRequest) -> HttpResponse:
     year = int_param(request.POST.get("year"), min_value=1)
-    if year is None or not ProgramYear.objects.filter(year=year).exists():
+    if year is None or not is_program_year(year):
         raise Http404("unknown program year")
     queue_bed_day_computation(program_year=year, actor=request.user)
     messages.info(request, f"Bed days for {year} are being computed.")
