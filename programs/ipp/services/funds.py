@@ -168,9 +168,9 @@ def reconciliation(submission: IppSubmission) -> SubmissionMoney:
     received = totals["received"] or ZERO
     gone_back = -(totals["gone_back"] or ZERO) + ZERO
     pending = (
-        StateTransfer.objects.filter(
-            status=StateTransfer.Status.PENDING, **_source(submission)
-        ).aggregate(t=Sum("amount"))["t"]
+        pending_transfers(program=PROGRAM)
+        .filter(**_source(submission))
+        .aggregate(t=Sum("amount"))["t"]
         or ZERO
     )
     rec = None

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 
+from portal.accounts.models import FINANCE_ROLES
 from portal.models import Role, User
 from programs.ipp.navigation import is_ipp_plan_user, is_ipp_provider
-
-FUNDS_ROLES = frozenset({Role.FINANCE_ANALYST, Role.FINANCE_APPROVER, Role.PROGRAM_ADMIN})
 
 
 def require_plan(user: User) -> None:
@@ -23,8 +22,13 @@ def require_program_admin(user: User) -> None:
         raise PermissionDenied("Only the program administrator does this.")
 
 
+def can_record_funds(user: User) -> bool:
+    """Finance and the program administrator: the roles the core's state account accepts."""
+    return user.is_superuser or user.role in FINANCE_ROLES
+
+
 def require_funds(user: User) -> None:
-    if not (user.is_superuser or user.role in FUNDS_ROLES):
+    if not can_record_funds(user):
         raise PermissionDenied("Only finance and the program administrator record IPP money.")
 
 

@@ -39,6 +39,7 @@ from programs.ipp.services.funds import (
     year_pending,
 )
 from programs.ipp.views.common import (
+    can_record_funds,
     require_approver,
     require_funds,
     require_plan,
@@ -88,8 +89,7 @@ def _year_context(request: AuthenticatedRequest, year: IppProgramYear, **extra: 
         "can_approve": request.user.role == "finance_approver",
         "applications": year.applications.select_related("organisation"),
         "funds_form": extra.pop("funds_form", None) or FundsEntryForm(submissions=submissions),
-        "can_record": request.user.is_superuser
-        or request.user.role in ("program_admin", "finance_analyst", "finance_approver"),
+        "can_record": can_record_funds(request.user),
         **extra,
     }
 
