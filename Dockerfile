@@ -37,12 +37,16 @@ COPY templates ./templates
 COPY static ./static
 
 # static files collected (and compressed, with hashed names) into the image; the values below
-# exist only for this step: nothing connects to a database or broker here
+# exist only for this step: nothing connects to a database or broker here. The project's
+# bytecode is compiled into the image too: PYTHONDONTWRITEBYTECODE stops Python writing it at
+# run time, so without it every process (each manage.py command, worker, gunicorn worker)
+# would compile the project's ≈180 modules from source again (≈0.2 s of CPU each)
 RUN SECRET_KEY=collectstatic-at-build-time-only-not-used-at-run-time-0123456789 \
     DATABASE_URL=postgres://build@127.0.0.1:5432/build \
     CELERY_BROKER_URL=redis://127.0.0.1:6379/0 \
     REDIS_URL=redis://127.0.0.1:6379/1 \
     python manage.py collectstatic --noinput --verbosity 0 \
+    && python -m compileall -q manage.py portal payments disputes programs \
     && mkdir -p /data/private /app/var \
     && chown -R wqip:wqip /data /app/var
 

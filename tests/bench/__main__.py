@@ -2,11 +2,19 @@
 """`make bench` / `python -m tests.bench [SIZES...]`: the claims import, bed-day computation and
 export, timed side by side with the plain-SQL baseline (issue 17).
 
-For each size: one generated claims file; the project's three commands (`manage.py
-import_claims`, `compute_bed_days`, `export_bed_days`), each a process of its own as an operator
-runs them, then the baseline (`python -m tests.bench.baseline`, one process) on the same file and
-database server; both exports must be byte-identical. Prints the seconds of each step, the
-totals and their ratio, then the timed report pages.
+For each size: one generated claims file, timed two ways on the same file and database server
+(`--mode`, both by default):
+
+- **commands**: the project's three commands (`manage.py import_claims`, `compute_bed_days`,
+  `export_bed_days`), each a process of its own as an operator runs them, start-up included,
+  against the baseline as a process of its own (`python -m tests.bench.baseline`);
+- **in-process**: the same three commands called in this process, which is already started, as
+  the job worker runs the import and the computation, against the baseline's steps called in
+  this process too (`tests.bench.baseline.run`): the work itself, no start-up on either side.
+
+Both exports must be byte-identical. Prints the seconds of each step, the totals and their
+ratio, then the timed report pages. The project's bytecode is compiled first, as the image has
+it (Dockerfile), so no process compiles the project's modules from source.
 
 Uses its own database: DATABASE_URL with the suffix `_bench` (created when missing), or the
 embedded PostgreSQL when DATABASE_URL is not set. Sizes are claim lines: 1M 5M by default
@@ -16,6 +24,8 @@ embedded PostgreSQL when DATABASE_URL is not set. Sizes are claim lines: 1M 5M b
 from __future__ import annotations
 
 import argparse
+import compileall
+import io
 import json
 import os
 import resource
@@ -90,6 +100,7 @@ class Run:
 @dataclass(frozen=True)
 class Measurement:
     lines: int
+    mode: str
     runs: list[Run]
     qualifying: int
     peak_mb: float
@@ -120,11 +131,43 @@ def _run_project(path: Path, out: Path, year: int) -> dict[str, float]:
     return seconds
 
 
-def _run_baseline(path: Path, out: Path, year: int) -> dict[str, float]:
+def _run_project_in_process(path: Path, out: Path, year: int) -> dict[str, float]:
+    """The same commands called in this (started) process, as the job worker runs them."""
+    from django.core.management import call_command
+
+    _truncate_project()
+    _checkpoint()
+    steps = {
+        "import": ["import_claims", str(path)],
+        "compute": ["compute_bed_days", "--program-year", str(year)],
+        "export": ["export_bed_days", "--program-year", str(year), "--out", str(out)],
+    }
+    seconds = {}
+    for step, args in steps.items():
+        started = time.perf_counter()
+        call_command(*args, stdout=io.StringIO())
+        seconds[step] = time.perf_counter() - started
+    return seconds
+
+
+def _run_baseline_in_process(path: Path, out: Path, year: int) -> dict[str, float]:
+    from tests.bench import baseline
+
+    _drop_baseline_tables()
+    _checkpoint()
+    seconds = baseline.run(_libpq_url(), path, year=year, out=out)
+    return {"total": sum(seconds.values()), **seconds}
+
+
+def _drop_baseline_tables() -> None:
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS bl_claim_line, bl_bed_days")
+
+
+def _run_baseline(path: Path, out: Path, year: int) -> dict[str, float]:
+    _drop_baseline_tables()
     _checkpoint()
     total, output = _run(
         "-m",
@@ -139,22 +182,29 @@ def _run_baseline(path: Path, out: Path, year: int) -> dict[str, float]:
     return {"total": total, **json.loads(output)}
 
 
-def _measure(path: Path, workdir: Path, year: int, runs: int) -> list[Run]:
+MODES = {
+    "commands": (_run_project, _run_baseline),
+    "in-process": (_run_project_in_process, _run_baseline_in_process),
+}
+
+
+def _measure(path: Path, workdir: Path, year: int, runs: int, mode: str) -> list[Run]:
     """``runs`` side-by-side runs, the order swapped each time; both exports compared."""
     project_out = workdir / "project.csv"
     baseline_out = workdir / "baseline.csv"
+    run_project, run_baseline = MODES[mode]
     measured = []
     for number in range(runs):
         if number % 2 == 0:
-            project = _run_project(path, project_out, year)
-            baseline = _run_baseline(path, baseline_out, year)
+            project = run_project(path, project_out, year)
+            baseline = run_baseline(path, baseline_out, year)
         else:
-            baseline = _run_baseline(path, baseline_out, year)
-            project = _run_project(path, project_out, year)
+            baseline = run_baseline(path, baseline_out, year)
+            project = run_project(path, project_out, year)
         if project_out.read_bytes() != baseline_out.read_bytes():
             raise SystemExit(f"{path.name}: the baseline's export differs from the project's")
         measured.append(Run(project=project, baseline=baseline))
-        print(f"  run {number + 1}: {_describe(measured[-1])}", flush=True)
+        print(f"  {mode} run {number + 1}: {_describe(measured[-1])}", flush=True)
     return measured
 
 
@@ -204,7 +254,18 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--runs", type=int, default=1, help="side-by-side runs per size (order swapped each run)"
     )
+    parser.add_argument(
+        "--mode",
+        choices=[*MODES, "both"],
+        default="both",
+        help="commands (a process each, start-up included), in-process, or both",
+    )
     args = parser.parse_args(argv)
+    modes = list(MODES) if args.mode == "both" else [args.mode]
+    # the project's bytecode, as the image has it (Dockerfile): with PYTHONDONTWRITEBYTECODE set
+    # (as in the image and on this machine) each command would compile ≈180 modules again
+    for package in ("portal", "payments", "disputes", "programs"):
+        compileall.compile_dir(ROOT / package, quiet=1)
 
     url = _bench_database_url()
     if url:
@@ -240,15 +301,22 @@ def main(argv: list[str]) -> int:
             cursor.execute("VACUUM ANALYZE portal_facility")
             cursor.execute("VACUUM ANALYZE portal_organisation")
         print(f"{size:,} lines:", flush=True)
-        runs = _measure(path, workdir, YEAR, args.runs)
-        qualifying = sum(
-            BedDaySummary.objects.filter(program_year=YEAR).values_list(
-                "qualifying_days", flat=True
+        for mode in modes:
+            runs = _measure(path, workdir, YEAR, args.runs, mode)
+            qualifying = sum(
+                BedDaySummary.objects.filter(program_year=YEAR).values_list(
+                    "qualifying_days", flat=True
+                )
             )
-        )
-        results.append(
-            Measurement(lines=size, runs=runs, qualifying=qualifying, peak_mb=_peak_memory_mb())
-        )
+            results.append(
+                Measurement(
+                    lines=size,
+                    mode=mode,
+                    runs=runs,
+                    qualifying=qualifying,
+                    peak_mb=_peak_memory_mb(),
+                )
+            )
         page_timings += time_report_pages(YEAR)
         if not args.keep_files:
             path.unlink()
@@ -269,10 +337,11 @@ def main(argv: list[str]) -> int:
 def _print_table(results: list[Measurement]) -> None:
     print(
         "\nbest of the runs for each side (project: its three commands; ratio = project total /"
-        " baseline total):"
+        " baseline total; commands: a process each, in-process: called in the started bench"
+        " process):"
     )
     print(
-        f"{'lines':>10} {'runs':>4} {'import s':>9} {'compute s':>10} {'export s':>9} "
+        f"{'lines':>10} {'mode':>10} {'runs':>4} {'import s':>9} {'compute s':>10} {'export s':>9} "
         f"{'project s':>10} {'baseline s':>11} {'ratio':>6} {'run ratios':>18} "
         f"{'qualifying':>11} {'peak MB':>8}"
     )
@@ -280,7 +349,7 @@ def _print_table(results: list[Measurement]) -> None:
         p = r.best_project
         ratios = " ".join(f"{run.ratio:.2f}" for run in r.runs)
         print(
-            f"{r.lines:>10,} {len(r.runs):>4} {p.project['import']:>9.1f} "
+            f"{r.lines:>10,} {r.mode:>10} {len(r.runs):>4} {p.project['import']:>9.1f} "
             f"{p.project['compute']:>10.1f} {p.project['export']:>9.1f} {p.project_total:>10.1f} "
             f"{r.best_baseline.baseline['total']:>11.1f} {r.ratio:>6.2f} {ratios:>18} "
             f"{r.qualifying:>11,} {r.peak_mb:>8.0f}"
