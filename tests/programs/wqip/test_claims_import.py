@@ -304,3 +304,39 @@ def test_given_crlf_file_with_bad_row_when_imported_then_line_named(tmp_path, go
     path = tmp_path / "c.csv"
     path.write_bytes(text.replace("\n", "\r\n").encode())
     assert "line 3, column from_date" in refused(path)
+
+
+@pytest.mark.django_db
+def test_given_first_import_when_later_file_adds_claims_then_ids_follow_file_order_and_do_not_clash(
+    tmp_path, good_line
+):
+    # given a first import: claim ids follow the claims' first file lines (no numbering pass)
+    first = [
+        {**good_line, "claim_id": "A"},
+        {**good_line, "claim_id": "B"},
+        {**good_line, "claim_id": "A", "line_no": "2", "revenue_code": "250"},
+        {**good_line, "claim_id": "C", "frequency_code": "7", "original_claim_id": "B"},
+    ]
+    run_import(write_claims(tmp_path / "first.csv", first))
+    claims = {c.claim_id: c for c in Claim.objects.all()}
+    assert claims["A"].pk < claims["B"].pk < claims["C"].pk
+    assert claims["C"].replaces_id == claims["B"].pk
+    assert set(
+        ClaimLine.objects.filter(claim_id=claims["A"].pk).values_list("line_no", flat=True)
+    ) == {1, 2}
+    # when a later import (the claim tables are no longer empty) adds a claim and a line
+    later = [
+        *first,
+        {**good_line, "claim_id": "D", "frequency_code": "7", "original_claim_id": "A"},
+        {**good_line, "claim_id": "B", "line_no": "2", "revenue_code": "250"},
+    ]
+    summary = run_import(write_claims(tmp_path / "later.csv", later))
+    # then the new rows take ids after the first import's, from the same sequences
+    assert "1 claims and 2 lines added, 4 lines unchanged" in summary
+    new_claim = Claim.objects.get(claim_id="D")
+    assert new_claim.pk > max(c.pk for c in claims.values())
+    assert new_claim.replaces_id == claims["A"].pk
+    line_ids = list(ClaimLine.objects.values_list("pk", flat=True))
+    assert len(line_ids) == len(set(line_ids)) == 6
+    added = ClaimLine.objects.get(claim__claim_id="B", line_no=2)
+    assert added.pk > ClaimLine.objects.get(claim__claim_id="C").pk
