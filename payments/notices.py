@@ -6,6 +6,8 @@
   facility's report contacts only.
 - ``payment_past_due``: daily producer; 10 and 3 working days before the earliest due date of
   an unreleased (draft) run's money, and once it is past due; to finance approvers.
+- ``state_transfer_awaiting_approval``: money going back to the state was asked for
+  (``payments.state_account``); finance approvers other than the person who asked.
 
 The schedule calls run inside the caller's transaction (the event's), so a notice exists
 exactly when its event commits and the sweeper sends it once.
@@ -21,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from payments.calculators import get_calculator
-from payments.models import PaymentLine, PaymentRun
+from payments.models import PaymentLine, PaymentRun, StateTransfer
 from portal.calendar.dates import (
     add_working_days,
     pacific_time,
@@ -57,6 +59,23 @@ def run_awaiting_approval(run: PaymentRun) -> None:
         due_at=timezone.now(),
         link=reverse("payments:run_detail", args=[run.pk]),
         data=_run_data(run),
+    )
+
+
+def state_transfer_awaiting_approval(transfer: StateTransfer, *, link: str) -> None:
+    """Money going back to the state waits for a second person: finance approvers other than
+    the person who asked (``link``: the program's page where it is decided)."""
+    schedule_notice(
+        kind="state_transfer_awaiting_approval",
+        subject=transfer,
+        due_at=timezone.now(),
+        link=link,
+        data={
+            "program_key": transfer.program,
+            "program_year": transfer.program_year,
+            "transfer_kind": transfer.get_kind_display(),
+            "amount": str(transfer.amount),
+        },
     )
 
 
@@ -135,6 +154,11 @@ def _run_still_draft(notice: ScheduledNotice, now: datetime.datetime) -> bool:
     return getattr(notice.subject, "status", None) == "draft"
 
 
+def _transfer_pending(notice: ScheduledNotice, now: datetime.datetime) -> bool:
+    """A state transfer's notice stops once someone decided it."""
+    return getattr(notice.subject, "status", None) == "pending"
+
+
 PAYMENT_NOTICE_KINDS = (
     NoticeKind(
         key="report_published",
@@ -171,5 +195,16 @@ PAYMENT_NOTICE_KINDS = (
         recipients=r.finance_approvers,
         audience="plan",
         is_still_due=_run_still_draft,
+    ),
+    NoticeKind(
+        key="state_transfer_awaiting_approval",
+        label="Money back to the state awaiting approval",
+        title="{{ transfer_kind|default:'Money going back to the state' }}: "
+        "{% if amount %}${{ amount }} {% endif %}waits for your approval",
+        description="When someone else asks for money to go back to the state (a return or "
+        "an offset); a second finance approver must approve it before it is posted.",
+        recipients=r.finance_approvers,
+        audience="plan",
+        is_still_due=_transfer_pending,
     ),
 )

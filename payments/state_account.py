@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from payments import notices
 from payments.models import LedgerEntry, StateTransfer
 from payments.services import NotAllowed, PaymentRunError, TwoPersonRuleError, lock_program_year
 from portal.accounts.models import FINANCE_ROLES
@@ -94,10 +95,12 @@ def request_state_transfer(
     source_type: str = "",
     source_id: str = "",
     check: Callable[[Decimal], None] | None = None,
+    link: str = "",
 ) -> StateTransfer:
     """Ask for money to go back to the state; nothing is posted until a second person approves.
     ``check(amount)`` (the program's rule, e.g. no more than is owed) runs under the program
-    year's lock, so two requests cannot both pass it."""
+    year's lock, so two requests cannot both pass it. The finance approvers other than the
+    asker get a notice linking to ``link`` (the program's page where it is decided)."""
     _check_finance(actor)
     if kind not in StateTransfer.Kind.values:
         raise StateAccountError(f"'{kind}' is not money going back to the state")
@@ -124,6 +127,7 @@ def request_state_transfer(
         reason=memo,
         data={"amount": str(amount), "kind": kind},
     )
+    notices.state_transfer_awaiting_approval(transfer, link=link)
     return transfer
 
 

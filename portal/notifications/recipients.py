@@ -79,8 +79,12 @@ def report_contacts(notice: ScheduledNotice) -> QuerySet[User]:
 
 def finance_approvers(notice: ScheduledNotice) -> QuerySet[User]:
     users = _active().filter(role=Role.FINANCE_APPROVER)
+    # a run is approved by someone other than its starter, a state transfer by someone other
+    # than the person who asked for it
     started_by_id = getattr(notice.subject, "started_by_id", None)
-    if started_by_id is not None:  # a run is approved by someone other than its starter
+    if started_by_id is None:
+        started_by_id = getattr(notice.subject, "requested_by_id", None)
+    if started_by_id is not None:
         users = users.exclude(pk=started_by_id)
     return users
 

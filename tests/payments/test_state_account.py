@@ -161,3 +161,51 @@ def test_provider_ledger_pages_never_show_the_state_account(analyst) -> None:  #
     assert [b["facility_id"] for b in ledger_balances(facilities=[facility])] == [facility.pk]
     # the program year's one balance: 500.00 received - 40.00 paid to the provider
     assert program_year_balance(program="qaf", program_year=2024)["balance"] == D("460.00")
+
+
+def test_given_transfer_asked_when_swept_then_other_approvers_asked_and_stop_once_decided(
+    analyst, approver
+):
+    # given two finance approvers, one of whom asks for money to go back
+    from portal.notifications.models import Notice, ScheduledNotice
+    from portal.notifications.services import sweep_due_notices
+
+    second = UserFactory.create(role=Role.FINANCE_APPROVER)
+    _receipt(analyst, "1000")
+    # when the first approver asks, and the analyst asks too
+    own = _ask(approver, "100", link="/ipp/years/1/")
+    other = _ask(analyst, "50", link="/ipp/years/1/")
+    sweep_due_notices()
+    # then every finance approver but the asker is told, with the page where it is decided
+    told = sorted(
+        Notice.objects.filter(kind="state_transfer_awaiting_approval").values_list(
+            "user__email", "link", "title"
+        )
+    )
+    assert told == sorted(
+        [
+            (
+                second.email,
+                "/ipp/years/1/",
+                "Returned to the state: $100.00 waits for your approval",
+            ),
+            (
+                approver.email,
+                "/ipp/years/1/",
+                "Returned to the state: $50.00 waits for your approval",
+            ),
+            (
+                second.email,
+                "/ipp/years/1/",
+                "Returned to the state: $50.00 waits for your approval",
+            ),
+        ]
+    )
+    assert not Notice.objects.filter(user=analyst).exists()
+    # and a request decided before the sweep sends nothing
+    late = _ask(analyst, "25", link="/ipp/years/1/")
+    approve_state_transfer(transfer=late, approver=second)
+    sweep_due_notices()
+    row = ScheduledNotice.objects.get(kind="state_transfer_awaiting_approval", subject_id=late.pk)
+    assert row.state == ScheduledNotice.State.CANCELLED
+    assert {own.status, other.status} == {StateTransfer.Status.PENDING}

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Q, QuerySet, Sum
+from django.urls import reverse
 
 from payments.models import LedgerEntry, StateTransfer
 from payments.models.ledger import STATE_OUTGOING
@@ -92,6 +93,7 @@ def record_funds_entry(
             memo=memo,
             actor=actor,
             check=not_more_than_owed,
+            link=reverse("ipp:year", args=[submission.program_year.number]),
             **_source(submission),
         )
     except PaymentRunError as exc:  # the core's refusals, two-person rule included
