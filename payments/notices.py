@@ -30,6 +30,7 @@ from portal.calendar.dates import (
     plan_holidays,
 )
 from portal.models import Facility
+from portal.money import format_money
 from portal.notifications import recipients as r
 from portal.notifications.kinds import NoticeKind
 from portal.notifications.models import ScheduledNotice
@@ -74,7 +75,7 @@ def state_transfer_awaiting_approval(transfer: StateTransfer, *, link: str) -> N
             "program_key": transfer.program,
             "program_year": transfer.program_year,
             "transfer_kind": transfer.get_kind_display(),
-            "amount": str(transfer.amount),
+            "amount": format_money(transfer.amount),
         },
     )
 
@@ -200,7 +201,7 @@ PAYMENT_NOTICE_KINDS = (
         key="state_transfer_awaiting_approval",
         label="Money back to the state awaiting approval",
         title="{{ transfer_kind|default:'Money going back to the state' }}: "
-        "{% if amount %}${{ amount }} {% endif %}waits for your approval",
+        "{% if amount %}{{ amount }} {% endif %}waits for your approval",
         description="When someone else asks for money to go back to the state (a return or "
         "an offset); a second finance approver must approve it before it is posted.",
         recipients=r.finance_approvers,
