@@ -140,6 +140,8 @@ class BedDayMemberRange(models.Model):
     """Member-level result: consecutive days of one member at one facility with one outcome.
 
     Ranges of one member and facility never overlap; their lengths add up to the summary.
+    The table is partitioned by computation (migration 0005, written by
+    ``services.bed_days``); its primary key is (id, computation_id), ids from one sequence.
     """
 
     # bulk rows written by SQL: no database FK constraints (see payments.models.claims)
@@ -182,7 +184,7 @@ class BedDayMemberRange(models.Model):
 class BedDayLineRange(models.Model):
     """Provenance: the days [first_day, last_day] of a member at a facility got their outcome
     from this effective claim line (every line that gives a day its final outcome is listed,
-    so a day billed twice has two rows)."""
+    so a day billed twice has two rows). Partitioned by computation, as BedDayMemberRange."""
 
     computation = models.ForeignKey(
         BedDayComputation,

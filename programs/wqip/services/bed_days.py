@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -47,10 +48,6 @@ def _sum_by_outcome(alias: str, days: str) -> str:
 STORE_SQL = [
     "DELETE FROM wqip_beddaysummary WHERE program_year = %(year)s",
     "DELETE FROM wqip_beddaymonth WHERE program_year = %(year)s",
-    """DELETE FROM wqip_beddaymemberrange WHERE computation_id IN (
-        SELECT id FROM wqip_beddaycomputation WHERE program_year = %(year)s)""",
-    """DELETE FROM wqip_beddaylinerange WHERE computation_id IN (
-        SELECT id FROM wqip_beddaycomputation WHERE program_year = %(year)s)""",
     f"""
     INSERT INTO wqip_beddaysummary
         (computation_id, facility_id, program_year, {_count_columns()},
@@ -81,26 +78,50 @@ STORE_SQL = [
     ) m
     GROUP BY m.facility_id, m.month_start
     """,
-    """
-    INSERT INTO wqip_beddaymemberrange
-        (id, computation_id, facility_id, member_id, outcome, first_day, last_day, days)
-    SELECT %(member_range_first_id)s - 1
-           + row_number() OVER (ORDER BY facility_id, member_id),
-           %(computation)s, facility_id, member_id, outcome, first_day, last_day, days
-    FROM bd_member_ranges
-    """,
-    """
-    INSERT INTO wqip_beddaylinerange
-        (id, computation_id, claim_line_id, facility_id, member_id, outcome, first_day,
-         last_day)
-    SELECT %(line_range_first_id)s - 1
-           + row_number() OVER (ORDER BY facility_id),
-           %(computation)s, line_id, facility_id, member_id, outcome, first_day, last_day
-    FROM bd_line_ranges
-    """,
-    "DROP TABLE bd_winner, bd_effective, bd_segments, bd_outcome_days, "
-    "bd_member_ranges, bd_line_ranges",
 ]
+
+
+@dataclass(frozen=True)
+class _RangeTable:
+    """A result table partitioned by computation (migration wqip 0005): each computation's rows
+    are a table of their own."""
+
+    table: str
+    source: str  # the pipeline's temporary table (bd_*) the rows come from
+    columns: str
+    select: str  # the rows, ``%(first_id)s`` the first id of the block reserved for them
+    index: str  # the definition of the parent's lookup index, built on each partition
+
+    def partition(self, computation_id: int) -> str:
+        return f"{self.table}_c{int(computation_id)}"
+
+
+RANGE_TABLES = (
+    _RangeTable(
+        table="wqip_beddaymemberrange",
+        source="bd_member_ranges",
+        columns="id, computation_id, facility_id, member_id, outcome, first_day, last_day, days",
+        select="""
+            SELECT %(first_id)s - 1 + row_number() OVER (ORDER BY facility_id, member_id),
+                   %(computation)s, facility_id, member_id, outcome, first_day, last_day, days
+            FROM bd_member_ranges
+        """,
+        index="(computation_id, facility_id, member_id)",
+    ),
+    _RangeTable(
+        table="wqip_beddaylinerange",
+        source="bd_line_ranges",
+        columns="id, computation_id, claim_line_id, facility_id, member_id, outcome, first_day, "
+        "last_day",
+        # rows in facility order: the BRIN index finds a facility's blocks
+        select="""
+            SELECT %(first_id)s - 1 + row_number() OVER (ORDER BY facility_id),
+                   %(computation)s, line_id, facility_id, member_id, outcome, first_day, last_day
+            FROM bd_line_ranges
+        """,
+        index="USING brin (computation_id, facility_id)",
+    ),
+)
 
 
 def _reserve_ids(cursor, *, table: str, source: str) -> int:  # type: ignore[no-untyped-def]
@@ -114,6 +135,56 @@ def _reserve_ids(cursor, *, table: str, source: str) -> int:  # type: ignore[no-
         [table, table, max(count - 1, 0)],
     )
     return cursor.fetchone()[0] - max(count - 1, 0)
+
+
+def _write_range_partitions(cursor, *, computation_id: int) -> None:  # type: ignore[no-untyped-def]
+    """The computation's member and line ranges, each into a new table shaped as its parent,
+    indexed once after the load; not attached yet, so nobody waits for them."""
+    for spec in RANGE_TABLES:
+        part = spec.partition(computation_id)
+        first_id = _reserve_ids(cursor, table=spec.table, source=spec.source)
+        cursor.execute(f"CREATE TABLE {part} (LIKE {spec.table} INCLUDING CONSTRAINTS)")
+        cursor.execute(
+            f"INSERT INTO {part} ({spec.columns}) {spec.select}",
+            {"first_id": first_id, "computation": computation_id},
+        )
+        cursor.execute(f"ALTER TABLE {part} ADD PRIMARY KEY (id, computation_id)")
+        cursor.execute(f"CREATE INDEX ON {part} {spec.index}")
+
+
+def _swap_range_partitions(cursor, *, computation_id: int, program_year: int) -> None:  # type: ignore[no-untyped-def]
+    """Last step before the commit (the locks taken here are held until then, a moment): the
+    rows of the year's earlier computations go (rows written otherwise, in the default
+    partition, are deleted), every partition that is no year's current result is dropped
+    whole (an earlier computation of this year, or one whose row was removed), and this
+    computation's partitions are attached."""
+    cursor.execute(
+        "SELECT DISTINCT computation_id FROM wqip_beddaysummary WHERE program_year <> %s",
+        [program_year],
+    )
+    keep = {row[0] for row in cursor.fetchall()}
+    cursor.execute(
+        "SELECT id FROM wqip_beddaycomputation WHERE program_year = %s AND id <> %s",
+        [program_year, computation_id],
+    )
+    earlier = [row[0] for row in cursor.fetchall()]
+    for spec in RANGE_TABLES:
+        cursor.execute(
+            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+            "WHERE i.inhparent = %s::regclass",
+            [spec.table],
+        )
+        prefix = spec.partition(0)[:-1]  # "<table>_c"
+        for (name,) in cursor.fetchall():
+            number = name.removeprefix(prefix)
+            if name.startswith(prefix) and number.isdigit() and int(number) not in keep:
+                cursor.execute(f"DROP TABLE {name}")
+        if earlier:
+            cursor.execute(f"DELETE FROM {spec.table} WHERE computation_id = ANY(%s)", [earlier])
+        cursor.execute(
+            f"ALTER TABLE {spec.table} ATTACH PARTITION {spec.partition(computation_id)} "
+            f"FOR VALUES IN ({int(computation_id)})"
+        )
 
 
 def start_bed_day_computation(*, program_year: int, actor: User | None = None) -> BedDayComputation:
@@ -165,20 +236,19 @@ def _compute_and_store(
         if progress:
             progress("computing", 0.0)
         run_bed_day_sql(cursor.cursor, year=year, count_leave_days=computation.count_leave_days)
-        params = {
-            "year": year,
-            "computation": computation.pk,
-            "member_range_first_id": _reserve_ids(
-                cursor, table="wqip_beddaymemberrange", source="bd_member_ranges"
-            ),
-            "line_range_first_id": _reserve_ids(
-                cursor, table="wqip_beddaylinerange", source="bd_line_ranges"
-            ),
-        }
-        for done, statement in enumerate(STORE_SQL):
+        if progress:
+            progress("storing", 0.0)
+        _write_range_partitions(cursor, computation_id=computation.pk)
+        params = {"year": year, "computation": computation.pk}
+        for done, statement in enumerate(STORE_SQL, start=1):
             if progress:
-                progress("storing", done / len(STORE_SQL))
-            cursor.execute(statement, params if "%(" in statement else None)
+                progress("storing", done / (len(STORE_SQL) + 1))
+            cursor.execute(statement, params)
+        _swap_range_partitions(cursor, computation_id=computation.pk, program_year=year)
+        cursor.execute(
+            "DROP TABLE bd_winner, bd_effective, bd_segments, bd_outcome_days, "
+            "bd_member_ranges, bd_line_ranges"
+        )
     computation.status = BedDayComputation.Status.FINISHED
     computation.finished_at = timezone.now()
     computation.revision_id = revision_id

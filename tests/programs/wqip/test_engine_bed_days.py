@@ -393,3 +393,72 @@ def test_given_claims_import_when_computed_then_revision_recorded(tmp_path, npi)
     import_and_compute(tmp_path, [stay(npi)])
     revision = DataRevision.objects.get(kind="claims")
     assert BedDayComputation.objects.get().revision_id == revision.pk
+
+
+def _range_partitions() -> dict[str, set[str]]:
+    """The partitions of the two range tables (migration wqip 0005), by parent."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT p.relname, c.relname FROM pg_inherits i "
+            "JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent "
+            "WHERE p.relname IN ('wqip_beddaymemberrange', 'wqip_beddaylinerange')"
+        )
+        found: dict[str, set[str]] = {}
+        for parent, child in cursor.fetchall():
+            found.setdefault(parent, set()).add(child)
+    return found
+
+
+@pytest.mark.django_db
+def test_given_years_computed_when_one_recomputed_then_its_old_partitions_dropped_others_kept(
+    tmp_path, npi
+):
+    # given 2024 and 2025 computed (each computation's ranges are partitions of their own)
+    rows = [
+        stay(npi, discharge_date="2024-03-10"),
+        stay(
+            npi,
+            claim_id="K2",
+            admission_date="2025-02-01",
+            from_date="2025-02-01",
+            through_date="2025-02-10",
+            discharge_date="2025-02-10",
+        ),
+    ]
+    import_and_compute(tmp_path, rows)
+    call_command("compute_bed_days", "--program-year", "2025", stdout=io.StringIO())
+    first_2024 = BedDayComputation.objects.get(program_year=2024)
+    first_2025 = BedDayComputation.objects.get(program_year=2025)
+    days_2024, days_2025 = member_days(2024), member_days(2025)
+    assert days_2024
+    assert days_2025
+    # a row written by the ORM goes to the default partition
+    BedDayMemberRange.objects.create(
+        computation=first_2024,
+        facility_id=BedDaySummary.objects.filter(program_year=2024).first().facility_id,
+        member_id="M-ORM",
+        outcome=0,
+        first_day=datetime.date(2024, 12, 30),
+        last_day=datetime.date(2024, 12, 30),
+        days=1,
+    )
+    # when 2024 is computed again
+    call_command("compute_bed_days", "--program-year", "2024", stdout=io.StringIO())
+    # then 2024's old partitions are gone, its default-partition row deleted, 2025's kept
+    again = BedDayComputation.objects.filter(program_year=2024).latest("id")
+    expected = {
+        f"{table}_{suffix}"
+        for table in ("wqip_beddaymemberrange", "wqip_beddaylinerange")
+        for suffix in ("default", f"c{again.pk}", f"c{first_2025.pk}")
+    }
+    found = _range_partitions()
+    assert found["wqip_beddaymemberrange"] | found["wqip_beddaylinerange"] == expected
+    assert not BedDayMemberRange.objects.filter(computation=first_2024).exists()
+    assert not BedDayLineRange.objects.filter(computation=first_2024).exists()
+    assert BedDayMemberRange.objects.filter(computation=first_2025).exists()
+    assert BedDayLineRange.objects.filter(computation=again).exists()
+    assert (member_days(2024), member_days(2025)) == (days_2024, days_2025)
+    ids = list(BedDayLineRange.objects.values_list("pk", flat=True))
+    assert len(ids) == len(set(ids))
