@@ -144,6 +144,12 @@ def _write_range_partitions(cursor, *, computation_id: int) -> None:  # type: ig
         part = spec.partition(computation_id)
         first_id = _reserve_ids(cursor, table=spec.table, source=spec.source)
         cursor.execute(f"CREATE TABLE {part} (LIKE {spec.table} INCLUDING CONSTRAINTS)")
+        # the partition's bound as a constraint, checked per row as it is written, so that
+        # attaching it (under the parent's lock) need not scan it
+        cursor.execute(
+            f"ALTER TABLE {part} ADD CONSTRAINT {part}_bound "
+            f"CHECK (computation_id = {int(computation_id)})"
+        )
         cursor.execute(
             f"INSERT INTO {part} ({spec.columns}) {spec.select}",
             {"first_id": first_id, "computation": computation_id},
@@ -157,7 +163,13 @@ def _swap_range_partitions(cursor, *, computation_id: int, program_year: int) ->
     rows of the year's earlier computations go (rows written otherwise, in the default
     partition, are deleted), every partition that is no year's current result is dropped
     whole (an earlier computation of this year, or one whose row was removed), and this
-    computation's partitions are attached."""
+    computation's partitions are attached.
+
+    The parents are locked first, as readers lock them (parent, then partitions): dropping a
+    partition before would lock it, then its parent, and could deadlock with a reader."""
+    cursor.execute(
+        "LOCK TABLE " + ", ".join(spec.table for spec in RANGE_TABLES) + " IN ACCESS EXCLUSIVE MODE"
+    )
     cursor.execute(
         "SELECT DISTINCT computation_id FROM wqip_beddaysummary WHERE program_year <> %s",
         [program_year],
