@@ -462,3 +462,49 @@ def test_given_years_computed_when_one_recomputed_then_its_old_partitions_droppe
     assert (member_days(2024), member_days(2025)) == (days_2024, days_2025)
     ids = list(BedDayLineRange.objects.values_list("pk", flat=True))
     assert len(ids) == len(set(ids))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_given_reader_in_open_transaction_when_recomputed_then_swap_waits_for_it_and_finishes(
+    tmp_path, npi
+):
+    # given a computed year, and a reader (a drill-down inside a transaction) that holds its
+    # lock on the member ranges and their partitions until it commits
+    import threading
+
+    import psycopg
+    from django.db import connection, connections
+
+    import_and_compute(tmp_path, [stay(npi, discharge_date="2024-03-10")])
+    first = BedDayComputation.objects.get()
+    stored = BedDayMemberRange.objects.filter(computation=first).count()
+    outcome: dict[str, object] = {}
+
+    def recompute() -> None:
+        try:
+            call_command("compute_bed_days", "--program-year", "2024", stdout=io.StringIO())
+            outcome["ok"] = True
+        except Exception as exc:  # the test reports it
+            outcome["error"] = exc
+        finally:
+            connections.close_all()
+
+    with psycopg.connect(**connection.get_connection_params()) as reader:
+        seen = reader.execute(
+            "SELECT count(*) FROM wqip_beddaymemberrange WHERE computation_id = %s", [first.pk]
+        ).fetchone()
+        # when the year is computed again meanwhile
+        worker = threading.Thread(target=recompute)
+        worker.start()
+        worker.join(timeout=3)
+        # then the swap waits for the reader (it has not finished) ...
+        assert worker.is_alive()
+        assert seen == (stored,)
+        reader.commit()
+    # ... and finishes once the reader is done, with no deadlock
+    worker.join(timeout=60)
+    assert not worker.is_alive()
+    assert outcome == {"ok": True}
+    latest = BedDayComputation.objects.latest("id")
+    assert latest.status == BedDayComputation.Status.FINISHED
+    assert set(BedDayMemberRange.objects.values_list("computation", flat=True)) == {latest.pk}
