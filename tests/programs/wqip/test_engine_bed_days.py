@@ -437,7 +437,7 @@ def test_given_years_computed_when_one_recomputed_then_its_old_partitions_droppe
     # a row written by the ORM goes to the default partition
     BedDayMemberRange.objects.create(
         computation=first_2024,
-        facility_id=BedDaySummary.objects.filter(program_year=2024).first().facility_id,
+        facility_id=BedDaySummary.objects.get(program_year=2024).facility_id,
         member_id="M-ORM",
         outcome=0,
         first_day=datetime.date(2024, 12, 30),
