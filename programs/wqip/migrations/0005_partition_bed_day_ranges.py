@@ -6,9 +6,13 @@ previous computation of the year is dropped as a whole table instead of deleted 
 go to the default partition.
 
 PostgreSQL 15 and 16 allow no identity column on a partitioned table: ``id`` takes its values
-from a sequence it owns (``DEFAULT nextval``), as a serial column does; the primary key is
-(id, computation_id), as a partitioned table's primary key must include the partition key.
-The rows are copied over; going back copies them into plain tables again."""
+from a sequence it owns (``DEFAULT nextval``), as a serial column does. The parent has no index
+of its own: each partition has its primary key (id) and the lookup index (the model's
+``Meta.indexes``, under the partition's name), built by whoever writes the partition. An index
+on the parent would be a partitioned index, and ``pg_restore --clean`` (``manage.py restore``)
+cannot drop the partitions' indexes attached to one. Ids are unique across partitions because
+they all come from the one sequence. The rows are copied over; going back copies them into a
+plain table again."""
 
 from django.db import migrations
 
@@ -25,9 +29,9 @@ def _forward(table: str, index: str, definition: str) -> str:
     ALTER INDEX {index} RENAME TO {index}_plain;
     CREATE TABLE {table} (LIKE {table}_plain INCLUDING CONSTRAINTS)
         PARTITION BY LIST (computation_id);
-    ALTER TABLE {table} ADD CONSTRAINT {table}_pkey PRIMARY KEY (id, computation_id);
-    CREATE INDEX {index} ON {table} {definition};
     CREATE TABLE {table}_default PARTITION OF {table} DEFAULT;
+    ALTER TABLE {table}_default ADD PRIMARY KEY (id);
+    CREATE INDEX {index}_default ON {table}_default {definition};
     INSERT INTO {table} SELECT * FROM {table}_plain;
     DROP TABLE {table}_plain;
     CREATE SEQUENCE {table}_id_seq OWNED BY {table}.id;

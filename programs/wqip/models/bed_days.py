@@ -141,7 +141,8 @@ class BedDayMemberRange(models.Model):
 
     Ranges of one member and facility never overlap; their lengths add up to the summary.
     The table is partitioned by computation (migration 0005, written by
-    ``services.bed_days``); its primary key is (id, computation_id), ids from one sequence.
+    ``services.bed_days``): each partition has its primary key (id) and the index below; ids
+    come from one sequence.
     """
 
     # bulk rows written by SQL: no database FK constraints (see payments.models.claims)

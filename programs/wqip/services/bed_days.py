@@ -90,7 +90,7 @@ class _RangeTable:
     source: str  # the pipeline's temporary table (bd_*) the rows come from
     columns: str
     select: str  # the rows, ``%(first_id)s`` the first id of the block reserved for them
-    index: str  # the definition of the parent's lookup index, built on each partition
+    index: str  # the model's lookup index, built on each partition (the parent has none)
 
     def partition(self, computation_id: int) -> str:
         return f"{self.table}_c{int(computation_id)}"
@@ -154,7 +154,7 @@ def _write_range_partitions(cursor, *, computation_id: int) -> None:  # type: ig
             f"INSERT INTO {part} ({spec.columns}) {spec.select}",
             {"first_id": first_id, "computation": computation_id},
         )
-        cursor.execute(f"ALTER TABLE {part} ADD PRIMARY KEY (id, computation_id)")
+        cursor.execute(f"ALTER TABLE {part} ADD PRIMARY KEY (id)")
         cursor.execute(f"CREATE INDEX ON {part} {spec.index}")
 
 
