@@ -92,8 +92,12 @@ class _RangeTable:
     select: str  # the rows, ``%(first_id)s`` the first id of the block reserved for them
     index: str  # the model's lookup index, built on each partition (the parent has none)
 
+    @property
+    def prefix(self) -> str:
+        return f"{self.table}_c"
+
     def partition(self, computation_id: int) -> str:
-        return f"{self.table}_c{int(computation_id)}"
+        return f"{self.prefix}{int(computation_id)}"
 
 
 RANGE_TABLES = (
@@ -186,10 +190,9 @@ def _swap_range_partitions(cursor, *, computation_id: int, program_year: int) ->
             "WHERE i.inhparent = %s::regclass",
             [spec.table],
         )
-        prefix = spec.partition(0)[:-1]  # "<table>_c"
         for (name,) in cursor.fetchall():
-            number = name.removeprefix(prefix)
-            if name.startswith(prefix) and number.isdigit() and int(number) not in keep:
+            number = name.removeprefix(spec.prefix)
+            if name.startswith(spec.prefix) and number.isdigit() and int(number) not in keep:
                 cursor.execute(f"DROP TABLE {name}")
         if earlier:
             cursor.execute(f"DELETE FROM {spec.table} WHERE computation_id = ANY(%s)", [earlier])

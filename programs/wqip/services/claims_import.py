@@ -146,6 +146,7 @@ def _insert_new(cursor, *, has_duplicate_keys: bool, first_import: bool) -> tupl
         new_claims = "claim_versions"
         claims_added = versions
         block = max_line - min_line + 1
+        n_id, o_id = "n.first_line - %(min_line)s + 1", "o.first_line - %(min_line)s + 1"
     else:
         new_claims = "new_claims"
         cursor.execute(
@@ -159,6 +160,7 @@ def _insert_new(cursor, *, has_duplicate_keys: bool, first_import: bool) -> tupl
         )
         claims_added = cursor.rowcount
         block = claims_added
+        n_id, o_id = "n.id", "o.id"
         cursor.execute("ANALYZE new_claims")
     # claim ids: the claim's number (1..block, in file order) + offset, one block of the
     # sequence
@@ -170,10 +172,6 @@ def _insert_new(cursor, *, has_duplicate_keys: bool, first_import: bool) -> tupl
             [block],
         )
         offset = cursor.fetchone()[0] - block
-    if first_import:
-        n_id, o_id = "n.first_line - %(min_line)s + 1", "o.first_line - %(min_line)s + 1"
-    else:
-        n_id, o_id = "n.id", "o.id"
     cursor.execute(
         f"""
         INSERT INTO wqip_claim
