@@ -76,9 +76,12 @@ class ClaimLine(models.Model):
         DENIED = "DENIED", "Denied"
         PENDING = "PENDING", "Pending"
 
-    # the unique constraint (claim, line_no) serves lookups by claim: no second index
+    # the claim's own id (claim_id, text): a line is written without looking its claim up,
+    # so the parallel load writes the lines whole (services.claims_parallel_load). The
+    # unique constraint (claim, line_no) serves lookups by claim: no second index
     claim = models.ForeignKey(
         Claim,
+        to_field="claim_id",
         on_delete=models.DO_NOTHING,
         related_name="lines",
         db_index=False,

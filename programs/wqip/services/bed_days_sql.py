@@ -39,7 +39,8 @@ PIPELINE_SQL = [
     """
     CREATE TEMP TABLE bd_winner ON COMMIT DROP AS
     SELECT DISTINCT ON (replaces_id) replaces_id AS parent_id, id AS child_id,
-           frequency_code AS child_frequency_code, received_date AS child_received_date
+           claim_id AS child_claim_id, frequency_code AS child_frequency_code,
+           received_date AS child_received_date
     FROM wqip_claim
     WHERE replaces_id IS NOT NULL
     ORDER BY replaces_id, adjudicated_date DESC, claim_id COLLATE "C" DESC
@@ -51,21 +52,22 @@ PIPELINE_SQL = [
     # what the end needs, so no second look-up); the others are their own end.
     """
     CREATE TEMP TABLE bd_effective ON COMMIT DROP AS
-    WITH RECURSIVE walk (id, frequency_code, received_date, depth) AS (
-        SELECT w.parent_id, c.frequency_code, c.received_date, 0
+    WITH RECURSIVE walk (id, claim_id, frequency_code, received_date, depth) AS (
+        SELECT w.parent_id, c.claim_id, c.frequency_code, c.received_date, 0
         FROM bd_winner w JOIN wqip_claim c ON c.id = w.parent_id
         WHERE c.replaces_id IS NULL
         UNION ALL
-        SELECT w.child_id, w.child_frequency_code, w.child_received_date, walk.depth + 1
+        SELECT w.child_id, w.child_claim_id, w.child_frequency_code, w.child_received_date,
+               walk.depth + 1
         FROM walk JOIN bd_winner w ON w.parent_id = walk.id
         WHERE walk.depth < 10000
     )
-    SELECT c.id, c.received_date
+    SELECT c.claim_id, c.received_date
     FROM wqip_claim c
     WHERE c.replaces_id IS NULL AND c.frequency_code <> '8'
       AND NOT EXISTS (SELECT 1 FROM bd_winner w WHERE w.parent_id = c.id)
     UNION ALL
-    SELECT walk.id, walk.received_date
+    SELECT walk.claim_id, walk.received_date
     FROM walk
     WHERE walk.frequency_code <> '8'
       AND NOT EXISTS (SELECT 1 FROM bd_winner w WHERE w.parent_id = walk.id)
@@ -84,7 +86,7 @@ PIPELINE_SQL = [
                         AND l.discharge_date <> l.admission_date, false) AS has_discharge_day,
                {LINE_REASON_SQL} AS reason
         FROM wqip_claimline l
-        JOIN bd_effective e ON e.id = l.claim_id
+        JOIN bd_effective e ON e.claim_id = l.claim_id
         JOIN portal_facility f ON f.organisation_ptr_id = l.facility_id
         WHERE l.revenue_code IN ('0101', '0190', '0180', '0185')
           AND l.from_date <= %(year_end)s AND l.through_date >= %(year_start)s

@@ -78,11 +78,16 @@ class ClaimImportSummary:
 
 # the unique indexes of the claim tables, as their migrations create them: (table, constraint,
 # definition). Dropped and built again after the load when the import starts from empty tables.
-CLAIM_TABLE_INDEXES = (
+# Claim lines are partitioned (wqip 0006): the lines a later import or the ORM writes are in the
+# default partition; a first import loaded in parallel attaches partitions of its own
+# (claims_parallel_load.store_first_import).
+CLAIM_INDEXES = (
     ("wqip_claim", "wqip_claim_pkey", "PRIMARY KEY (id)"),
     ("wqip_claim", "uniq_claim_id", "UNIQUE (claim_id)"),
-    ("wqip_claimline", "wqip_claimline_pkey", "PRIMARY KEY (id)"),
-    ("wqip_claimline", "uniq_claim_line", "UNIQUE (claim_id, line_no)"),
+)
+CLAIM_LINE_INDEXES = (
+    ("wqip_claimline_default", "wqip_claimline_default_pkey", "PRIMARY KEY (id)"),
+    ("wqip_claimline_default", "uniq_claim_line_default", "UNIQUE (claim_id, line_no)"),
 )
 
 
@@ -94,23 +99,21 @@ def _claim_tables_empty(cursor) -> bool:  # type: ignore[no-untyped-def]
     return bool(cursor.fetchone()[0])
 
 
-def _defer_indexes(cursor) -> None:  # type: ignore[no-untyped-def]
+def defer_indexes(cursor, indexes: tuple[tuple[str, str, str], ...]) -> None:  # type: ignore[no-untyped-def]
     """A first import (both claim tables empty) loads them without their indexes and builds
     the indexes after, in the same transaction: one sort per index instead of an index entry
     per row (1M lines: the two inserts 30% faster). A failure rolls the drop back with the rest.
     The tables stay locked until the commit (readers of claim lines wait for the first import
     instead of seeing empty tables); a later import keeps the indexes."""
-    for table, name, _definition in CLAIM_TABLE_INDEXES:
+    for table, name, _definition in indexes:
         cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
 
 
-def _build_indexes(cursor) -> None:  # type: ignore[no-untyped-def]
+def build_indexes(cursor, indexes: tuple[tuple[str, str, str], ...]) -> None:  # type: ignore[no-untyped-def]
     cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
-    for table in ("wqip_claim", "wqip_claimline"):
+    for table in dict.fromkeys(t for t, _name, _definition in indexes):
         parts = ", ".join(
-            f"ADD CONSTRAINT {name} {definition}"
-            for t, name, definition in CLAIM_TABLE_INDEXES
-            if t == table
+            f"ADD CONSTRAINT {name} {definition}" for t, name, definition in indexes if t == table
         )
         cursor.execute(f"ALTER TABLE {table} {parts}")
 
@@ -118,28 +121,24 @@ def _build_indexes(cursor) -> None:  # type: ignore[no-untyped-def]
 def _merge(cursor, *, has_duplicate_keys: bool, first_import: bool) -> tuple[int, int]:  # type: ignore[no-untyped-def]
     """Insert the new claims and lines (the file is valid). Raises UniqueViolation when a
     claim (two versions) or a line key is in the file twice."""
+    indexes = CLAIM_INDEXES + CLAIM_LINE_INDEXES
     if first_import:
-        _defer_indexes(cursor)
-    added = _insert_new(cursor, has_duplicate_keys=has_duplicate_keys, first_import=first_import)
-    if first_import:
-        _build_indexes(cursor)
-    return added
-
-
-def _insert_new(cursor, *, has_duplicate_keys: bool, first_import: bool) -> tuple[int, int]:  # type: ignore[no-untyped-def]
-    """Claim ids come from one block reserved on the sequence (one setval instead of a nextval
-    per claim). On a first import (empty claim tables) every claim of the file is new:
-    claim_versions is the list of new claims, and a claim's id follows its first file line
-    (no numbering pass; the lines of the file that start no claim leave gaps in the block,
-    which a sequence allows)."""
-    columns = ", ".join(LINE_VALUE_COLUMNS)
-    k_columns = ", ".join(f"k.{c}" for c in LINE_VALUE_COLUMNS)
-    source = (
-        "(SELECT DISTINCT ON (claim_id, line_no) * FROM claim_typed "
-        "ORDER BY claim_id, line_no, line)"
-        if has_duplicate_keys
-        else "claim_typed"
+        defer_indexes(cursor, indexes)
+    claims_added = insert_claims(cursor, first_import=first_import)
+    lines_added = _insert_lines(
+        cursor, has_duplicate_keys=has_duplicate_keys, first_import=first_import
     )
+    if first_import:
+        build_indexes(cursor, indexes)
+    return claims_added, lines_added
+
+
+def insert_claims(cursor, *, first_import: bool) -> int:  # type: ignore[no-untyped-def]
+    """The claims of claim_versions that are not stored yet; returns how many. Claim ids come
+    from one block reserved on the sequence (one setval instead of a nextval per claim). On a
+    first import (empty claim tables) every claim of the file is new: claim_versions is the list
+    of new claims, and a claim's id follows its first file line (no numbering pass; the lines
+    of the file that start no claim leave gaps in the block, which a sequence allows)."""
     cursor.execute("SELECT count(*), min(first_line), max(last_line) FROM claim_versions")
     versions, min_line, max_line = cursor.fetchone()
     if first_import:
@@ -162,16 +161,16 @@ def _insert_new(cursor, *, has_duplicate_keys: bool, first_import: bool) -> tupl
         block = claims_added
         n_id, o_id = "n.id", "o.id"
         cursor.execute("ANALYZE new_claims")
+    if not claims_added:
+        return 0
     # claim ids: the claim's number (1..block, in file order) + offset, one block of the
     # sequence
-    offset = 0
-    if claims_added:
-        cursor.execute(
-            "SELECT setval(pg_get_serial_sequence('wqip_claim', 'id'), "
-            "nextval(pg_get_serial_sequence('wqip_claim', 'id')) + %s - 1)",
-            [block],
-        )
-        offset = cursor.fetchone()[0] - block
+    cursor.execute(
+        "SELECT setval(pg_get_serial_sequence('wqip_claim', 'id'), "
+        "nextval(pg_get_serial_sequence('wqip_claim', 'id')) + %s - 1)",
+        [block],
+    )
+    offset = cursor.fetchone()[0] - block
     cursor.execute(
         f"""
         INSERT INTO wqip_claim
@@ -187,40 +186,46 @@ def _insert_new(cursor, *, has_duplicate_keys: bool, first_import: bool) -> tupl
         """,
         {"offset": offset, "min_line": min_line},
     )
-    # ids from the sequence as one block: nobody else writes claim lines (we hold the lock).
-    # A line's id is derived from its file line (no numbering pass); lines that are not
-    # inserted leave gaps in the block, which a sequence allows.
+    return claims_added
+
+
+def _insert_lines(cursor, *, has_duplicate_keys: bool, first_import: bool) -> int:  # type: ignore[no-untyped-def]
+    """The lines of claim_typed that are not stored yet (a line names its claim by the claim's
+    own id: no look-up); returns how many. Ids from the sequence as one block: nobody else
+    writes claim lines (we hold the lock). A line's id follows its file line (no numbering
+    pass); lines that are not inserted leave gaps in the block, which a sequence allows."""
+    columns = ", ".join(LINE_VALUE_COLUMNS)
+    k_columns = ", ".join(f"k.{c}" for c in LINE_VALUE_COLUMNS)
+    source = (
+        "(SELECT DISTINCT ON (claim_id, line_no) * FROM claim_typed "
+        "ORDER BY claim_id, line_no, line)"
+        if has_duplicate_keys
+        else "claim_typed"
+    )
+    cursor.execute("SELECT min(first_line), max(last_line) FROM claim_versions")
+    min_line, max_line = cursor.fetchone()
     cursor.execute("SELECT nextval(pg_get_serial_sequence('wqip_claimline', 'id'))")
     first_id = cursor.fetchone()[0]
-    cursor.execute(
-        f"""
-        INSERT INTO wqip_claimline (id, claim_id, line_no, {columns})
-        SELECT %(first_id)s + k.line - %(min_line)s, {n_id} + %(offset)s, k.line_no,
-               {k_columns}
-        FROM {source} k JOIN {new_claims} n ON n.claim_id = k.claim_id
-        """,
-        {"first_id": first_id, "offset": offset, "min_line": min_line},
-    )
-    lines_added = cursor.rowcount
     if max_line > min_line:
         cursor.execute(
             "SELECT setval(pg_get_serial_sequence('wqip_claimline', 'id'), %s)",
             [first_id + max_line - min_line],
         )
-    if versions == claims_added:
-        return claims_added, lines_added  # every claim of the file is new: nothing else to add
+    stored = (
+        ""
+        if first_import
+        else "WHERE NOT EXISTS (SELECT 1 FROM wqip_claimline l "
+        "WHERE l.claim_id = k.claim_id AND l.line_no = k.line_no)"
+    )
     cursor.execute(
         f"""
-        INSERT INTO wqip_claimline (claim_id, line_no, {columns})
-        SELECT c.id, k.line_no, {k_columns}
-        FROM {source} k JOIN wqip_claim c ON c.claim_id = k.claim_id
-        WHERE NOT EXISTS (SELECT 1 FROM {new_claims} n WHERE n.claim_id = k.claim_id)
-          AND NOT EXISTS (
-              SELECT 1 FROM wqip_claimline l WHERE l.claim_id = c.id AND l.line_no = k.line_no)
-        """
+        INSERT INTO wqip_claimline (id, claim_id, line_no, {columns})
+        SELECT %(first_id)s + k.line - %(min_line)s, k.claim_id, k.line_no, {k_columns}
+        FROM {source} k {stored}
+        """,
+        {"first_id": first_id, "min_line": min_line},
     )
-    lines_added += cursor.rowcount
-    return claims_added, lines_added
+    return cursor.rowcount
 
 
 def import_claims(

@@ -122,8 +122,7 @@ def _typed_checks_sql() -> str:
       (SELECT count(*) FROM claim_versions k JOIN wqip_claim c ON c.claim_id = k.claim_id
         WHERE ({k_claim}) IS DISTINCT FROM ({c_claim})),
       (SELECT count(*) FROM claim_typed k
-        JOIN wqip_claim c ON c.claim_id = k.claim_id
-        JOIN wqip_claimline l ON l.claim_id = c.id AND l.line_no = k.line_no
+        JOIN wqip_claimline l ON l.claim_id = k.claim_id AND l.line_no = k.line_no
         WHERE ({k_line}) IS DISTINCT FROM ({l_line}))
     """
 
@@ -131,7 +130,7 @@ def _typed_checks_sql() -> str:
 # one pass over the typed rows: the claim-level values of each claim (two rows for a claim
 # whose lines disagree), whether all its lines were proven valid, its first and last file
 # line. A first import needs nothing more (a new claim's id follows its first line); a later
-# one numbers the claims it does not have yet (claims_import._insert_new).
+# one numbers the claims it does not have yet (claims_import.insert_claims).
 CLAIM_VERSIONS_SQL = f"""
 CREATE TEMP TABLE claim_versions ON COMMIT DROP AS
 SELECT claim_id, {", ".join(CLAIM_LEVEL_COLUMNS)}, min(line) AS first_line,

@@ -244,8 +244,7 @@ def _conflict_errors_sql() -> str:
             'claim ' || k.claim_id || ' line ' || k.line_no || ' was imported before with '
             || {_shown(expr)} || ' (a claim changes only through a replacement or void)'
            FROM claim_good_rows k
-           JOIN wqip_claim c ON c.claim_id = k.claim_id
-           JOIN wqip_claimline l ON l.claim_id = c.id AND l.line_no = k.line_no::int
+           JOIN wqip_claimline l ON l.claim_id = k.claim_id AND l.line_no = k.line_no::int
            JOIN portal_organisation f ON f.id = l.facility_id
            WHERE k.{c} <> {expr}"""
         for c, expr in DB_LINE_COLUMNS.items()

@@ -321,9 +321,10 @@ def test_given_first_import_when_later_file_adds_claims_then_ids_follow_file_ord
     claims = {c.claim_id: c for c in Claim.objects.all()}
     assert claims["A"].pk < claims["B"].pk < claims["C"].pk
     assert claims["C"].replaces_id == claims["B"].pk
-    assert set(
-        ClaimLine.objects.filter(claim_id=claims["A"].pk).values_list("line_no", flat=True)
-    ) == {1, 2}
+    assert set(ClaimLine.objects.filter(claim=claims["A"]).values_list("line_no", flat=True)) == {
+        1,
+        2,
+    }
     # when a later import (the claim tables are no longer empty) adds a claim and a line
     later = [
         *first,
