@@ -11,9 +11,9 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import psycopg
 
@@ -42,7 +42,8 @@ END_OF_DATA_LINE = re.compile(rb"(?:^|\n)\\\.\r?(?:\n|$)")
 
 def has_end_of_data_line(chunk: bytes) -> bool:
     """True when a line of ``chunk`` (whole lines) is COPY's end-of-data marker \\."""
-    return b"\\." in chunk and END_OF_DATA_LINE.search(chunk) is not None
+    # the backslash alone first: a one-byte scan (memchr) is ≈10 times cheaper than a two-byte one
+    return b"\\" in chunk and b"\\." in chunk and END_OF_DATA_LINE.search(chunk) is not None
 
 
 def _read_header(handle: BinaryIO, source: str) -> list[str]:
@@ -101,12 +102,19 @@ class _Loaded:
     rows: int
     line_numbers_exact: bool
     needs_trim: bool = True
+    # a first import loaded in parallel: the claim lines as the workers wrote them
+    # (claims_parallel_load.LinePart)
+    line_parts: list[Any] = field(default_factory=list)
 
 
 BLANK_NEXT_TO_SEPARATOR = (b" ,", b", ", b"\t", b" \r", b" \n", b"\n ", b'" ', b' "')
 
 
 def _has_blank_next_to_separator(chunk: bytes) -> bool:
+    # a blank at all first: one scan for each of the two bytes (memchr) instead of one for
+    # each pattern (≈0.5 s of CPU per 75 MB, held under the GIL by the loading threads)
+    if b" " not in chunk and b"\t" not in chunk:
+        return False
     return (
         chunk.startswith((b" ", b"\t"))
         or chunk.endswith((b" ", b"\t"))

@@ -16,6 +16,7 @@ import's transaction, the merge into the claim tables, the web path).
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
 import uuid
@@ -47,10 +48,13 @@ from programs.wqip.services.claims_columns import CLAIM_LEVEL_COLUMNS, LINE_VALU
 from programs.wqip.services.claims_copy import (
     ProgressCallback,
     _load,
+    _Loaded,
     _read_header,
     _tune_session,
 )
+from programs.wqip.services.claims_parallel_load import LinePart
 from programs.wqip.services.claims_typed import (
+    FIRST_IMPORT_CHECKS_SQL,
     _check_typed,
     _ensure_typed,
     _fast_check,
@@ -228,6 +232,77 @@ def _insert_lines(cursor, *, has_duplicate_keys: bool, first_import: bool) -> in
     return cursor.rowcount
 
 
+def _store_line_parts(cursor, parts: list[LinePart]) -> tuple[int, int] | None:  # type: ignore[no-untyped-def]
+    """A first import loaded in parallel: the workers wrote the claim lines and the claims of
+    their parts (claims_parallel_load). Checks what a first import needs, inserts the claims and
+    attaches the parts to wqip_claimline; returns (claims, lines) added. None, with nothing
+    stored, when the file needs the single-session path, which names the rows: a row not
+    proven valid, an unknown original, two versions of one claim, or a line key twice in the
+    file across parts (twice inside a part, the worker's unique key refused it)."""
+    claim_columns = ", ".join(CLAIM_LEVEL_COLUMNS)
+    claims = " UNION ALL ".join(f"SELECT * FROM {part.claims}" for part in parts)
+    cursor.execute(
+        f"""
+        CREATE TEMP TABLE claim_versions ON COMMIT DROP AS
+        SELECT claim_id, {claim_columns}, min(first_line) AS first_line,
+               max(last_line) AS last_line, bool_and(ok) AS ok, count(*) > 1 AS straddles
+        FROM ({claims}) c GROUP BY claim_id, {claim_columns}
+        """
+    )
+    cursor.execute("ANALYZE claim_versions")
+    cursor.execute(FIRST_IMPORT_CHECKS_SQL)
+    if any(cursor.fetchone()):
+        return None
+    for one, other in itertools.combinations(parts, 2):
+        cursor.execute(
+            f"""
+            SELECT EXISTS (
+                SELECT 1 FROM claim_versions v
+                JOIN {one.table} a ON a.claim_id = v.claim_id
+                JOIN {other.table} b ON b.claim_id = v.claim_id AND b.line_no = a.line_no
+                WHERE v.straddles)
+            """
+        )
+        if cursor.fetchone()[0]:
+            return None
+    cursor.execute("SAVEPOINT claim_store")
+    try:
+        defer_indexes(cursor, CLAIM_INDEXES)
+        claims_added = insert_claims(cursor, first_import=True)
+        build_indexes(cursor, CLAIM_INDEXES)
+    except psycopg.errors.UniqueViolation:  # two versions of one claim
+        cursor.execute("ROLLBACK TO SAVEPOINT claim_store")
+        return None
+    cursor.execute("RELEASE SAVEPOINT claim_store")
+    _attach_line_parts(cursor, parts)
+    return claims_added, sum(part.high - part.low for part in parts)
+
+
+def _attach_line_parts(cursor, parts: list[LinePart]) -> None:  # type: ignore[no-untyped-def]
+    """The parts become partitions of wqip_claimline under names of their own. The claim
+    lines are empty (a first import): partitions an earlier first import attached, emptied
+    since, are dropped. Each part's bound is a constraint already: the attach scans nothing."""
+    cursor.execute("LOCK TABLE wqip_claimline IN ACCESS EXCLUSIVE MODE")
+    cursor.execute(
+        "SELECT quote_ident(c.relname) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+        "WHERE i.inhparent = 'wqip_claimline'::regclass AND c.relname <> 'wqip_claimline_default'"
+    )
+    for (name,) in cursor.fetchall():
+        cursor.execute(f"DROP TABLE {name}")
+    for part in parts:
+        if part.high == part.low:
+            continue  # no rows: dropped with the work tables
+        name = f"wqip_claimline_{part.low}"
+        cursor.execute(f"ALTER TABLE {part.table} RENAME TO {name}")
+        cursor.execute(f"ALTER INDEX {part.table}_pkey RENAME TO {name}_pkey")
+        cursor.execute(f"ALTER INDEX {part.table}_key RENAME TO uniq_claim_line_{part.low}")
+        cursor.execute(f"ALTER TABLE {name} RENAME CONSTRAINT {part.table}_bound TO {name}_bound")
+        cursor.execute(
+            f"ALTER TABLE wqip_claimline ATTACH PARTITION {name} "
+            f"FOR VALUES FROM ({part.low}) TO ({part.high})"
+        )
+
+
 def import_claims(
     *,
     path: Path | str,
@@ -266,7 +341,9 @@ def _import_claims(
         claims_parallel_load.sweep_stale_parts(cursor)
         _tune_session(cursor)
         started = time.perf_counter()
+        first_import = _claim_tables_empty(cursor)
         loaded = None
+        stored = None  # (claims, lines) added when the workers wrote the lines
         if workers:
             with open(path, "rb") as handle:
                 columns = _read_header(handle, source)
@@ -279,43 +356,38 @@ def _import_claims(
                 workers=workers,
                 progress=progress,
                 part_tables=part_tables,
+                first_import=first_import,
             )
-        typed_by_workers = loaded is not None
+            if loaded is not None and first_import:
+                if progress:
+                    progress("storing", 0.0)
+                stored = _store_line_parts(cursor, loaded.line_parts) if loaded.rows else None
+                if stored is None:  # the file needs the detailed checks: the usual way
+                    claims_parallel_load.drop_tables(cursor, part_tables)
+                    cursor.execute("DROP TABLE IF EXISTS claim_versions")
+                    loaded = None
+        typed_by_workers = loaded is not None and stored is None
         if loaded is None:
             columns, loaded = _load(cursor, path, source, progress)
         logger.info("claims %s: loaded in %.1f s", path.name, time.perf_counter() - started)
         if loaded.rows == 0:
             raise CsvImportError([RowError(2, "", "the file has no data rows")], source)
-        if progress:
-            progress("validating", 0.0)
-        first_import = _claim_tables_empty(cursor)
-        if typed_by_workers:  # claim_typed is a view over the workers' analysed parts
-            proven = _check_typed(cursor, analyze=False, first_import=first_import)
+        if stored is None:
+            claims_added, lines_added = _validate_and_merge(
+                cursor,
+                path=path,
+                columns=columns,
+                loaded=loaded,
+                progress=progress,
+                typed_by_workers=typed_by_workers,
+                first_import=first_import,
+            )
         else:
-            proven = _fast_check(cursor, columns, trim=loaded.needs_trim, first_import=first_import)
-            if proven:  # free the temporary buffers for the merge; the file can be read again
-                cursor.execute("DROP TABLE claim_staging")
-        if not proven:
-            _detailed_validation(cursor, path, columns, loaded, source)
-            _ensure_typed(cursor, columns)
-        if progress:
-            progress("storing", 0.0)
-        cursor.execute("SAVEPOINT claim_merge")
-        try:
-            claims_added, lines_added = _merge(
-                cursor, has_duplicate_keys=False, first_import=first_import
-            )
-            cursor.execute("RELEASE SAVEPOINT claim_merge")
-        except psycopg.errors.UniqueViolation:  # the same key twice in the file
-            cursor.execute("ROLLBACK TO SAVEPOINT claim_merge")
-            if proven:
-                _detailed_validation(cursor, path, columns, loaded, source)
-            cursor.execute("DROP TABLE IF EXISTS new_claims")
-            claims_added, lines_added = _merge(
-                cursor, has_duplicate_keys=True, first_import=first_import
-            )
+            claims_added, lines_added = stored
         if typed_by_workers:
             claims_parallel_load.drop_typed_view(cursor, part_tables)
+        else:  # the claims of the parts, and a part without rows (not attached)
+            claims_parallel_load.drop_tables(cursor, part_tables)
         cursor.execute(
             "DROP TABLE IF EXISTS claim_rows, claim_staging, claim_errors, claim_good_rows, "
             "claim_typed, claim_versions, new_claims"
@@ -341,6 +413,48 @@ def _import_claims(
         lines_unchanged=loaded.rows - lines_added,
         revision_id=revision.pk if revision else None,
     )
+
+
+def _validate_and_merge(
+    cursor,  # type: ignore[no-untyped-def]
+    *,
+    path: Path,
+    columns: list[str],
+    loaded: _Loaded,
+    progress: ProgressCallback | None,
+    typed_by_workers: bool,
+    first_import: bool,
+) -> tuple[int, int]:
+    """Prove the staged (or typed) rows valid or name every bad one, then merge them."""
+    source = str(path)
+    if progress:
+        progress("validating", 0.0)
+    if typed_by_workers:  # claim_typed is a view over the workers' analysed parts
+        proven = _check_typed(cursor, analyze=False, first_import=first_import)
+    else:
+        proven = _fast_check(cursor, columns, trim=loaded.needs_trim, first_import=first_import)
+        if proven:  # free the temporary buffers for the merge; the file can be read again
+            cursor.execute("DROP TABLE claim_staging")
+    if not proven:
+        _detailed_validation(cursor, path, columns, loaded, source)
+        _ensure_typed(cursor, columns)
+    if progress:
+        progress("storing", 0.0)
+    cursor.execute("SAVEPOINT claim_merge")
+    try:
+        claims_added, lines_added = _merge(
+            cursor, has_duplicate_keys=False, first_import=first_import
+        )
+        cursor.execute("RELEASE SAVEPOINT claim_merge")
+    except psycopg.errors.UniqueViolation:  # the same key twice in the file
+        cursor.execute("ROLLBACK TO SAVEPOINT claim_merge")
+        if proven:
+            _detailed_validation(cursor, path, columns, loaded, source)
+        cursor.execute("DROP TABLE IF EXISTS new_claims")
+        claims_added, lines_added = _merge(
+            cursor, has_duplicate_keys=True, first_import=first_import
+        )
+    return claims_added, lines_added
 
 
 # --- the web path: upload -> job (portal.jobs) -> same import -----------------------------

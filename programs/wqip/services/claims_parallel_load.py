@@ -30,6 +30,7 @@ import threading
 import time
 import uuid
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg
@@ -59,6 +60,50 @@ TYPED_COLUMNS = ("line", "claim_id", "line_no", *CLAIM_LEVEL_COLUMNS, *LINE_VALU
 
 class _NotForParallel(Exception):
     """The file needs the single-session path (or another worker stopped)."""
+
+
+@dataclass
+class _LineBlock:
+    """A first import's workers write the claim lines whole (their part of the file), with ids
+    from one block of the sequence: once every worker has loaded its range (the barrier),
+    each knows the file line of its first row, and the first worker past the barrier reserves
+    the block for all the rows."""
+
+    workers: int
+    counts: dict[int, int] = field(default_factory=dict)
+    first_id: int | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    barrier: threading.Barrier = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.barrier = threading.Barrier(self.workers)
+
+    def rows_before(self, part: int) -> int:
+        return sum(rows for index, rows in self.counts.items() if index < part)
+
+    def reserve(self, cursor) -> int:  # type: ignore[no-untyped-def]
+        with self.lock:
+            if self.first_id is None:
+                total = max(sum(self.counts.values()), 1)
+                cursor.execute(
+                    "SELECT setval(pg_get_serial_sequence('wqip_claimline', 'id'), "
+                    "nextval(pg_get_serial_sequence('wqip_claimline', 'id')) + %s - 1)",
+                    [total],
+                )
+                self.first_id = cursor.fetchone()[0] - total + 1
+            return self.first_id
+
+
+@dataclass(frozen=True)
+class LinePart:
+    """A worker's claim lines (a table shaped as wqip_claimline, ids ``low`` to ``high`` - 1,
+    primary key and unique key built) and the claims of its rows (``claims``: claim-level
+    values, first and last file line, whether every row was proven valid)."""
+
+    table: str
+    claims: str
+    low: int
+    high: int
 
 
 def workers_for(path: Path) -> int:
@@ -115,13 +160,23 @@ def _checked(chunk: bytes) -> bytes:
 class _Worker:
     """One session: COPY of a byte range, then the typed pass into an UNLOGGED part table."""
 
-    def __init__(self, *, path: Path, columns: list[str], params: dict, stop: threading.Event):
+    def __init__(
+        self,
+        *,
+        path: Path,
+        columns: list[str],
+        params: dict,
+        stop: threading.Event,
+        lines: _LineBlock | None = None,
+    ):
         self.path = path
         self.columns = columns
         self.params = params
         self.stop = stop
+        self.lines = lines
         self.bytes_done = 0
         self.conn: psycopg.Connection | None = None
+        self.part: LinePart | None = None
 
     def cancel(self) -> None:
         """Cancel the statement this worker's session runs (another worker failed)."""
@@ -133,7 +188,7 @@ class _Worker:
         except psycopg.Error:  # closed meanwhile: nothing to cancel
             logger.debug("claims load: nothing to cancel", exc_info=True)
 
-    def run(self, table: str, start: int, end: int) -> int:
+    def run(self, table: str, start: int, end: int, index: int = 0) -> int:
         ncols = len(self.columns)
         names = ", ".join(f"c{i}" for i in range(ncols))
         cols = ", ".join(f"c{i} text" for i in range(ncols))
@@ -162,12 +217,64 @@ class _Worker:
             rows = counted[0]
             if self.stop.is_set():
                 raise _NotForParallel("another worker stopped")
+            if self.lines is not None:
+                self._write_lines(cursor, table, index, rows, needs_trim)
+                return rows  # the with block committed: the part is visible to the import
             target = f"CREATE UNLOGGED TABLE {table}"
             cursor.execute(_typed_sql(self.columns, trim=needs_trim, target=target))
             # statistics of the column the import's session groups and joins on (the view
             # is planned from them; all columns would take ≈3 times longer)
             cursor.execute(f"ANALYZE {table} (claim_id)")
         return rows  # the with block committed: the part is visible to the import's session
+
+    def _write_lines(self, cursor, table: str, index: int, rows: int, needs_trim: bool) -> None:  # type: ignore[no-untyped-def]
+        """A first import: this part's claim lines as wqip_claimline stores them and the claims
+        of the part, from one typed pass; then the lines' keys."""
+        lines = self.lines
+        assert lines is not None  # only called for a first import
+        lines.counts[index] = rows
+        lines.barrier.wait()  # BrokenBarrierError when another worker failed
+        before = lines.rows_before(index)
+        first_id = lines.reserve(cursor)
+        low, high = first_id + before, first_id + before + rows
+        columns = ", ".join(LINE_VALUE_COLUMNS)
+        claim_columns = ", ".join(CLAIM_LEVEL_COLUMNS)
+        # the bound as a constraint: attaching the table then scans nothing
+        cursor.execute(
+            f"CREATE TABLE {table} (LIKE wqip_claimline INCLUDING CONSTRAINTS, "
+            f"CONSTRAINT {table}_bound CHECK (id >= {low} AND id < {high}))"
+        )
+        cursor.execute(
+            f"CREATE UNLOGGED TABLE {table}_claims (claim_id text, frequency_code text, "
+            "original_claim_id text, adjudicated_date date, received_date date, "
+            "first_line bigint, last_line bigint, ok boolean)"
+        )
+        # one pass: the typed rows (the file's first data row is line 2, so this part's row r
+        # is line before + 1 + r) are kept in memory for the two writes, the lines and the
+        # claims of the part
+        typed = _typed_sql(self.columns, trim=needs_trim, target="", line_offset=before + 1)
+        cursor.execute(
+            f"""
+            WITH typed AS MATERIALIZED ({typed}),
+            lines AS (
+                INSERT INTO {table} (id, claim_id, line_no, {columns})
+                SELECT {first_id - 2} + line, claim_id, line_no, {columns} FROM typed
+            )
+            INSERT INTO {table}_claims
+            SELECT claim_id, {claim_columns}, min(line), max(line), bool_and(ok)
+            FROM typed GROUP BY claim_id, {claim_columns}
+            """
+        )
+        if self.stop.is_set():
+            raise _NotForParallel("another worker stopped")
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        # a key twice in this part raises UniqueViolation: the single-session path names it
+        cursor.execute(
+            f"ALTER TABLE {table} ADD CONSTRAINT {table}_pkey PRIMARY KEY (id), "
+            f"ADD CONSTRAINT {table}_key UNIQUE (claim_id, line_no)"
+        )
+        cursor.execute(f"ANALYZE {table}_claims")
+        self.part = LinePart(table=table, claims=f"{table}_claims", low=low, high=high)
 
 
 def sweep_stale_parts(cursor) -> None:  # type: ignore[no-untyped-def]
@@ -190,10 +297,13 @@ def load_typed(
     workers: int,
     progress: ProgressCallback | None,
     part_tables: list[str],
+    first_import: bool = False,
 ) -> _Loaded | None:
     """Create ``claim_typed`` from ``workers`` sessions (the data rows start at byte
     ``data_start``, after the header); None when the file needs the single-session path
-    (its parts are dropped in this transaction then)."""
+    (its parts are dropped in this transaction then). On a ``first_import`` the workers
+    write the claim lines themselves: no ``claim_typed``, the result's ``line_parts`` are
+    the tables the import attaches (claims_import._store_line_parts)."""
     # the parts are committed by other sessions: this transaction must see later commits
     # (READ COMMITTED) and the workers must be allowed to create tables
     cursor.execute(
@@ -210,20 +320,26 @@ def load_typed(
     part_tables.extend(tables)
     stop = threading.Event()
     params = connection.get_connection_params()
+    lines = _LineBlock(workers=len(ranges)) if first_import else None
     workers_by_part = [
-        _Worker(path=path, columns=columns, params=params, stop=stop) for _ in ranges
+        _Worker(path=path, columns=columns, params=params, stop=stop, lines=lines) for _ in ranges
     ]
+    part_tables.extend(f"{table}_claims" for table in tables if lines is not None)
     total_bytes = max(ranges[-1][1] - data_start, 1)
     with ThreadPoolExecutor(max_workers=len(ranges), thread_name_prefix="claims-load") as pool:
         futures: list[Future[int]] = [
-            pool.submit(w.run, table, start, end)
-            for w, table, (start, end) in zip(workers_by_part, tables, ranges, strict=True)
+            pool.submit(w.run, table, start, end, index)
+            for index, (w, table, (start, end)) in enumerate(
+                zip(workers_by_part, tables, ranges, strict=True)
+            )
         ]
         pending = set(futures)
         while pending:
             done, pending = wait(pending, timeout=0.5, return_when=FIRST_EXCEPTION)
             if any(f.exception() for f in done) and not stop.is_set():
                 stop.set()  # the others stop at their next chunk, or now if in a statement
+                if lines is not None:
+                    lines.barrier.abort()  # the others may wait for this one there
                 for worker in workers_by_part:
                     worker.cancel()
             if progress:
@@ -232,10 +348,21 @@ def load_typed(
                 )
     failures = [f.exception() for f in futures if f.exception()]
     if failures:
-        logger.info("claims %s: parallel load not used (%s)", path.name, failures[0])
-        cursor.execute(f"DROP TABLE IF EXISTS {', '.join(tables)}")
+        logger.info("claims %s: parallel load not used (%r)", path.name, failures[0])
+        drop_tables(cursor, part_tables)
         return None
     counts = [f.result() for f in futures]
+    if lines is not None:
+        logger.info(
+            "claims %s: loaded by %d sessions in %.1f s, the claim lines written there",
+            path.name,
+            len(tables),
+            time.perf_counter() - started,
+        )
+        parts = [w.part for w in workers_by_part if w.part is not None]
+        return _Loaded(
+            rows=sum(counts), line_numbers_exact=True, needs_trim=False, line_parts=parts
+        )
     selects = []
     offset = 1  # file line = the part's row number + the lines before the part
     for table, rows in zip(tables, counts, strict=True):
@@ -257,7 +384,14 @@ def drop_typed_view(cursor, part_tables: list[str]) -> None:  # type: ignore[no-
     """At the end of the import's transaction, after load_typed succeeded: the claim_typed
     view and its parts."""
     cursor.execute("DROP VIEW claim_typed")
-    cursor.execute(f"DROP TABLE {', '.join(part_tables)}")
+    drop_tables(cursor, part_tables)
+
+
+def drop_tables(cursor, tables: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """The work tables in the import's transaction (an attached part has another name by
+    then: it stays)."""
+    if tables:
+        cursor.execute(f"DROP TABLE IF EXISTS {', '.join(tables)}")
 
 
 def drop_part_tables(tables: list[str]) -> None:

@@ -31,11 +31,14 @@ def _typed_sql(
     *,
     trim: bool = True,
     target: str = "CREATE TEMP TABLE claim_typed ON COMMIT DROP",
+    line_offset: int = 0,
 ) -> str:
     """``trim=False`` when the loader saw no blank next to a separator (saves a btrim per
     value); the values are then used as they are. Each value is cast once (inner query);
     the outer query compares the cast back with the text (strict ISO dates, plain numbers).
-    ``target`` is the CREATE ... of the result (a part table when loading in parallel)."""
+    ``target`` is the CREATE ... of the result (a part table when loading in parallel; empty:
+    the query alone);
+    ``line_offset`` is added to the staged line numbers (a part's rows are numbered from 1)."""
     trimmed = ", ".join(
         (f"btrim(coalesce(c{columns.index(c)}, ''))" if trim else f"c{columns.index(c)}")
         + f" AS {c}"
@@ -87,8 +90,9 @@ def _typed_sql(
         if c != "frequency_code"
     )
     return f"""
-    {target} AS
-    SELECT line, claim_id, line_no_i AS line_no, frequency_code, original_claim_id,
+    {target + " AS" if target else ""}
+    SELECT line + {int(line_offset)} AS line, claim_id, line_no_i AS line_no, frequency_code,
+           original_claim_id,
            adjudicated_date_d AS adjudicated_date, received_date_d AS received_date,
            member_id, facility_id, admission_date_d AS admission_date,
            from_date_d AS from_date, through_date_d AS through_date,
