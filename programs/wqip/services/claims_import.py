@@ -127,6 +127,7 @@ def _merge(cursor, *, has_duplicate_keys: bool, first_import: bool) -> tuple[int
     claim (two versions) or a line key is in the file twice."""
     indexes = CLAIM_INDEXES + CLAIM_LINE_INDEXES
     if first_import:
+        _drop_emptied_line_partitions(cursor)
         defer_indexes(cursor, indexes)
     claims_added = insert_claims(cursor, first_import=first_import)
     lines_added = _insert_lines(
@@ -278,10 +279,9 @@ def _store_line_parts(cursor, parts: list[LinePart]) -> tuple[int, int] | None: 
     return claims_added, sum(part.high - part.low for part in parts)
 
 
-def _attach_line_parts(cursor, parts: list[LinePart]) -> None:  # type: ignore[no-untyped-def]
-    """The parts become partitions of wqip_claimline under names of their own. The claim
-    lines are empty (a first import): partitions an earlier first import attached, emptied
-    since, are dropped. Each part's bound is a constraint already: the attach scans nothing."""
+def _drop_emptied_line_partitions(cursor) -> None:  # type: ignore[no-untyped-def]
+    """A first import (the claim lines are empty): the partitions an earlier first import
+    attached, emptied since, are dropped."""
     cursor.execute("LOCK TABLE wqip_claimline IN ACCESS EXCLUSIVE MODE")
     cursor.execute(
         "SELECT quote_ident(c.relname) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
@@ -289,6 +289,12 @@ def _attach_line_parts(cursor, parts: list[LinePart]) -> None:  # type: ignore[n
     )
     for (name,) in cursor.fetchall():
         cursor.execute(f"DROP TABLE {name}")
+
+
+def _attach_line_parts(cursor, parts: list[LinePart]) -> None:  # type: ignore[no-untyped-def]
+    """The parts become partitions of wqip_claimline under names of their own. Each part's
+    bound is a constraint already: the attach scans nothing."""
+    _drop_emptied_line_partitions(cursor)
     for part in parts:
         if part.high == part.low:
             continue  # no rows: dropped with the work tables

@@ -316,3 +316,78 @@ def test_given_one_worker_fails_when_another_runs_a_long_statement_then_it_is_ca
     assert loaded is None
     assert time.monotonic() - started < 30
     assert part_tables() == []
+
+
+def line_partitions() -> dict[str, int]:
+    """The partitions of wqip_claimline and the rows of each."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+            "WHERE i.inhparent = 'wqip_claimline'::regclass"
+        )
+        names = [row[0] for row in cursor.fetchall()]
+        counts = {}
+        for name in names:
+            cursor.execute(f'SELECT count(*) FROM "{name}"')  # noqa: S608 - catalogue names
+            counts[name] = cursor.fetchone()[0]
+    return counts
+
+
+def test_given_first_import_when_loaded_in_parallel_then_each_part_attached_in_file_order(
+    tmp_path, facility, parallel
+):
+    # given: a first import in parallel whose lines were deleted since
+    rows = many_rows(facility.npi)
+    path = write_claims(tmp_path / "c.csv", rows)
+    run_import(path)
+    earlier = set(line_partitions()) - {"wqip_claimline_default"}
+    ClaimLine.objects.all().delete()
+    Claim.objects.all().delete()
+    # when: the claim tables are empty again, and the file is imported again
+    run_import(path)
+    # then: the three parts are partitions of their own, the earlier ones are gone
+    partitions = line_partitions()
+    assert partitions.pop("wqip_claimline_default") == 0
+    assert len(partitions) == 3
+    assert sum(partitions.values()) == 120
+    assert not set(partitions) & earlier
+    # one id per file line, in file order; each line names its claim
+    stored = list(ClaimLine.objects.order_by("id").values_list("id", "claim_id", "line_no"))
+    first_id = stored[0][0]
+    assert [line_id for line_id, _claim, _no in stored] == list(range(first_id, first_id + 120))
+    assert [(claim, no) for _id, claim, no in stored] == [
+        (row["claim_id"], int(row.get("line_no", "1"))) for row in rows
+    ]
+    assert part_tables() == []
+
+
+def test_given_first_import_in_parallel_when_later_import_adds_lines_then_default_partition(
+    tmp_path, facility, parallel
+):
+    rows = many_rows(facility.npi)
+    run_import(write_claims(tmp_path / "first.csv", rows))
+    first_ids = set(ClaimLine.objects.values_list("id", flat=True))
+    # when a later import repeats the file, adds a line to a stored claim and a new claim
+    later = [
+        *rows,
+        {**rows[0], "line_no": "3", "revenue_code": "250"},
+        {"claim_id": "NEW1", "member_id": "M1", "facility_npi": facility.npi},
+    ]
+    summary = run_import(write_claims(tmp_path / "later.csv", later))
+    # then only the two new lines are added, after the first import's, in the default partition
+    assert "1 claims and 2 lines added, 120 lines unchanged" in summary
+    assert line_partitions()["wqip_claimline_default"] == 2
+    added = ClaimLine.objects.get(claim__claim_id=rows[0]["claim_id"], line_no=3)
+    assert added.pk > max(first_ids)
+    assert ClaimLine.objects.get(claim__claim_id="NEW1").claim.frequency_code == "1"
+
+
+def test_given_same_line_twice_in_one_part_when_loaded_in_parallel_then_stored_once(
+    tmp_path, facility, parallel
+):
+    rows = many_rows(facility.npi)
+    rows.insert(1, rows[0])  # file lines 2 and 3: the first part's unique key refuses it
+    run_import(write_claims(tmp_path / "c.csv", rows))
+    assert ClaimLine.objects.count() == 120
+    assert line_partitions() == {"wqip_claimline_default": 120}  # the single-session path
+    assert part_tables() == []
