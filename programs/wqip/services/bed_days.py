@@ -28,6 +28,7 @@ from programs.wqip.models.bed_days import (
 )
 from programs.wqip.services.bed_days_sql import run_bed_day_sql
 from programs.wqip.services.locks import BED_DAYS_LOCK_KEY, CLAIMS_LOCK_KEY
+from programs.wqip.services.partitions import create_table_as
 
 
 class BedDaysNotComputed(Exception):
@@ -147,16 +148,15 @@ def _write_range_partitions(cursor, *, computation_id: int) -> None:  # type: ig
     for spec in RANGE_TABLES:
         part = spec.partition(computation_id)
         first_id = _reserve_ids(cursor, table=spec.table, source=spec.source)
-        cursor.execute(f"CREATE TABLE {part} (LIKE {spec.table} INCLUDING CONSTRAINTS)")
-        # the partition's bound as a constraint, checked per row as it is written, so that
-        # attaching it (under the parent's lock) need not scan it
-        cursor.execute(
-            f"ALTER TABLE {part} ADD CONSTRAINT {part}_bound "
-            f"CHECK (computation_id = {int(computation_id)})"
-        )
-        cursor.execute(
-            f"INSERT INTO {part} ({spec.columns}) {spec.select}",
-            {"first_id": first_id, "computation": computation_id},
+        create_table_as(
+            cursor,
+            parent=spec.table,
+            name=part,
+            columns=spec.columns.split(", "),
+            select=spec.select,
+            params={"first_id": first_id, "computation": computation_id},
+            # the partition's bound: attaching it (under the parent's lock) scans nothing
+            bound=f"computation_id = {int(computation_id)}",
         )
         cursor.execute(f"ALTER TABLE {part} ADD PRIMARY KEY (id)")
         cursor.execute(f"CREATE INDEX ON {part} {spec.index}")

@@ -50,6 +50,7 @@ from programs.wqip.services.claims_copy import (
     has_end_of_data_line,
 )
 from programs.wqip.services.claims_typed import _typed_sql
+from programs.wqip.services.partitions import create_table_as
 
 logger = logging.getLogger(__name__)
 
@@ -228,8 +229,8 @@ class _Worker:
         return rows  # the with block committed: the part is visible to the import's session
 
     def _write_lines(self, cursor, table: str, index: int, rows: int, needs_trim: bool) -> None:  # type: ignore[no-untyped-def]
-        """A first import: this part's claim lines as wqip_claimline stores them and the claims
-        of the part, from one typed pass; then the lines' keys."""
+        """A first import: this part's claim lines as wqip_claimline stores them, the claims of
+        the part, and the lines' keys."""
         lines = self.lines
         assert lines is not None  # only called for a first import
         lines.counts[index] = rows
@@ -237,36 +238,50 @@ class _Worker:
         before = lines.rows_before(index)
         first_id = lines.reserve(cursor)
         low, high = first_id + before, first_id + before + rows
-        columns = ", ".join(LINE_VALUE_COLUMNS)
-        claim_columns = ", ".join(CLAIM_LEVEL_COLUMNS)
-        # the bound as a constraint: attaching the table then scans nothing
-        cursor.execute(
-            f"CREATE TABLE {table} (LIKE wqip_claimline INCLUDING CONSTRAINTS, "
-            f"CONSTRAINT {table}_bound CHECK (id >= {low} AND id < {high}))"
-        )
-        cursor.execute(
-            f"CREATE UNLOGGED TABLE {table}_claims (claim_id text, frequency_code text, "
-            "original_claim_id text, adjudicated_date date, received_date date, "
-            "first_line bigint, last_line bigint, ok boolean)"
-        )
-        # one pass: the typed rows (the file's first data row is line 2, so this part's row r
-        # is line before + 1 + r) are kept in memory for the two writes, the lines and the
-        # claims of the part
+        # the lines, written whole (CREATE TABLE AS); a row the typed pass could not prove
+        # valid is left out, and then the single-session path names it. The file's first data
+        # row is line 2, so this part's row r is line before + 1 + r.
         typed = _typed_sql(self.columns, trim=needs_trim, target="", line_offset=before + 1)
-        cursor.execute(
-            f"""
-            WITH typed AS MATERIALIZED ({typed}),
-            lines AS (
-                INSERT INTO {table} (id, claim_id, line_no, {columns})
-                SELECT {first_id - 2} + line, claim_id, line_no, {columns} FROM typed
-            )
-            INSERT INTO {table}_claims
-            SELECT claim_id, {claim_columns}, min(line), max(line), bool_and(ok)
-            FROM typed GROUP BY claim_id, {claim_columns}
-            """
+        line_columns = ["id", "claim_id", "line_no", *LINE_VALUE_COLUMNS]
+        written = create_table_as(
+            cursor,
+            parent="wqip_claimline",
+            name=table,
+            columns=line_columns,
+            select=f"SELECT {first_id - 2} + line, {', '.join(line_columns[1:])} "
+            f"FROM ({typed}) t WHERE ok",
+            # the bound as a constraint: attaching the table then scans nothing
+            bound=f"id >= {low} AND id < {high}",
         )
+        if written != rows:
+            raise _NotForParallel("a row needs the detailed checks")
         if self.stop.is_set():
             raise _NotForParallel("another worker stopped")
+        # the claims of the part, from the staged text: every row was proven valid, so its
+        # claim-level values are as the typed pass read them (dates in ISO form)
+        value = {
+            name: (
+                f"btrim(c{self.columns.index(name)})"
+                if needs_trim
+                else f"c{self.columns.index(name)}"
+            )
+            for name in ("claim_id", *CLAIM_LEVEL_COLUMNS)
+        }
+        cursor.execute(
+            f"""
+            CREATE UNLOGGED TABLE {table}_claims AS
+            SELECT claim_id, frequency_code, original_claim_id,
+                   adjudicated_date::date AS adjudicated_date,
+                   received_date::date AS received_date,
+                   first_line + {before + 1} AS first_line, last_line + {before + 1} AS last_line,
+                   true AS ok
+            FROM (
+                SELECT {", ".join(f"{expr} AS {name}" for name, expr in value.items())},
+                       min(line) AS first_line, max(line) AS last_line
+                FROM claim_staging GROUP BY 1, 2, 3, 4, 5
+            ) c
+            """
+        )
         cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
         # a key twice in this part raises UniqueViolation: the single-session path names it
         cursor.execute(
