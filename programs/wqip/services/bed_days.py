@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import calendar
 import csv
+import datetime
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,35 +51,39 @@ def _sum_by_outcome(alias: str, days: str) -> str:
 STORE_SQL = [
     "DELETE FROM wqip_beddaysummary WHERE program_year = %(year)s",
     "DELETE FROM wqip_beddaymonth WHERE program_year = %(year)s",
+    # the ranges are within the year: each is split over the months it touches (a series of
+    # month numbers; the months' first and last days from two arrays)
+    f"""
+    INSERT INTO wqip_beddaymonth
+        (computation_id, facility_id, program_year, month, {_count_columns()})
+    SELECT %(computation)s, m.facility_id, %(year)s, m.month, {_sum_by_outcome("m", "m.days")}
+    FROM (
+        SELECT r.facility_id, r.outcome, mo.month,
+               least(r.last_day, (%(month_ends)s::date[])[mo.month])
+               - greatest(r.first_day, (%(month_starts)s::date[])[mo.month]) + 1 AS days
+        FROM bd_member_ranges r,
+        LATERAL generate_series(
+            extract(month FROM r.first_day)::int, extract(month FROM r.last_day)::int
+        ) AS mo (month)
+    ) m
+    GROUP BY m.facility_id, m.month
+    """,
+    # a facility's days are the sum of its months' (every facility has a row, zeros if none)
     f"""
     INSERT INTO wqip_beddaysummary
         (computation_id, facility_id, program_year, {_count_columns()},
          latest_qualifying_received_on)
-    SELECT %(computation)s, f.id, %(year)s, {_sum_by_outcome("m", "m.days")}, q.latest
+    SELECT %(computation)s, f.id, %(year)s,
+           {", ".join(f"coalesce(sum(m.{c}), 0)" for c in _count_columns().split(", "))},
+           q.latest
     FROM (SELECT organisation_ptr_id AS id FROM portal_facility) f
-    LEFT JOIN bd_member_ranges m ON m.facility_id = f.id
+    LEFT JOIN wqip_beddaymonth m
+      ON m.facility_id = f.id AND m.computation_id = %(computation)s
     LEFT JOIN (
         SELECT facility_id, max(received_date) AS latest
         FROM bd_segments WHERE outcome = 0 GROUP BY facility_id
     ) q ON q.facility_id = f.id
     GROUP BY f.id, q.latest
-    """,
-    f"""
-    INSERT INTO wqip_beddaymonth
-        (computation_id, facility_id, program_year, month, {_count_columns()})
-    SELECT %(computation)s, m.facility_id, %(year)s, extract(month FROM m.month_start)::int,
-           {_sum_by_outcome("m", "m.days")}
-    FROM (
-        SELECT r.facility_id, r.outcome, mo.month_start,
-               least(r.last_day, (mo.month_start + interval '1 month')::date - 1)
-               - greatest(r.first_day, mo.month_start) + 1 AS days
-        FROM bd_member_ranges r,
-        LATERAL (
-            SELECT g::date AS month_start
-            FROM generate_series(date_trunc('month', r.first_day), r.last_day, interval '1 month') g
-        ) mo
-    ) m
-    GROUP BY m.facility_id, m.month_start
     """,
 ]
 
@@ -254,7 +260,15 @@ def _compute_and_store(
         if progress:
             progress("storing", 0.0)
         _write_range_partitions(cursor, computation_id=computation.pk)
-        params = {"year": year, "computation": computation.pk}
+        params = {
+            "year": year,
+            "computation": computation.pk,
+            "month_starts": [datetime.date(year, month, 1) for month in range(1, 13)],
+            "month_ends": [
+                datetime.date(year, month, calendar.monthrange(year, month)[1])
+                for month in range(1, 13)
+            ],
+        }
         for done, statement in enumerate(STORE_SQL, start=1):
             if progress:
                 progress("storing", done / (len(STORE_SQL) + 1))

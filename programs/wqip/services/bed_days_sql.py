@@ -78,7 +78,7 @@ PIPELINE_SQL = [
     f"""
     CREATE TEMP TABLE bd_segments ON COMMIT DROP AS
     WITH bed_day_lines AS (
-        SELECT l.id AS line_id, l.claim_id, l.facility_id, l.member_id, e.received_date,
+        SELECT l.id AS line_id, l.facility_id, l.member_id, e.received_date,
                l.from_date,
                CASE WHEN l.discharge_date BETWEEN l.from_date AND l.through_date
                     THEN l.discharge_date ELSE l.through_date END AS last_day,
@@ -91,7 +91,7 @@ PIPELINE_SQL = [
         WHERE l.revenue_code IN ('0101', '0190', '0180', '0185')
           AND l.from_date <= %(year_end)s AND l.through_date >= %(year_start)s
     )
-    SELECT b.line_id, b.claim_id, b.facility_id, b.member_id, b.received_date, p.outcome,
+    SELECT b.line_id, b.facility_id, b.member_id, b.received_date, p.outcome,
            greatest(p.first_day, %(year_start)s::date) AS first_day,
            least(p.last_day, %(year_end)s::date) AS last_day
     FROM bed_day_lines b,
