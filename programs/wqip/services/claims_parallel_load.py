@@ -11,6 +11,13 @@ can read). The import's own transaction then reads the parts through a temporary
 a single-session load: the cross-row checks, the merge and the all-or-nothing commit stay
 in one transaction.
 
+On a first import (empty claim tables) the workers go further: each writes its part's claim
+lines whole, in the shape of ``wqip_claimline`` (a claim line names its claim by its claim id,
+so no claim need be looked up), with their keys, and the claims of its part; the import's
+transaction checks them and attaches the parts as partitions of ``wqip_claimline``
+(claims_import._store_line_parts). A part becomes claim lines only in that transaction, so
+the import stays all or nothing.
+
 This is only a fast path for files that need nothing special: as soon as a worker meets
 something the single-session path handles with care (a quote, a carriage return, invalid
 UTF-8, a NUL byte, a row PostgreSQL refuses or a value it cannot cast), every worker stops,
