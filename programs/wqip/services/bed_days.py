@@ -8,6 +8,7 @@ import csv
 import datetime
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -260,7 +261,7 @@ def _compute_and_store(
         if progress:
             progress("storing", 0.0)
         _write_range_partitions(cursor, computation_id=computation.pk)
-        params = {
+        params: dict[str, Any] = {
             "year": year,
             "computation": computation.pk,
             "month_starts": [datetime.date(year, month, 1) for month in range(1, 13)],

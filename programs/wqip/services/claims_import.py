@@ -84,7 +84,7 @@ class ClaimImportSummary:
 # definition). Dropped and built again after the load when the import starts from empty tables.
 # Claim lines are partitioned (wqip 0006): the lines a later import or the ORM writes are in the
 # default partition; a first import loaded in parallel attaches partitions of its own
-# (claims_parallel_load.store_first_import).
+# (_store_line_parts).
 CLAIM_INDEXES = (
     ("wqip_claim", "wqip_claim_pkey", "PRIMARY KEY (id)"),
     ("wqip_claim", "uniq_claim_id", "UNIQUE (claim_id)"),
@@ -103,7 +103,7 @@ def _claim_tables_empty(cursor) -> bool:  # type: ignore[no-untyped-def]
     return bool(cursor.fetchone()[0])
 
 
-def defer_indexes(cursor, indexes: tuple[tuple[str, str, str], ...]) -> None:  # type: ignore[no-untyped-def]
+def _defer_indexes(cursor, indexes: tuple[tuple[str, str, str], ...]) -> None:  # type: ignore[no-untyped-def]
     """A first import (both claim tables empty) loads them without their indexes and builds
     the indexes after, in the same transaction: one sort per index instead of an index entry
     per row (1M lines: the two inserts 30% faster). A failure rolls the drop back with the rest.
@@ -113,7 +113,7 @@ def defer_indexes(cursor, indexes: tuple[tuple[str, str, str], ...]) -> None:  #
         cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
 
 
-def build_indexes(cursor, indexes: tuple[tuple[str, str, str], ...]) -> None:  # type: ignore[no-untyped-def]
+def _build_indexes(cursor, indexes: tuple[tuple[str, str, str], ...]) -> None:  # type: ignore[no-untyped-def]
     cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
     for table in dict.fromkeys(t for t, _name, _definition in indexes):
         parts = ", ".join(
@@ -128,17 +128,17 @@ def _merge(cursor, *, has_duplicate_keys: bool, first_import: bool) -> tuple[int
     indexes = CLAIM_INDEXES + CLAIM_LINE_INDEXES
     if first_import:
         _drop_emptied_line_partitions(cursor)
-        defer_indexes(cursor, indexes)
-    claims_added = insert_claims(cursor, first_import=first_import)
+        _defer_indexes(cursor, indexes)
+    claims_added = _insert_claims(cursor, first_import=first_import)
     lines_added = _insert_lines(
         cursor, has_duplicate_keys=has_duplicate_keys, first_import=first_import
     )
     if first_import:
-        build_indexes(cursor, indexes)
+        _build_indexes(cursor, indexes)
     return claims_added, lines_added
 
 
-def insert_claims(cursor, *, first_import: bool) -> int:  # type: ignore[no-untyped-def]
+def _insert_claims(cursor, *, first_import: bool) -> int:  # type: ignore[no-untyped-def]
     """The claims of claim_versions that are not stored yet; returns how many. Claim ids come
     from one block reserved on the sequence (one setval instead of a nextval per claim). On a
     first import (empty claim tables) every claim of the file is new: claim_versions is the list
@@ -268,9 +268,9 @@ def _store_line_parts(cursor, parts: list[LinePart]) -> tuple[int, int] | None: 
             return None
     cursor.execute("SAVEPOINT claim_store")
     try:
-        defer_indexes(cursor, CLAIM_INDEXES)
-        claims_added = insert_claims(cursor, first_import=True)
-        build_indexes(cursor, CLAIM_INDEXES)
+        _defer_indexes(cursor, CLAIM_INDEXES)
+        claims_added = _insert_claims(cursor, first_import=True)
+        _build_indexes(cursor, CLAIM_INDEXES)
     except psycopg.errors.UniqueViolation:  # two versions of one claim
         cursor.execute("ROLLBACK TO SAVEPOINT claim_store")
         return None

@@ -134,7 +134,7 @@ def _typed_checks_sql() -> str:
 # one pass over the typed rows: the claim-level values of each claim (two rows for a claim
 # whose lines disagree), whether all its lines were proven valid, its first and last file
 # line. A first import needs nothing more (a new claim's id follows its first line); a later
-# one numbers the claims it does not have yet (claims_import.insert_claims).
+# one numbers the claims it does not have yet (claims_import._insert_claims).
 CLAIM_VERSIONS_SQL = f"""
 CREATE TEMP TABLE claim_versions ON COMMIT DROP AS
 SELECT claim_id, {", ".join(CLAIM_LEVEL_COLUMNS)}, min(line) AS first_line,
