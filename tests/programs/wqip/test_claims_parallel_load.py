@@ -391,3 +391,25 @@ def test_given_same_line_twice_in_one_part_when_loaded_in_parallel_then_stored_o
     assert ClaimLine.objects.count() == 120
     assert line_partitions() == {"wqip_claimline_default": 120}  # the single-session path
     assert part_tables() == []
+
+
+def test_given_lines_in_attached_partitions_when_backup_restored_then_lines_back(
+    tmp_path, facility, parallel
+):
+    from django.test import override_settings
+
+    # given: a first import in parallel (its parts attached) and a backup
+    run_import(write_claims(tmp_path / "c.csv", many_rows(facility.npi)))
+    before, partitions = stored_lines(), line_partitions()
+    (tmp_path / "private").mkdir()
+    with override_settings(PRIVATE_MEDIA_ROOT=tmp_path / "private"):
+        out = io.StringIO()
+        call_command("backup", "--to", str(tmp_path / "backups"), stdout=out)
+        folder = tmp_path / "backups" / out.getvalue().strip().rsplit("/", 1)[1]
+        # when: the lines are deleted, then the backup restored (pg_restore --clean)
+        ClaimLine.objects.all().delete()
+        call_command("restore", str(folder), "--yes", stdout=io.StringIO())
+    # then: the same lines, in the same partitions
+    assert len(partitions) == 4
+    assert line_partitions() == partitions
+    assert stored_lines() == before
