@@ -237,9 +237,9 @@ def _store_line_parts(cursor, parts: list[LinePart]) -> tuple[int, int] | None: 
     """A first import loaded in parallel: the workers wrote the claim lines and the claims of
     their parts (claims_parallel_load). Checks what a first import needs, inserts the claims and
     attaches the parts to wqip_claimline; returns (claims, lines) added. None, with nothing
-    stored, when the file needs the single-session path, which names the rows: a row not
-    proven valid, an unknown original, two versions of one claim, or a line key twice in the
-    file across parts (twice inside a part, the worker's unique key refused it)."""
+    stored, when the file needs the single-session path, which names the rows: an unknown
+    original, two versions of one claim, or a line key twice in the file across parts (a row
+    not proven valid, or a key twice inside a part, the worker itself refused)."""
     claim_columns = ", ".join(CLAIM_LEVEL_COLUMNS)
     claims = " UNION ALL ".join(f"SELECT * FROM {part.claims}" for part in parts)
     cursor.execute(

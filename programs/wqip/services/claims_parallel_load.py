@@ -105,8 +105,8 @@ class _LineBlock:
 @dataclass(frozen=True)
 class LinePart:
     """A worker's claim lines (a table shaped as wqip_claimline, ids ``low`` to ``high`` - 1,
-    primary key and unique key built) and the claims of its rows (``claims``: claim-level
-    values, first and last file line, whether every row was proven valid)."""
+    primary key and unique key built, every row proven valid) and the claims of its rows
+    (``claims``: claim-level values, first and last file line)."""
 
     table: str
     claims: str
@@ -166,7 +166,8 @@ def _checked(chunk: bytes) -> bytes:
 
 
 class _Worker:
-    """One session: COPY of a byte range, then the typed pass into an UNLOGGED part table."""
+    """One session: COPY of a byte range, then the typed pass into an UNLOGGED part table, or,
+    on a first import (``lines``), the part's claim lines and claims (_write_lines)."""
 
     def __init__(
         self,
@@ -346,7 +347,8 @@ def load_typed(
     workers_by_part = [
         _Worker(path=path, columns=columns, params=params, stop=stop, lines=lines) for _ in ranges
     ]
-    part_tables.extend(f"{table}_claims" for table in tables if lines is not None)
+    if lines is not None:
+        part_tables.extend(f"{table}_claims" for table in tables)
     total_bytes = max(ranges[-1][1] - data_start, 1)
     with ThreadPoolExecutor(max_workers=len(ranges), thread_name_prefix="claims-load") as pool:
         futures: list[Future[int]] = [
