@@ -38,8 +38,11 @@ class BedDaysNotComputed(Exception):
     """No finished bed-day computation exists for the program year."""
 
 
+COUNT_COLUMNS = ("qualifying_days", *EXCLUSION_REASONS)
+
+
 def _count_columns() -> str:
-    return ", ".join(["qualifying_days", *EXCLUSION_REASONS])
+    return ", ".join(COUNT_COLUMNS)
 
 
 def _sum_by_outcome(alias: str, days: str) -> str:
@@ -75,7 +78,7 @@ STORE_SQL = [
         (computation_id, facility_id, program_year, {_count_columns()},
          latest_qualifying_received_on)
     SELECT %(computation)s, f.id, %(year)s,
-           {", ".join(f"coalesce(sum(m.{c}), 0)" for c in _count_columns().split(", "))},
+           {", ".join(f"coalesce(sum(m.{c}), 0)" for c in COUNT_COLUMNS)},
            q.latest
     FROM (SELECT organisation_ptr_id AS id FROM portal_facility) f
     LEFT JOIN wqip_beddaymonth m

@@ -114,6 +114,11 @@ class LinePart:
     high: int
 
 
+def _claims_table(table: str) -> str:
+    """The table of a first import's part that holds the claims of its rows."""
+    return f"{table}_claims"
+
+
 def workers_for(path: Path) -> int:
     """How many sessions load the file: 0 (single-session path) unless the file is large,
     the machine has several cores and no transaction is open (the workers' sessions see only
@@ -265,6 +270,7 @@ class _Worker:
             raise _NotForParallel("a row needs the detailed checks")
         if self.stop.is_set():
             raise _NotForParallel("another worker stopped")
+        claims = _claims_table(table)
         # the claims of the part, from the staged text: every row was proven valid, so its
         # claim-level values are as the typed pass read them (dates in ISO form)
         value = {
@@ -277,7 +283,7 @@ class _Worker:
         }
         cursor.execute(
             f"""
-            CREATE UNLOGGED TABLE {table}_claims AS
+            CREATE UNLOGGED TABLE {claims} AS
             SELECT claim_id, frequency_code, original_claim_id,
                    adjudicated_date::date AS adjudicated_date,
                    received_date::date AS received_date,
@@ -296,8 +302,8 @@ class _Worker:
             f"ALTER TABLE {table} ADD CONSTRAINT {table}_pkey PRIMARY KEY (id), "
             f"ADD CONSTRAINT {table}_key UNIQUE (claim_id, line_no)"
         )
-        cursor.execute(f"ANALYZE {table}_claims")
-        self.part = LinePart(table=table, claims=f"{table}_claims", low=low, high=high)
+        cursor.execute(f"ANALYZE {claims}")
+        self.part = LinePart(table=table, claims=claims, low=low, high=high)
 
 
 def sweep_stale_parts(cursor) -> None:  # type: ignore[no-untyped-def]
@@ -348,7 +354,7 @@ def load_typed(
         _Worker(path=path, columns=columns, params=params, stop=stop, lines=lines) for _ in ranges
     ]
     if lines is not None:
-        part_tables.extend(f"{table}_claims" for table in tables)
+        part_tables.extend(_claims_table(table) for table in tables)
     total_bytes = max(ranges[-1][1] - data_start, 1)
     with ThreadPoolExecutor(max_workers=len(ranges), thread_name_prefix="claims-load") as pool:
         futures: list[Future[int]] = [
