@@ -29,7 +29,7 @@ from programs.wqip.models.bed_days import (
     BedDayComputation,
     BedDaySummary,
 )
-from programs.wqip.services.bed_days_sql import run_bed_day_sql
+from programs.wqip.services.bed_days_sql import WorkTables, run_bed_day_sql
 from programs.wqip.services.locks import BED_DAYS_LOCK_KEY, CLAIMS_LOCK_KEY
 from programs.wqip.services.partitions import create_table_as
 
@@ -52,12 +52,14 @@ def _sum_by_outcome(alias: str, days: str) -> str:
     )
 
 
-STORE_SQL = [
-    "DELETE FROM wqip_beddaysummary WHERE program_year = %(year)s",
-    "DELETE FROM wqip_beddaymonth WHERE program_year = %(year)s",
-    # the ranges are within the year: each is split over the months it touches (a series of
-    # month numbers; the months' first and last days from two arrays)
-    f"""
+def store_sql(t: WorkTables) -> list[str]:
+    """The month rows and the summaries, from the pipeline's work tables."""
+    return [
+        "DELETE FROM wqip_beddaysummary WHERE program_year = %(year)s",
+        "DELETE FROM wqip_beddaymonth WHERE program_year = %(year)s",
+        # the ranges are within the year: each is split over the months it touches (a series of
+        # month numbers; the months' first and last days from two arrays)
+        f"""
     INSERT INTO wqip_beddaymonth
         (computation_id, facility_id, program_year, month, {_count_columns()})
     SELECT %(computation)s, m.facility_id, %(year)s, m.month, {_sum_by_outcome("m", "m.days")}
@@ -65,15 +67,15 @@ STORE_SQL = [
         SELECT r.facility_id, r.outcome, mo.month,
                least(r.last_day, (%(month_ends)s::date[])[mo.month])
                - greatest(r.first_day, (%(month_starts)s::date[])[mo.month]) + 1 AS days
-        FROM bd_member_ranges r,
+        FROM {t.member_ranges} r,
         LATERAL generate_series(
             extract(month FROM r.first_day)::int, extract(month FROM r.last_day)::int
         ) AS mo (month)
     ) m
     GROUP BY m.facility_id, m.month
     """,
-    # a facility's days are the sum of its months' (every facility has a row, zeros if none)
-    f"""
+        # a facility's days are the sum of its months' (every facility has a row, zeros if none)
+        f"""
     INSERT INTO wqip_beddaysummary
         (computation_id, facility_id, program_year, {_count_columns()},
          latest_qualifying_received_on)
@@ -85,11 +87,11 @@ STORE_SQL = [
       ON m.facility_id = f.id AND m.computation_id = %(computation)s
     LEFT JOIN (
         SELECT facility_id, max(received_date) AS latest
-        FROM bd_segments WHERE outcome = 0 GROUP BY facility_id
+        FROM {t.segments} WHERE outcome = 0 GROUP BY facility_id
     ) q ON q.facility_id = f.id
     GROUP BY f.id, q.latest
     """,
-]
+    ]
 
 
 @dataclass(frozen=True)
@@ -98,9 +100,9 @@ class _RangeTable:
     are a table of their own."""
 
     table: str
-    source: str  # the pipeline's temporary table (bd_*) the rows come from
+    source: str  # the pipeline's work table the rows come from (a ``WorkTables`` property)
     columns: str
-    select: str  # the rows, ``%(first_id)s`` the first id of the block reserved for them
+    select: str  # the rows from ``{source}``, ``%(first_id)s`` the first id of their block
     index: str  # the model's lookup index, built on each partition (the parent has none)
 
     @property
@@ -114,36 +116,34 @@ class _RangeTable:
 RANGE_TABLES = (
     _RangeTable(
         table="wqip_beddaymemberrange",
-        source="bd_member_ranges",
+        source="member_ranges",
         columns="id, computation_id, facility_id, member_id, outcome, first_day, last_day, days",
         select="""
             SELECT %(first_id)s - 1 + row_number() OVER (ORDER BY facility_id, member_id),
                    %(computation)s, facility_id, member_id, outcome, first_day, last_day, days
-            FROM bd_member_ranges
+            FROM {source}
         """,
         index="(computation_id, facility_id, member_id)",
     ),
     _RangeTable(
         table="wqip_beddaylinerange",
-        source="bd_line_ranges",
+        source="line_ranges",
         columns="id, computation_id, claim_line_id, facility_id, member_id, outcome, first_day, "
         "last_day",
         # rows in facility order: the BRIN index finds a facility's blocks
         select="""
             SELECT %(first_id)s - 1 + row_number() OVER (ORDER BY facility_id),
                    %(computation)s, line_id, facility_id, member_id, outcome, first_day, last_day
-            FROM bd_line_ranges
+            FROM {source}
         """,
         index="USING brin (computation_id, facility_id)",
     ),
 )
 
 
-def _reserve_ids(cursor, *, table: str, source: str) -> int:  # type: ignore[no-untyped-def]
-    """First id of a block as long as ``source`` reserved on ``table``'s sequence with one
-    setval (a nextval per row costs more than the insert)."""
-    cursor.execute(f"SELECT count(*) FROM {source}")
-    count = cursor.fetchone()[0]
+def _reserve_ids(cursor, *, table: str, count: int) -> int:  # type: ignore[no-untyped-def]
+    """First id of a block of ``count`` reserved on ``table``'s sequence with one setval (a
+    nextval per row costs more than the insert)."""
     cursor.execute(
         "SELECT setval(pg_get_serial_sequence(%s, 'id'), "
         "nextval(pg_get_serial_sequence(%s, 'id')) + %s)",
@@ -152,18 +152,22 @@ def _reserve_ids(cursor, *, table: str, source: str) -> int:  # type: ignore[no-
     return cursor.fetchone()[0] - max(count - 1, 0)
 
 
-def _write_range_partitions(cursor, *, computation_id: int) -> None:  # type: ignore[no-untyped-def]
+def _write_range_partitions(  # type: ignore[no-untyped-def]
+    cursor, *, computation_id: int, tables: WorkTables, rows: dict[str, int]
+) -> None:
     """The computation's member and line ranges, each into a new table shaped as its parent,
-    indexed once after the load; not attached yet, so nobody waits for them."""
+    indexed once after the load; not attached yet, so nobody waits for them. ``rows``: the
+    rows of each work table, as the pipeline wrote them."""
     for spec in RANGE_TABLES:
         part = spec.partition(computation_id)
-        first_id = _reserve_ids(cursor, table=spec.table, source=spec.source)
+        source = getattr(tables, spec.source)
+        first_id = _reserve_ids(cursor, table=spec.table, count=rows[source])
         create_table_as(
             cursor,
             parent=spec.table,
             name=part,
             columns=spec.columns.split(", "),
-            select=spec.select,
+            select=spec.select.format(source=source),
             params={"first_id": first_id, "computation": computation_id},
             # the partition's bound: attaching it (under the parent's lock) scans nothing
             bound=f"computation_id = {int(computation_id)}",
@@ -260,10 +264,16 @@ def _compute_and_store(
         revision_id = latest_revision_id(program_year=year)
         if progress:
             progress("computing", 0.0)
-        run_bed_day_sql(cursor.cursor, year=year, count_leave_days=computation.count_leave_days)
+        tables = WorkTables(computation.pk)
+        rows = run_bed_day_sql(
+            cursor.cursor,
+            tables=tables,
+            year=year,
+            count_leave_days=computation.count_leave_days,
+        )
         if progress:
             progress("storing", 0.0)
-        _write_range_partitions(cursor, computation_id=computation.pk)
+        _write_range_partitions(cursor, computation_id=computation.pk, tables=tables, rows=rows)
         params: dict[str, Any] = {
             "year": year,
             "computation": computation.pk,
@@ -273,15 +283,13 @@ def _compute_and_store(
                 for month in range(1, 13)
             ],
         }
-        for done, statement in enumerate(STORE_SQL, start=1):
+        statements = store_sql(tables)
+        for done, statement in enumerate(statements, start=1):
             if progress:
-                progress("storing", done / (len(STORE_SQL) + 1))
+                progress("storing", done / (len(statements) + 1))
             cursor.execute(statement, params)
         _swap_range_partitions(cursor, computation_id=computation.pk, program_year=year)
-        cursor.execute(
-            "DROP TABLE bd_winner, bd_effective, bd_segments, bd_outcome_days, "
-            "bd_member_ranges, bd_line_ranges"
-        )
+        cursor.execute(f"DROP TABLE {', '.join(tables.all)}")
     computation.status = BedDayComputation.Status.FINISHED
     computation.finished_at = timezone.now()
     computation.revision_id = revision_id
