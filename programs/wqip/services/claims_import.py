@@ -54,7 +54,6 @@ from programs.wqip.services.claims_copy import (
 )
 from programs.wqip.services.claims_parallel_load import LinePart
 from programs.wqip.services.claims_typed import (
-    FIRST_IMPORT_CHECKS_SQL,
     _check_typed,
     _ensure_typed,
     _fast_check,
@@ -169,7 +168,8 @@ def _insert_claims(cursor, *, first_import: bool) -> int:  # type: ignore[no-unt
     if not claims_added:
         return 0
     # claim ids: the claim's number (1..block, in file order) + offset, one block of the
-    # sequence
+    # sequence. Claims without an original are written without a join; only those that name
+    # one look it up (1M lines: the insert 0.83 → ≈0.55 s; the hash of every claim is gone)
     cursor.execute(
         "SELECT setval(pg_get_serial_sequence('wqip_claim', 'id'), "
         "nextval(pg_get_serial_sequence('wqip_claim', 'id')) + %s - 1)",
@@ -181,13 +181,17 @@ def _insert_claims(cursor, *, first_import: bool) -> int:  # type: ignore[no-unt
         INSERT INTO wqip_claim
             (id, claim_id, frequency_code, original_claim_id, replaces_id,
              adjudicated_date, received_date, imported_at)
+        SELECT {n_id} + %(offset)s, n.claim_id, n.frequency_code, n.original_claim_id, NULL,
+               n.adjudicated_date, n.received_date, now()
+        FROM {new_claims} n
+        WHERE n.original_claim_id = ''
+        UNION ALL
         SELECT {n_id} + %(offset)s, n.claim_id, n.frequency_code, n.original_claim_id,
                coalesce({o_id} + %(offset)s, c.id), n.adjudicated_date, n.received_date, now()
         FROM {new_claims} n
-        LEFT JOIN {new_claims} o
-          ON o.claim_id = n.original_claim_id AND n.original_claim_id <> ''
-        LEFT JOIN wqip_claim c
-          ON c.claim_id = n.original_claim_id AND n.original_claim_id <> ''
+        LEFT JOIN {new_claims} o ON o.claim_id = n.original_claim_id
+        LEFT JOIN wqip_claim c ON c.claim_id = n.original_claim_id
+        WHERE n.original_claim_id <> ''
         """,
         {"offset": offset, "min_line": min_line},
     )
@@ -235,25 +239,13 @@ def _insert_lines(cursor, *, has_duplicate_keys: bool, first_import: bool) -> in
 
 def _store_line_parts(cursor, parts: list[LinePart]) -> tuple[int, int] | None:  # type: ignore[no-untyped-def]
     """A first import loaded in parallel: the workers wrote the claim lines and the claims of
-    their parts (claims_parallel_load). Checks what a first import needs, inserts the claims and
-    attaches the parts to wqip_claimline; returns (claims, lines) added. None, with nothing
-    stored, when the file needs the single-session path, which names the rows: an unknown
-    original, two versions of one claim, or a line key twice in the file across parts (a row
-    not proven valid, or a key twice inside a part, the worker itself refused)."""
-    claim_columns = ", ".join(CLAIM_LEVEL_COLUMNS)
-    claims = " UNION ALL ".join(f"SELECT * FROM {part.claims}" for part in parts)
-    cursor.execute(
-        f"""
-        CREATE TEMP TABLE claim_versions ON COMMIT DROP AS
-        SELECT claim_id, {claim_columns}, min(first_line) AS first_line,
-               max(last_line) AS last_line, bool_and(ok) AS ok, count(*) > 1 AS straddles
-        FROM ({claims}) c GROUP BY claim_id, {claim_columns}
-        """
-    )
-    cursor.execute("ANALYZE claim_versions")
-    cursor.execute(FIRST_IMPORT_CHECKS_SQL)
-    if any(cursor.fetchone()):
-        return None
+    their parts (claims_parallel_load), every row proven valid. Checks what a first import
+    needs, inserts the claims and attaches the parts to wqip_claimline; returns (claims, lines)
+    added. None, with nothing stored, when the file needs the single-session path, which names
+    the rows: an unknown original, two versions of one claim, or a line key twice in the file
+    across parts (a row not proven valid, or a key twice inside a part, the worker itself
+    refused)."""
+    _claim_versions_of_parts(cursor, parts)
     for one, other in itertools.combinations(parts, 2):
         cursor.execute(
             f"""
@@ -270,6 +262,15 @@ def _store_line_parts(cursor, parts: list[LinePart]) -> tuple[int, int] | None: 
     try:
         _defer_indexes(cursor, CLAIM_INDEXES)
         claims_added = _insert_claims(cursor, first_import=True)
+        # an original that is not in the file left its replacement's replaces_id empty (the
+        # claim table held nothing else): one scan of the claims, not an anti-join before
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM wqip_claim "
+            "WHERE original_claim_id <> '' AND replaces_id IS NULL)"
+        )
+        if cursor.fetchone()[0]:
+            cursor.execute("ROLLBACK TO SAVEPOINT claim_store")
+            return None
         _build_indexes(cursor, CLAIM_INDEXES)
     except psycopg.errors.UniqueViolation:  # two versions of one claim
         cursor.execute("ROLLBACK TO SAVEPOINT claim_store")
@@ -277,6 +278,44 @@ def _store_line_parts(cursor, parts: list[LinePart]) -> tuple[int, int] | None: 
     cursor.execute("RELEASE SAVEPOINT claim_store")
     _attach_line_parts(cursor, parts)
     return claims_added, sum(part.high - part.low for part in parts)
+
+
+def _claim_versions_of_parts(cursor, parts: list[LinePart]) -> None:  # type: ignore[no-untyped-def]
+    """claim_versions from the parts' claims (each part has a row per claim version of its
+    rows). Only a claim with lines in several parts needs its rows merged (few: one at a
+    boundary when the file keeps a claim's lines together); every other row is taken as it is,
+    so the merge groups a handful of rows instead of every claim (1M lines: 0.7 → 0.3 s).
+    ``straddles``: the claim version has lines in several parts."""
+    columns = ", ".join(CLAIM_LEVEL_COLUMNS)
+    pairs = " UNION ".join(
+        f"SELECT a.claim_id FROM {one.claims} a JOIN {other.claims} b ON b.claim_id = a.claim_id"
+        for one, other in itertools.combinations(parts, 2)
+    )
+    cursor.execute(
+        "CREATE TEMP TABLE claim_straddling ON COMMIT DROP AS "
+        + (pairs or "SELECT ''::text AS claim_id WHERE false")
+    )
+    alone = " UNION ALL ".join(
+        f"SELECT claim_id, {columns}, first_line, last_line, false AS straddles "
+        f"FROM {part.claims} c "
+        "WHERE NOT EXISTS (SELECT 1 FROM claim_straddling s WHERE s.claim_id = c.claim_id)"
+        for part in parts
+    )
+    shared = " UNION ALL ".join(
+        f"SELECT claim_id, {columns}, first_line, last_line FROM {part.claims} c "
+        "WHERE EXISTS (SELECT 1 FROM claim_straddling s WHERE s.claim_id = c.claim_id)"
+        for part in parts
+    )
+    cursor.execute(
+        f"""
+        CREATE TEMP TABLE claim_versions ON COMMIT DROP AS
+        {alone}
+        UNION ALL
+        SELECT claim_id, {columns}, min(first_line), max(last_line), count(*) > 1
+        FROM ({shared}) c GROUP BY claim_id, {columns}
+        """
+    )
+    cursor.execute("ANALYZE claim_versions")
 
 
 def _drop_emptied_line_partitions(cursor) -> None:  # type: ignore[no-untyped-def]

@@ -287,8 +287,7 @@ class _Worker:
             SELECT claim_id, frequency_code, original_claim_id,
                    adjudicated_date::date AS adjudicated_date,
                    received_date::date AS received_date,
-                   first_line + {before + 1} AS first_line, last_line + {before + 1} AS last_line,
-                   true AS ok
+                   first_line + {before + 1} AS first_line, last_line + {before + 1} AS last_line
             FROM (
                 SELECT {", ".join(f"{expr} AS {name}" for name, expr in value.items())},
                        min(line) AS first_line, max(line) AS last_line
