@@ -225,10 +225,7 @@ class _Worker:
                     copy.write(_checked(chunk))
                     needs_trim = needs_trim or _has_blank_next_to_separator(chunk)
                     self.bytes_done += len(chunk)
-            cursor.execute("SELECT count(*) FROM claim_staging")
-            counted = cursor.fetchone()
-            assert counted is not None  # count(*) returns one row
-            rows = counted[0]
+            rows = cursor.rowcount  # the rows COPY loaded (its command tag)
             if self.stop.is_set():
                 raise _NotForParallel("another worker stopped")
             if self.lines is not None:
@@ -301,7 +298,9 @@ class _Worker:
             f"ALTER TABLE {table} ADD CONSTRAINT {table}_pkey PRIMARY KEY (id), "
             f"ADD CONSTRAINT {table}_key UNIQUE (claim_id, line_no)"
         )
-        cursor.execute(f"ANALYZE {claims}")
+        # statistics of the column the import's session joins the parts' claims on: without
+        # them the join that finds claims in several parts takes 0.6 s instead of 0.13 at 1M
+        cursor.execute(f"ANALYZE {claims} (claim_id)")
         self.part = LinePart(table=table, claims=claims, low=low, high=high)
 
 
