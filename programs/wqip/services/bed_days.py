@@ -264,7 +264,7 @@ def _compute_and_store(
         revision_id = latest_revision_id(program_year=year)
         if progress:
             progress("computing", 0.0)
-        tables = WorkTables(computation.pk)
+        tables = WorkTables.of(computation.pk)
         rows = run_bed_day_sql(
             cursor.cursor,
             tables=tables,

@@ -10,7 +10,7 @@ against the engine's ``compute_days`` on generated data.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 
 from programs.wqip.engine.bed_days import (
     DISCHARGE_DAY,
@@ -40,51 +40,40 @@ CASE WHEN NOT f.is_wqip_eligible THEN {FACILITY_INELIGIBLE}
 class WorkTables:
     """The work tables of one computation's transaction.
 
-    The family walk's two are temporary tables. The four that later statements scan again are
-    UNLOGGED tables created inside the transaction: PostgreSQL's parallel workers can read them
-    (a temporary table lives in its session's own memory), so the segments' join of every
-    claim line and the line ranges' join run on two cores (1M lines: 0.9 → 0.7 s and
-    0.4 → 0.27 s; docs/benchmarks.md). The family walk stays serial: with its tables unlogged
-    the planner picks a parallel plan for the recursive walk that is slower (0.5 → 0.8 s).
+    The fork winners and the outcome days are temporary tables. The four that later
+    statements scan again are UNLOGGED tables created inside the transaction: PostgreSQL's
+    parallel workers can read them (a temporary table lives in its session's own memory), so
+    the segments' join of every claim line and the line ranges' join run on two cores (1M
+    lines: 0.9 → 0.7 s and 0.4 → 0.27 s; docs/benchmarks.md). The fork winners stay temporary:
+    with them unlogged the planner picks a parallel plan for the recursive family walk that is
+    slower (0.5 → 0.8 s); the outcome days unlogged made no difference.
 
     Nobody else sees the unlogged ones: they are created and dropped by the one transaction
     (a rollback removes them too). They carry the computation's id, so computations of two
     years never wait on a table name."""
 
-    computation_id: int
+    winner: str
+    effective: str
+    segments: str
+    outcome_days: str
+    member_ranges: str
+    line_ranges: str
 
-    winner = "bd_winner"
-    outcome_days = "bd_outcome_days"
-
-    def _name(self, table: str) -> str:
-        return f"bd_{table}_{int(self.computation_id)}"
-
-    @property
-    def effective(self) -> str:
-        return self._name("effective")
-
-    @property
-    def segments(self) -> str:
-        return self._name("segments")
-
-    @property
-    def member_ranges(self) -> str:
-        return self._name("member_ranges")
-
-    @property
-    def line_ranges(self) -> str:
-        return self._name("line_ranges")
+    @classmethod
+    def of(cls, computation_id: int) -> WorkTables:
+        number = int(computation_id)
+        return cls(
+            winner="bd_winner",
+            effective=f"bd_effective_{number}",
+            segments=f"bd_segments_{number}",
+            outcome_days="bd_outcome_days",
+            member_ranges=f"bd_member_ranges_{number}",
+            line_ranges=f"bd_line_ranges_{number}",
+        )
 
     @property
     def all(self) -> tuple[str, ...]:
-        return (
-            self.winner,
-            self.effective,
-            self.segments,
-            self.outcome_days,
-            self.member_ranges,
-            self.line_ranges,
-        )
+        return astuple(self)
 
 
 def pipeline_sql(t: WorkTables) -> list[str]:

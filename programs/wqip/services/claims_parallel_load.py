@@ -304,6 +304,46 @@ class _Worker:
         self.part = LinePart(table=table, claims=claims, low=low, high=high)
 
 
+def claim_versions_of_parts(cursor, parts: list[LinePart]) -> None:  # type: ignore[no-untyped-def]
+    """claim_versions from the parts' claims (each part has a row per claim version of its
+    rows). Only a claim with lines in several parts needs its rows merged (few: one at a
+    boundary when the file keeps a claim's lines together); every other row is taken as it is,
+    so the merge groups a handful of rows instead of every claim (1M lines: 0.7 → 0.3 s).
+    ``straddles``: the claim version has lines in several parts."""
+    columns = ", ".join(CLAIM_LEVEL_COLUMNS)
+    pairs = " UNION ".join(
+        f"SELECT a.claim_id FROM {one.claims} a JOIN {other.claims} b ON b.claim_id = a.claim_id"
+        for one, other in itertools.combinations(parts, 2)
+    )
+    cursor.execute(
+        "CREATE TEMP TABLE claim_straddling ON COMMIT DROP AS "
+        + (pairs or "SELECT ''::text AS claim_id WHERE false")
+    )
+    alone = " UNION ALL ".join(
+        f"SELECT claim_id, {columns}, first_line, last_line, false AS straddles "
+        f"FROM {part.claims} c "
+        "WHERE NOT EXISTS (SELECT 1 FROM claim_straddling s WHERE s.claim_id = c.claim_id)"
+        for part in parts
+    )
+    shared = " UNION ALL ".join(
+        f"SELECT claim_id, {columns}, first_line, last_line FROM {part.claims} c "
+        "WHERE EXISTS (SELECT 1 FROM claim_straddling s WHERE s.claim_id = c.claim_id)"
+        for part in parts
+    )
+    cursor.execute(
+        f"""
+        CREATE TEMP TABLE claim_versions ON COMMIT DROP AS
+        {alone}
+        UNION ALL
+        SELECT claim_id, {columns}, min(first_line), max(last_line), count(*) > 1
+        FROM ({shared}) c GROUP BY claim_id, {columns}
+        """
+    )
+    # statistics of the columns the checks and the claim insert filter and join on (the insert
+    # is planned badly without: 1.26 s instead of 0.7 at 1M)
+    cursor.execute("ANALYZE claim_versions (claim_id, original_claim_id, straddles)")
+
+
 def sweep_stale_parts(cursor) -> None:  # type: ignore[no-untyped-def]
     """Drop parts that a dead process left (the caller holds the import lock)."""
     cursor.execute(
