@@ -308,7 +308,7 @@ def claim_versions_of_parts(cursor, parts: list[LinePart]) -> None:  # type: ign
     """claim_versions from the parts' claims (each part has a row per claim version of its
     rows). Only a claim with lines in several parts needs its rows merged (few: one at a
     boundary when the file keeps a claim's lines together); every other row is taken as it is,
-    so the merge groups a handful of rows instead of every claim (1M lines: 0.7 → 0.3 s).
+    so the merge groups a handful of rows instead of every claim (1M lines: 0.72 → 0.14 + 0.22 s).
     ``straddles``: the claim version has lines in several parts."""
     columns = ", ".join(CLAIM_LEVEL_COLUMNS)
     pairs = " UNION ".join(
